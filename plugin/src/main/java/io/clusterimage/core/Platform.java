@@ -1,0 +1,61 @@
+package io.clusterimage.core;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An OCI platform: {@code os/arch[/variant]}, as in {@code --platform} of docker and buildah.
+ */
+public record Platform(String os, String architecture, String variant) {
+
+    public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", "");
+
+    public Platform {
+        Objects.requireNonNull(os, "os");
+        Objects.requireNonNull(architecture, "architecture");
+        variant = variant == null ? "" : variant;
+    }
+
+    /**
+     * Parses {@code linux/arm64}, {@code linux/arm/v7} or a bare architecture such as {@code arm64}
+     * (taken as linux, which is what every cluster image targets).
+     *
+     * @throws IllegalArgumentException with a message that says which form is expected
+     */
+    public static Platform parse(String text) {
+        String trimmed = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        String[] parts = trimmed.split("/", -1);
+        for (String part : parts) {
+            if (part.isEmpty() || !part.matches("[a-z0-9_.-]+")) {
+                throw new IllegalArgumentException("'" + text + "' is not a platform; expected os/arch[/variant] such as linux/amd64 or linux/arm64");
+            }
+        }
+        return switch (parts.length) {
+            case 1 -> new Platform("linux", normalizeArch(parts[0]), "");
+            case 2 -> new Platform(parts[0], normalizeArch(parts[1]), "");
+            case 3 -> new Platform(parts[0], normalizeArch(parts[1]), parts[2]);
+            default -> throw new IllegalArgumentException("'" + text + "' is not a platform; expected os/arch[/variant] such as linux/amd64 or linux/arm64");
+        };
+    }
+
+    /** The machine this JVM runs on, in Go's architecture names (what BUILDPLATFORM means to buildah). */
+    public static Platform host() {
+        String arch = System.getProperty("os.arch", "amd64").toLowerCase(Locale.ROOT);
+        String os = System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT);
+        String goOs = os.startsWith("mac") || os.startsWith("darwin") ? "darwin" : os.startsWith("windows") ? "windows" : "linux";
+        return new Platform(goOs, normalizeArch(arch), "");
+    }
+
+    private static String normalizeArch(String arch) {
+        return switch (arch) {
+            case "x86_64", "x86-64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return variant.isEmpty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;
+    }
+}

@@ -1,0 +1,173 @@
+package io.clusterimage.kubefile;
+
+import io.clusterimage.core.Finding;
+import io.clusterimage.core.Platform;
+import io.clusterimage.kubefile.Instruction.KeyValue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * Expands the variables of a parsed Kubefile the way BuildKit does, for one target platform and a
+ * set of build arguments:
+ * <ul>
+ *   <li>ARGs before the first FROM are global and usable only in FROM lines;</li>
+ *   <li>inside a stage an ARG is visible after its declaration; a build argument overrides its
+ *       default; a bare {@code ARG X} inherits the global {@code X};</li>
+ *   <li>the automatic platform ARGs ({@code TARGETPLATFORM}, {@code TARGETARCH}, {@code BUILDOS}...)
+ *       are global, and visible in a stage once declared;</li>
+ *   <li>ENV wins over ARG; every pair of one ENV or LABEL sees the values from before that
+ *       instruction, not from its own earlier pairs.</li>
+ * </ul>
+ */
+public final class KubefileResolver {
+
+    private final Kubefile kubefile;
+    private final Map<String, String> buildArgs;
+    private final Map<String, String> automaticArgs;
+    private final List<Finding> findings = new ArrayList<>();
+    private final Set<String> consumedBuildArgs = new LinkedHashSet<>();
+
+    private KubefileResolver(Kubefile kubefile, Map<String, String> buildArgs, Platform target, Platform build) {
+        this.kubefile = kubefile;
+        this.buildArgs = Map.copyOf(buildArgs);
+        this.automaticArgs = automaticArgs(target, build);
+    }
+
+    /**
+     * @param buildArgs values for ARG, from the POM or {@code -D}
+     * @param target    the platform the image is built for
+     * @param build     the platform of the build machine
+     */
+    public static BuildPlan resolve(Kubefile kubefile, Map<String, String> buildArgs, Platform target, Platform build) {
+        return new KubefileResolver(kubefile, buildArgs, target, build).run(target);
+    }
+
+    static Map<String, String> automaticArgs(Platform target, Platform build) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("TARGETPLATFORM", target.toString());
+        args.put("TARGETOS", target.os());
+        args.put("TARGETARCH", target.architecture());
+        args.put("TARGETVARIANT", target.variant());
+        args.put("BUILDPLATFORM", build.toString());
+        args.put("BUILDOS", build.os());
+        args.put("BUILDARCH", build.architecture());
+        args.put("BUILDVARIANT", build.variant());
+        return args;
+    }
+
+    private BuildPlan run(Platform target) {
+        Map<String, String> global = new HashMap<>(automaticArgs);
+        List<Stage> stages = new ArrayList<>();
+        Instruction.From currentFrom = null;
+        List<Instruction> current = new ArrayList<>();
+        Map<String, String> stageArgs = new HashMap<>();
+        Map<String, String> stageEnv = new HashMap<>();
+
+        for (Instruction instruction : kubefile.instructions()) {
+            if (instruction instanceof Instruction.From from) {
+                if (currentFrom != null) {
+                    stages.add(new Stage(stages.size(), currentFrom, current));
+                }
+                currentFrom = (Instruction.From) from.expand(expander(from, global::get));
+                current = new ArrayList<>();
+                stageArgs = new HashMap<>();
+                stageEnv = new HashMap<>();
+                continue;
+            }
+            if (currentFrom == null) {
+                if (instruction instanceof Instruction.Arg arg) {
+                    declare(arg, global, global::get, name -> null);
+                }
+                continue; // anything else before FROM has been reported by the parser
+            }
+            Map<String, String> args = stageArgs;
+            Map<String, String> env = stageEnv;
+            UnaryOperator<String> word = expander(instruction, name -> env.containsKey(name) ? env.get(name) : args.get(name));
+            if (instruction instanceof Instruction.Arg arg) {
+                Map<String, String> globalScope = global;
+                declare(arg, args, name -> env.containsKey(name) ? env.get(name) : args.get(name), globalScope::get);
+                current.add(arg);
+                continue;
+            }
+            Instruction expanded = instruction.expand(word);
+            if (expanded instanceof Instruction.Env setEnv) {
+                for (KeyValue pair : setEnv.pairs()) {
+                    env.put(pair.key(), pair.value());
+                }
+            }
+            current.add(expanded);
+        }
+        if (currentFrom != null) {
+            stages.add(new Stage(stages.size(), currentFrom, current));
+        }
+        reportUnusedBuildArgs();
+        return new BuildPlan(kubefile, target, stages, findings);
+    }
+
+    /** ARG: a build argument wins over the default; a bare ARG inherits from the enclosing scope. */
+    private void declare(Instruction.Arg arg, Map<String, String> scope, java.util.function.Function<String, String> lookup,
+                         java.util.function.Function<String, String> inherited) {
+        for (KeyValue declaration : arg.args()) {
+            String name = declaration.key();
+            String value;
+            if (buildArgs.containsKey(name)) {
+                consumedBuildArgs.add(name);
+                value = buildArgs.get(name);
+            } else if (declaration.value() != null) {
+                value = expander(arg, lookup).apply(declaration.value());
+            } else {
+                value = inherited.apply(name);
+                if (value == null) {
+                    value = automaticArgs.get(name);
+                }
+            }
+            if (value != null) {
+                scope.put(name, value);
+            } else {
+                scope.remove(name);
+            }
+        }
+    }
+
+    private UnaryOperator<String> expander(Instruction instruction, java.util.function.Function<String, String> lookup) {
+        Set<String> undefined = new TreeSet<>();
+        VariableExpander expander = new VariableExpander(kubefile.escape(), lookup, undefined::add);
+        return text -> {
+            try {
+                String result = expander.expand(text);
+                for (String name : undefined) {
+                    findings.add(Finding.warning("kubefile.undefined-variable", kubefile.file(), instruction.lines().first(),
+                            instruction.keyword() + " uses $" + name + ", which is not set here and expands to an empty string",
+                            "declare it with ARG " + name + "=<default> (and pass -Dcluster-image.buildArgs." + name
+                                    + "=... or <buildArgs>), or set it with ENV before this line; write \\$" + name
+                                    + " or $(" + name + ") to keep it for run time"));
+                }
+                undefined.clear();
+                return result;
+            } catch (IllegalArgumentException e) {
+                findings.add(Finding.error("kubefile.substitution", kubefile.file(), instruction.lines().first(),
+                        instruction.keyword() + ": " + e.getMessage() + " in '" + text + "'",
+                        "check the quotes and ${...} of this line"));
+                return text;
+            }
+        };
+    }
+
+    private void reportUnusedBuildArgs() {
+        for (String name : new TreeSet<>(buildArgs.keySet())) {
+            if (!consumedBuildArgs.contains(name) && !automaticArgs.containsKey(name)) {
+                findings.add(Finding.warning("kubefile.unused-build-arg", kubefile.file(), 0,
+                        "build argument '" + name + "' is not declared by any ARG in the Kubefile",
+                        "add ARG " + name + " to the Kubefile or remove it from <buildArgs>"));
+            }
+        }
+    }
+}

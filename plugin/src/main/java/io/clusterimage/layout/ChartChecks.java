@@ -1,0 +1,182 @@
+package io.clusterimage.layout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.clusterimage.core.Finding;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code charts/}: every child directory or {@code *.tgz} is a chart (sealos aborts on anything
+ * else), {@code <name>.values.yaml} files match a chart, dependencies are vendored.
+ */
+final class ChartChecks {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final int MAX_CHART_YAML = 1 << 20;
+
+    private final ContextPaths paths;
+    private final List<Finding> findings;
+
+    ChartChecks(ContextPaths paths, List<Finding> findings) {
+        this.paths = paths;
+        this.findings = findings;
+    }
+
+    List<Chart> check() throws IOException {
+        Path chartsDir = paths.root().resolve("charts");
+        List<Chart> charts = new ArrayList<>();
+        if (!Files.isDirectory(chartsDir)) {
+            return charts;
+        }
+        List<Path> valuesFiles = new ArrayList<>();
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(chartsDir)) {
+            stream.forEach(children::add);
+        }
+        children.sort(null);
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (Files.isDirectory(child)) {
+                if (name.equals("registry") && !Files.exists(child.resolve("Chart.yaml"))) {
+                    findings.add(Finding.error("charts.registry-inside", rel(child), 0,
+                            "registry/ is inside charts/; sealos treats it as a chart (and Helm may run out of memory loading it)",
+                            "keep registry/ next to the Kubefile, not under charts/"));
+                    continue;
+                }
+                readDirectoryChart(child).ifPresent(charts::add);
+            } else if (name.endsWith("tgz")) {
+                readArchiveChart(child).ifPresent(charts::add);
+            } else if (name.endsWith(".values.yaml")) {
+                valuesFiles.add(child);
+            }
+        }
+        Set<String> chartNames = new TreeSet<>();
+        charts.forEach(c -> chartNames.add(c.name()));
+        for (Path values : valuesFiles) {
+            String fileName = values.getFileName().toString();
+            String chartName = fileName.substring(0, fileName.length() - ".values.yaml".length());
+            if (!chartNames.contains(chartName)) {
+                findings.add(Finding.warning("charts.unmatched-values", rel(values), 0,
+                        fileName + " matches no chart: it is applied to the chart whose Chart.yaml name is '" + chartName
+                                + "', and the charts here are named " + chartNames,
+                        "rename it to <Chart.yaml name>.values.yaml"));
+            }
+        }
+        return charts;
+    }
+
+    private java.util.Optional<Chart> readDirectoryChart(Path dir) throws IOException {
+        Path chartYaml = dir.resolve("Chart.yaml");
+        if (!Files.isRegularFile(chartYaml)) {
+            findings.add(Finding.error("charts.not-a-chart", rel(dir), 0,
+                    "charts/" + dir.getFileName() + " has no Chart.yaml; sealos loads every directory under charts/ as a Helm chart and fails",
+                    "move it out of charts/, or add the chart's Chart.yaml"));
+            return java.util.Optional.empty();
+        }
+        JsonNode metadata = parseChartYaml(rel(chartYaml), Files.readAllBytes(chartYaml));
+        if (metadata == null) {
+            return java.util.Optional.empty();
+        }
+        List<Chart.Dependency> dependencies = new ArrayList<>();
+        for (JsonNode dependency : metadata.path("dependencies")) {
+            String depName = dependency.path("name").asText("");
+            String version = dependency.path("version").asText("");
+            boolean vendored = Files.isDirectory(dir.resolve("charts").resolve(depName)) || hasArchive(dir.resolve("charts"), depName);
+            dependencies.add(new Chart.Dependency(depName, dependency.path("alias").asText(null), version,
+                    dependency.path("condition").asText(null), vendored));
+            if (!vendored) {
+                findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), lineOf(chartYaml, "name: " + depName),
+                        "dependency '" + depName + "' of chart '" + metadata.path("name").asText() + "' is not vendored under "
+                                + rel(dir.resolve("charts")) + "; its templates and images are left out, and helm install will fail",
+                        "run 'helm dependency build " + rel(dir) + "' in init.sh"));
+            }
+        }
+        return java.util.Optional.of(new Chart(rel(dir), false, metadata.path("name").asText(), metadata.path("version").asText(""), dependencies));
+    }
+
+    private static boolean hasArchive(Path chartsDir, String dependencyName) throws IOException {
+        if (!Files.isDirectory(chartsDir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(chartsDir, dependencyName + "-*.tgz")) {
+            return stream.iterator().hasNext();
+        }
+    }
+
+    private java.util.Optional<Chart> readArchiveChart(Path archive) {
+        byte[] chartYaml;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
+            chartYaml = TarReader.find(in, name -> name.matches("[^/]+/Chart\\.yaml"), MAX_CHART_YAML);
+        } catch (IOException e) {
+            findings.add(Finding.error("charts.bad-archive", rel(archive), 0,
+                    "cannot read chart archive: " + e.getMessage(), "replace it with a chart packaged by 'helm package'"));
+            return java.util.Optional.empty();
+        }
+        if (chartYaml == null) {
+            findings.add(Finding.error("charts.not-a-chart", rel(archive), 0,
+                    "the archive holds no <chart>/Chart.yaml; sealos loads every *tgz under charts/ as a Helm chart and fails",
+                    "replace it with a chart packaged by 'helm package', or move it out of charts/"));
+            return java.util.Optional.empty();
+        }
+        JsonNode metadata = parseChartYaml(rel(archive), chartYaml);
+        if (metadata == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Chart(rel(archive), true, metadata.path("name").asText(), metadata.path("version").asText(""), List.of()));
+    }
+
+    private JsonNode parseChartYaml(Path where, byte[] content) {
+        try {
+            JsonNode node = YAML.readTree(content);
+            if (node == null || !node.isObject() || node.path("name").asText("").isEmpty()) {
+                findings.add(Finding.error("charts.chart-yaml", where, 0, "Chart.yaml has no name",
+                        "add 'name: <chart name>' to Chart.yaml"));
+                return null;
+            }
+            return node;
+        } catch (IOException e) {
+            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+                    ? p.getLocation().getLineNr() : 0;
+            findings.add(Finding.error("charts.chart-yaml", where, line, "Chart.yaml is not valid YAML: " + firstLine(e.getMessage()),
+                    "fix the YAML syntax"));
+            return null;
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static int lineOf(Path file, String needle) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(needle)) {
+                    return i + 1;
+                }
+            }
+        } catch (IOException ignored) {
+            // the line number is a convenience; the finding stands without it
+        }
+        return 0;
+    }
+
+    private Path rel(Path path) {
+        return Path.of(paths.relativize(path));
+    }
+}

@@ -1,0 +1,148 @@
+package io.clusterimage.layout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves paths written in a Kubefile against the build context without ever leaving it.
+ */
+final class ContextPaths {
+
+    private final Path context;
+    private final Path realContext;
+
+    ContextPaths(Path context) {
+        this.context = context.toAbsolutePath().normalize();
+        Path real;
+        try {
+            real = this.context.toRealPath();
+        } catch (IOException e) {
+            real = this.context;
+        }
+        this.realContext = real;
+    }
+
+    Path root() {
+        return context;
+    }
+
+    /** How a written path relates to the context. */
+    enum Kind { INSIDE, ABSOLUTE, ESCAPES }
+
+    record Resolved(Kind kind, String relative) {
+    }
+
+    /**
+     * Cleans a path the way Go's {@code filepath.Clean} does and says whether it stays inside the
+     * context. Docker reads an absolute source as relative to the context; {@code ..} past the
+     * context root is never what the user meant.
+     */
+    Resolved resolve(String written) {
+        boolean absolute = written.startsWith("/");
+        List<String> parts = new ArrayList<>();
+        for (String part : written.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    return new Resolved(Kind.ESCAPES, written);
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(part);
+            }
+        }
+        String relative = parts.isEmpty() ? "." : String.join("/", parts);
+        return new Resolved(absolute ? Kind.ABSOLUTE : Kind.INSIDE, relative);
+    }
+
+    /** Whether a path inside the context, once symbolic links are followed, is still inside it. */
+    boolean staysInside(Path path) {
+        try {
+            return path.toRealPath().startsWith(realContext);
+        } catch (IOException e) {
+            return true; // a dangling link is reported as missing, not as escaping
+        }
+    }
+
+    static boolean hasGlob(String path) {
+        return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0;
+    }
+
+    /** Files matching a Go {@code filepath.Match} pattern relative to the context, component by component. */
+    List<Path> glob(String relativePattern) {
+        List<Path> current = List.of(context);
+        for (String component : relativePattern.split("/")) {
+            List<Path> next = new ArrayList<>();
+            if (!hasGlob(component)) {
+                for (Path dir : current) {
+                    Path child = dir.resolve(component);
+                    if (Files.exists(child, LinkOption.NOFOLLOW_LINKS)) {
+                        next.add(child);
+                    }
+                }
+            } else {
+                Pattern regex = Pattern.compile(goPatternToRegex(component));
+                for (Path dir : current) {
+                    if (!Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                        for (Path child : children) {
+                            if (regex.matcher(child.getFileName().toString()).matches()) {
+                                next.add(child);
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            current = next;
+        }
+        return current.stream().sorted().toList();
+    }
+
+    /** Go's filepath.Match syntax: {@code *}, {@code ?}, {@code [a-z]}, {@code [^x]}, {@code \} escapes. */
+    static String goPatternToRegex(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            switch (ch) {
+                case '*' -> regex.append("[^/]*");
+                case '?' -> regex.append("[^/]");
+                case '\\' -> {
+                    if (i + 1 < pattern.length()) {
+                        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+                    }
+                }
+                case '[' -> {
+                    int end = pattern.indexOf(']', i + 2);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("syntax error in pattern '" + pattern + "': missing ]");
+                    }
+                    String body = pattern.substring(i + 1, end);
+                    if (body.startsWith("^") || body.startsWith("!")) {
+                        body = "^" + body.substring(1);
+                    }
+                    regex.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[")).append(']');
+                    i = end;
+                }
+                default -> regex.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return regex.toString();
+    }
+
+    String relativize(Path path) {
+        return context.relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+}

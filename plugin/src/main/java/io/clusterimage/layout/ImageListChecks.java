@@ -1,0 +1,158 @@
+package io.clusterimage.layout;
+
+import io.clusterimage.core.Finding;
+import io.clusterimage.reference.ImageReference;
+import io.clusterimage.reference.InvalidReferenceException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The hand-written image lists: {@code images/shim/*}, {@code images/skopeo/tar.txt} and
+ * {@code .sealignore}. Each bad line is reported with its own line number.
+ */
+final class ImageListChecks {
+
+    private static final Pattern TAR_TARGET = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\\w][\\w.-]{0,127})?");
+
+    private final ContextPaths paths;
+    private final List<Finding> findings;
+
+    ImageListChecks(ContextPaths paths, List<Finding> findings) {
+        this.paths = paths;
+        this.findings = findings;
+    }
+
+    void check() throws IOException {
+        Path shim = paths.root().resolve("images/shim");
+        if (Files.isDirectory(shim)) {
+            for (Path file : ManifestChecks.regularFiles(shim)) {
+                checkShimFile(file);
+            }
+        }
+        Path tarTxt = paths.root().resolve("images/skopeo/tar.txt");
+        if (Files.isRegularFile(tarTxt)) {
+            checkTarList(tarTxt);
+        }
+        Path sealignore = paths.root().resolve(".sealignore");
+        if (Files.isRegularFile(sealignore)) {
+            checkSealignore(sealignore);
+        }
+    }
+
+    /** Strips surrounding blanks and one pair of matching quotes, as sealos does. */
+    static String unquote(String line) {
+        String value = line.strip();
+        if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
+                && value.charAt(value.length() - 1) == value.charAt(0)) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private void checkShimFile(Path file) throws IOException {
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String trimmed = lines.get(i).strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            String value = unquote(trimmed);
+            if (value.startsWith("containers-storage:") || value.startsWith("docker-daemon:")) {
+                findings.add(Finding.error("shim.local-transport", rel(file), i + 1,
+                        "'" + value + "' reads from a local container engine, which this build does not use",
+                        "push the image to a registry and list its reference, or save it to an archive and list it in images/skopeo/tar.txt"));
+                continue;
+            }
+            try {
+                ImageReference.parse(value);
+            } catch (InvalidReferenceException e) {
+                findings.add(Finding.error("shim.invalid-reference", rel(file), i + 1,
+                        "'" + value + "' is not a valid image reference: " + e.reason(),
+                        "write one image per line as [registry/]repository[:tag][@digest], e.g. docker.io/library/nginx:1.25"));
+            }
+        }
+    }
+
+    private void checkTarList(Path file) throws IOException {
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.strip().startsWith("#")) {
+                continue;
+            }
+            String entry = line.strip();
+            int at = entry.indexOf('@');
+            boolean transportOk = entry.startsWith("docker-archive:") || entry.startsWith("oci-archive:");
+            if (!transportOk || at < 0) {
+                findings.add(Finding.error("tar.format", rel(file), i + 1,
+                        "'" + entry + "' is not of the form docker-archive:<path>@<repository[:tag]> or oci-archive:<path>@<repository[:tag]>",
+                        "write e.g. docker-archive:calico.tar@calico/cni:v3.20.0 (the path is relative to images/skopeo/)"));
+                continue;
+            }
+            String archive = entry.substring(entry.indexOf(':') + 1, at);
+            String target = entry.substring(at + 1);
+            ContextPaths.Resolved resolved = paths.resolve("images/skopeo/" + archive);
+            if (archive.contains("..") && resolved.kind() == ContextPaths.Kind.ESCAPES || !resolved.relative().startsWith("images/skopeo/")) {
+                findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
+                        "archive path '" + archive + "' points outside images/skopeo/",
+                        "put the archive under images/skopeo/ and name it relative to that directory"));
+            } else if (!Files.isRegularFile(paths.root().resolve(resolved.relative()))) {
+                findings.add(Finding.error("tar.missing-archive", rel(file), i + 1,
+                        "archive '" + resolved.relative() + "' does not exist",
+                        "create it (e.g. skopeo copy docker://<image> docker-archive:images/skopeo/" + archive + ") or remove the line"));
+            }
+            if (!TAR_TARGET.matcher(target).matches()) {
+                findings.add(Finding.error("tar.target", rel(file), i + 1,
+                        "target '" + target + "' is not a repository path with an optional tag",
+                        "write the repository without registry domain, e.g. calico/cni:v3.20.0"));
+            }
+        }
+    }
+
+    private void checkSealignore(Path file) throws IOException {
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!line.equals(line.strip())) {
+                findings.add(Finding.warning("sealignore.blanks", rel(file), i + 1,
+                        "the line has leading or trailing blanks; sealos matches lines exactly, so it can never match",
+                        "remove the blanks"));
+                continue;
+            }
+            if (line.startsWith("#")) {
+                findings.add(Finding.warning("sealignore.comment", rel(file), i + 1,
+                        ".sealignore has no comments; this line is compared with image names and can never match",
+                        "remove the line"));
+                continue;
+            }
+            try {
+                ImageReference.parse(line);
+            } catch (InvalidReferenceException e) {
+                findings.add(Finding.warning("sealignore.never-matches", rel(file), i + 1,
+                        "'" + line + "' is not an image reference (" + e.reason() + "), so it can never match an image",
+                        "write the image as it is found, e.g. docker.io/library/nginx:1.25"));
+            }
+        }
+    }
+
+    private static List<String> readLines(Path file) throws IOException {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        List<String> lines = new java.util.ArrayList<>(List.of(text.split("\r?\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+
+    private Path rel(Path path) {
+        return Path.of(paths.relativize(path));
+    }
+}

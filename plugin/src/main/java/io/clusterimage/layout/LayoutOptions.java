@@ -1,0 +1,28 @@
+package io.clusterimage.layout;
+
+import io.clusterimage.core.Platform;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link LayoutReader} needs to know besides the files themselves.
+ *
+ * @param contextDir the build context: the directory that holds the Kubefile, charts/, manifests/...
+ * @param kubefile   the {@code kubefile} parameter (relative to the context or absolute), or null to look
+ *                   for Kubefile, Sealfile, Dockerfile, Containerfile
+ * @param buildArgs  values for the Kubefile's ARG instructions
+ * @param platforms  the platforms the image is built for (the first one is used to expand variables)
+ */
+public record LayoutOptions(Path contextDir, Path kubefile, Map<String, String> buildArgs, List<Platform> platforms) {
+
+    public LayoutOptions {
+        buildArgs = Map.copyOf(buildArgs);
+        platforms = platforms.isEmpty() ? List.of(Platform.LINUX_AMD64) : List.copyOf(platforms);
+    }
+
+    public static LayoutOptions of(Path contextDir) {
+        return new LayoutOptions(contextDir, null, Map.of(), List.of(Platform.LINUX_AMD64));
+    }
+}

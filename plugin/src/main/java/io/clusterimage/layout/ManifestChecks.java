@@ -1,0 +1,88 @@
+package io.clusterimage.layout;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.clusterimage.core.Finding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code manifests/}: YAML files parse (every document), and {@code .tmpl} files, which sealos
+ * renders at run time in etc/, scripts/ and manifests/, do not collide with an existing file.
+ */
+final class ManifestChecks {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final ContextPaths paths;
+    private final List<Finding> findings;
+
+    ManifestChecks(ContextPaths paths, List<Finding> findings) {
+        this.paths = paths;
+        this.findings = findings;
+    }
+
+    void check() throws IOException {
+        for (String dir : List.of("manifests", "etc", "scripts")) {
+            Path root = paths.root().resolve(dir);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            for (Path file : regularFiles(root)) {
+                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (name.endsWith(".tmpl")) {
+                    checkTemplateTarget(file);
+                } else if (dir.equals("manifests") && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
+                    checkYaml(file);
+                }
+            }
+        }
+    }
+
+    static List<Path> regularFiles(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void checkTemplateTarget(Path template) {
+        String fileName = template.getFileName().toString();
+        Path rendered = template.resolveSibling(fileName.substring(0, fileName.length() - ".tmpl".length()));
+        if (Files.exists(rendered)) {
+            findings.add(Finding.error("manifests.template-collision", rel(template), 0,
+                    "sealos renders " + fileName + " to " + rendered.getFileName() + ", which already exists and would be silently overwritten",
+                    "rename one of the two files"));
+        }
+    }
+
+    private void checkYaml(Path file) throws IOException {
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (documents.hasNextValue()) {
+                documents.nextValue();
+            }
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            findings.add(Finding.error("manifests.yaml", rel(file), line,
+                    "not valid YAML: " + ChartChecks.firstLine(e.getOriginalMessage()),
+                    "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
+        } catch (RuntimeException e) {
+            findings.add(Finding.error("manifests.yaml", rel(file), 0, "not valid YAML: " + ChartChecks.firstLine(e.getMessage()),
+                    "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
+        }
+    }
+
+    private Path rel(Path path) {
+        return Path.of(paths.relativize(path));
+    }
+}

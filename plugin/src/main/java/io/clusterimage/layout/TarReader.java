@@ -1,0 +1,139 @@
+package io.clusterimage.layout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
+
+/**
+ * Reads the entries of a tar stream one after the other (ustar, GNU long names, PAX paths), enough
+ * to look inside chart archives without unpacking them. Entry content is only read when asked for.
+ */
+final class TarReader {
+
+    private static final int BLOCK = 512;
+
+    private final InputStream in;
+    private long remaining;
+    private long padding;
+
+    TarReader(InputStream in) {
+        this.in = in;
+    }
+
+    /**
+     * Returns the content of the first regular file whose name satisfies {@code wanted}, read up to
+     * {@code maxBytes}, or null when there is none.
+     */
+    static byte[] find(InputStream tar, Predicate<String> wanted, int maxBytes) throws IOException {
+        TarReader reader = new TarReader(tar);
+        String name;
+        while ((name = reader.nextFile()) != null) {
+            if (wanted.test(name)) {
+                return reader.readContent(maxBytes);
+            }
+        }
+        return null;
+    }
+
+    /** Advances to the next regular file and returns its name, or null at the end of the archive. */
+    String nextFile() throws IOException {
+        String longName = null;
+        while (true) {
+            skipFully(remaining + padding);
+            byte[] header = in.readNBytes(BLOCK);
+            if (header.length < BLOCK || isZero(header)) {
+                return null;
+            }
+            long size = parseOctal(header, 124, 12);
+            remaining = size;
+            padding = (BLOCK - size % BLOCK) % BLOCK;
+            char type = (char) header[156];
+            String name = text(header, 0, 100);
+            String prefix = text(header, 345, 155);
+            if (!prefix.isEmpty() && "ustar".equals(text(header, 257, 5))) {
+                name = prefix + "/" + name;
+            }
+            if (type == 'L') {
+                longName = new String(readContent(Integer.MAX_VALUE), StandardCharsets.UTF_8).replace("\0", "");
+                continue;
+            }
+            if (type == 'x') {
+                String pax = new String(readContent(Integer.MAX_VALUE), StandardCharsets.UTF_8);
+                for (String record : pax.split("\n")) {
+                    int space = record.indexOf(' ');
+                    if (space > 0 && record.startsWith("path=", space + 1)) {
+                        longName = record.substring(space + 1 + "path=".length());
+                    }
+                }
+                continue;
+            }
+            if (longName != null) {
+                name = longName;
+                longName = null;
+            }
+            if (type == '0' || type == 0) {
+                return name;
+            }
+        }
+    }
+
+    byte[] readContent(int maxBytes) throws IOException {
+        int length = (int) Math.min(remaining, maxBytes);
+        byte[] content = in.readNBytes(length);
+        remaining -= content.length;
+        return content;
+    }
+
+    private void skipFully(long count) throws IOException {
+        long left = count;
+        while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("unexpected end of tar archive");
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+        remaining = 0;
+        padding = 0;
+    }
+
+    private static boolean isZero(byte[] block) {
+        for (byte b : block) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(byte[] header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header[end] != 0) {
+            end++;
+        }
+        return new String(header, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
+    private static long parseOctal(byte[] header, int offset, int length) throws IOException {
+        if ((header[offset] & 0x80) != 0) {
+            long value = 0; // base-256 encoding for large sizes
+            for (int i = offset + 1; i < offset + length; i++) {
+                value = (value << 8) | (header[i] & 0xff);
+            }
+            return value;
+        }
+        String digits = text(header, offset, length).trim();
+        if (digits.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(digits, 8);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a tar archive (bad size field '" + digits + "')");
+        }
+    }
+}
