@@ -1,0 +1,50 @@
+package io.clusterimage.layout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Finding;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes {@code validation.json}: the findings of validate-layout for tools, IDEs and CI.
+ */
+public final class ValidationReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ValidationReport() {
+    }
+
+    /** Writes the report atomically (temp file + rename), so a reader never sees half a file. */
+    public static void write(Layout layout, Path target) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("contextDirectory", layout.contextDir().toString());
+        root.put("kubefile", layout.kubefilePath().map(p -> layout.contextDir().relativize(p).toString()).orElse(null));
+        root.put("errors", layout.errors().size());
+        root.put("warnings", layout.warnings().size());
+        ArrayNode findings = root.putArray("findings");
+        for (Finding finding : layout.findings()) {
+            ObjectNode node = findings.addObject();
+            node.put("severity", finding.severity().name());
+            node.put("code", finding.code());
+            node.put("file", finding.file() == null ? null : finding.file().toString().replace('\\', '/'));
+            node.put("line", finding.line());
+            node.put("message", finding.message());
+            node.put("fix", finding.fix());
+        }
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".validation", ".tmp");
+        try {
+            JSON.writeValue(temp.toFile(), root);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.core.Platform;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Parameters every goal shares. Properties use the {@code cluster-image.} prefix and mirror the
+ * XML element names.
+ */
+public abstract class AbstractClusterImageMojo extends AbstractMojo {
+
+    static final String BUILD_ARG_PROPERTY_PREFIX = "cluster-image.buildArgs.";
+
+    /** Skips every goal of this plugin. */
+    @Parameter(property = "cluster-image.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /** The build context: the directory that holds the Kubefile, manifests/, charts/, images/. */
+    @Parameter(property = "cluster-image.contextDirectory", defaultValue = "${project.basedir}")
+    protected File contextDirectory;
+
+    /**
+     * The Kubefile, relative to the context directory or absolute. When not set, the first of
+     * Kubefile, Sealfile, Dockerfile, Containerfile in the context directory.
+     */
+    @Parameter(property = "cluster-image.kubefile")
+    protected File kubefile;
+
+    /**
+     * Values for the Kubefile's ARG instructions. Also settable one by one from the command line:
+     * {@code -Dcluster-image.buildArgs.NAME=value} (which wins over the POM).
+     */
+    @Parameter
+    protected Map<String, String> buildArgs;
+
+    /** Target platforms, {@code os/arch[/variant]}, comma-separated on the command line. */
+    @Parameter(property = "cluster-image.platforms", defaultValue = "linux/amd64")
+    protected List<String> platforms;
+
+    /** Where the plugin writes its reports and intermediate files. */
+    @Parameter(property = "cluster-image.outputDirectory", defaultValue = "${project.build.directory}/cluster-image")
+    protected File outputDirectory;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    /** Build args from the POM, overridden by {@code -Dcluster-image.buildArgs.NAME=value}. */
+    protected Map<String, String> effectiveBuildArgs() {
+        Map<String, String> args = new LinkedHashMap<>();
+        if (buildArgs != null) {
+            buildArgs.forEach((k, v) -> args.put(k, v == null ? "" : v));
+        }
+        if (session != null) {
+            addPrefixed(session.getSystemProperties(), args);
+            addPrefixed(session.getUserProperties(), args);
+        }
+        return args;
+    }
+
+    private static void addPrefixed(Properties properties, Map<String, String> into) {
+        if (properties == null) {
+            return;
+        }
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(BUILD_ARG_PROPERTY_PREFIX) && name.length() > BUILD_ARG_PROPERTY_PREFIX.length()) {
+                into.put(name.substring(BUILD_ARG_PROPERTY_PREFIX.length()), properties.getProperty(name));
+            }
+        }
+    }
+
+    /** @throws MojoExecutionException naming {@code <platforms>} when an entry is not a platform */
+    protected List<Platform> effectivePlatforms() throws MojoExecutionException {
+        List<Platform> result = new ArrayList<>();
+        List<String> configured = platforms == null ? List.of() : platforms;
+        for (String entry : configured) {
+            for (String single : entry.split(",")) {
+                if (single.isBlank()) {
+                    continue;
+                }
+                try {
+                    result.add(Platform.parse(single));
+                } catch (IllegalArgumentException e) {
+                    throw new MojoExecutionException("<platforms>: " + e.getMessage());
+                }
+            }
+        }
+        return result.isEmpty() ? List.of(Platform.LINUX_AMD64) : result;
+    }
+
+    protected String contextDescription() {
+        if (project != null && project.getBasedir() != null) {
+            try {
+                String relative = project.getBasedir().toPath().relativize(contextDirectory.toPath()).toString();
+                return relative.isEmpty() ? "." : relative;
+            } catch (IllegalArgumentException e) {
+                return contextDirectory.toString();
+            }
+        }
+        return contextDirectory.toString();
+    }
+}
