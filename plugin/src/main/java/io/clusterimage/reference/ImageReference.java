@@ -244,11 +244,20 @@ public final class ImageReference {
         if (isPath(name)) {
             return new String[] {"", name};
         }
-        // Invalid either way: blame the path if it is bad after the domain, else the domain.
+        // Invalid either way: blame the path if it is bad after the first element, else the first
+        // element, which is then neither a host nor (else the whole name would be a path) a path
+        // component. Say both when both readings were possible.
         if (slash > 0 && !isDomain(name.substring(0, slash)) && isPath(name.substring(slash + 1))) {
-            throw invalid(text, "invalid registry host '" + name.substring(0, slash)
-                    + "': expected a host name or IPv4 address, or an IPv6 address in brackets,"
-                    + " optionally followed by ':<port>'");
+            String first = name.substring(0, slash);
+            String hostHint = "a registry host is a host name or IPv4 address, or an IPv6 address in"
+                    + " brackets, optionally followed by ':<port>'";
+            boolean hostOnlyCharacters = first.chars().anyMatch(c -> c == ':' || c == '[' || c == ']'
+                    || (c >= 'A' && c <= 'Z'));
+            if (hostOnlyCharacters) {
+                throw invalid(text, "invalid registry host '" + first + "': " + hostHint);
+            }
+            throw invalid(text, "'" + first + "' is neither a valid registry host nor a valid repository"
+                    + " path component; " + hostHint);
         }
         throw pathProblem(text, slash > 0 ? name.substring(slash + 1) : name);
     }
@@ -439,6 +448,11 @@ public final class ImageReference {
      * allowed alphabet is the union of what domains, paths, tags and digests may contain.
      */
     private static void checkAlphabet(String text) {
+        // "://" can never occur (a port needs a digit after ':', a tag cannot hold '/').
+        if (text.contains("://")) {
+            throw invalid(text, "looks like a URL; an image reference has no scheme"
+                    + " (write e.g. registry.example.com/app:1.0)");
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
@@ -452,8 +466,8 @@ public final class ImageReference {
                 throw invalid(text, "contains '" + c + "', which is not allowed in an image reference;"
                         + " it looks like an unrendered template or placeholder");
             }
-            throw invalid(text, "contains '" + InvalidReferenceException.printable(String.valueOf(c))
-                    + "', which is not allowed in an image reference");
+            String shown = c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+            throw invalid(text, "contains '" + shown + "', which is not allowed in an image reference");
         }
     }
 
