@@ -32,10 +32,11 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
 
     /**
      * The Kubefile, relative to the context directory or absolute. When not set, the first of
-     * Kubefile, Sealfile, Dockerfile, Containerfile in the context directory.
+     * Kubefile, Sealfile, Dockerfile, Containerfile in the context directory. (A string, not a File:
+     * Maven would resolve a relative File against the project directory, not the context.)
      */
     @Parameter(property = "cluster-image.kubefile")
-    protected File kubefile;
+    protected String kubefile;
 
     /**
      * Values for the Kubefile's ARG instructions. Also settable one by one from the command line:

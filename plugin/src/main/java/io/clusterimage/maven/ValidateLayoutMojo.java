@@ -44,12 +44,12 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: skipping pom module without a Kubefile");
             return;
         }
-        if (kubefile == null && !hasKubefile()) {
+        if ((kubefile == null || kubefile.isBlank()) && !hasKubefile()) {
             getLog().info("cluster-image: no Kubefile, Sealfile, Dockerfile or Containerfile in " + contextDescription()
                     + "; nothing to validate");
             return;
         }
-        LayoutOptions options = new LayoutOptions(contextDirectory.toPath(), kubefile == null ? null : kubefile.toPath(),
+        LayoutOptions options = new LayoutOptions(contextDirectory.toPath(), kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile),
                 effectiveBuildArgs(), effectivePlatforms());
         Layout layout;
         try {
