@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.TarReader;
 
 import java.io.IOException;
 import java.io.InputStream;

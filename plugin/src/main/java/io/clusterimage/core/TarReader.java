@@ -1,15 +1,19 @@
-package io.clusterimage.layout;
+package io.clusterimage.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Predicate;
 
 /**
  * Reads the entries of a tar stream one after the other (ustar, GNU long names, PAX paths), enough
- * to look inside chart archives without unpacking them. Entry content is only read when asked for.
+ * to look inside chart archives and to unpack them safely. Entry content is streamed, never held
+ * whole in memory, and only read when asked for.
  */
-final class TarReader {
+public final class TarReader {
 
     private static final int BLOCK = 512;
 
@@ -17,7 +21,7 @@ final class TarReader {
     private long remaining;
     private long padding;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
@@ -25,7 +29,7 @@ final class TarReader {
      * Returns the content of the first regular file whose name satisfies {@code wanted}, read up to
      * {@code maxBytes}, or null when there is none.
      */
-    static byte[] find(InputStream tar, Predicate<String> wanted, int maxBytes) throws IOException {
+    public static byte[] find(InputStream tar, Predicate<String> wanted, int maxBytes) throws IOException {
         TarReader reader = new TarReader(tar);
         String name;
         while ((name = reader.nextFile()) != null) {
@@ -37,7 +41,7 @@ final class TarReader {
     }
 
     /** Advances to the next regular file and returns its name, or null at the end of the archive. */
-    String nextFile() throws IOException {
+    public String nextFile() throws IOException {
         String longName = null;
         while (true) {
             skipFully(remaining + padding);
@@ -78,11 +82,46 @@ final class TarReader {
         }
     }
 
-    byte[] readContent(int maxBytes) throws IOException {
+    public byte[] readContent(int maxBytes) throws IOException {
         int length = (int) Math.min(remaining, maxBytes);
         byte[] content = in.readNBytes(length);
         remaining -= content.length;
         return content;
+    }
+
+    /** Streams the current entry's content to {@code out}. */
+    public void copyContent(OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        while (remaining > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (read < 0) {
+                throw new IOException("unexpected end of tar archive");
+            }
+            out.write(buffer, 0, read);
+            remaining -= read;
+        }
+    }
+
+    /**
+     * Unpacks the regular files of a tar stream under {@code target}. Entries with absolute paths
+     * or {@code ..} that would land outside {@code target} are refused; links are not created.
+     *
+     * @throws IOException naming the offending entry
+     */
+    public static void extract(InputStream tar, Path target) throws IOException {
+        TarReader reader = new TarReader(tar);
+        Path root = target.toAbsolutePath().normalize();
+        String name;
+        while ((name = reader.nextFile()) != null) {
+            Path destination = root.resolve(name).normalize();
+            if (name.startsWith("/") || !destination.startsWith(root) || destination.equals(root)) {
+                throw new IOException("archive entry '" + name + "' would be written outside the target directory");
+            }
+            Files.createDirectories(destination.getParent());
+            try (OutputStream out = Files.newOutputStream(destination)) {
+                reader.copyContent(out);
+            }
+        }
     }
 
     private void skipFully(long count) throws IOException {

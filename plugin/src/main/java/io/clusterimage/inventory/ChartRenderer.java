@@ -1,0 +1,223 @@
+package io.clusterimage.inventory;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.clusterimage.core.TarReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Renders a chart with Helm (helm-java, in-process) the way sealos does — release {@code dryrun},
+ * chart defaults plus {@code charts/<name>.values.yaml} — and works around what helm-java's
+ * {@code template()} gets wrong for an image scan. The chart is rendered from a private copy under
+ * the work directory, never from the user's files, with three changes:
+ * <ul>
+ *   <li>{@code lookup} becomes {@code pick (dict)}, which takes the same arguments and returns the
+ *       empty map that sealos's offline lookup returns — so no cluster is ever contacted;</li>
+ *   <li>the {@code helm.sh/hook} annotation key is renamed, so hooks (and tests) are rendered as
+ *       ordinary resources and their images found — helm-java drops hooks from its output;</li>
+ *   <li>{@code kubeVersion} constraints are removed from every Chart.yaml, so the scan works whatever
+ *       Kubernetes version the chart asks for.</li>
+ * </ul>
+ * Vendored subchart archives are unpacked first so that the same changes reach them.
+ */
+final class ChartRenderer {
+
+    /** Annotation key that marks rendered hook resources. */
+    static final String HOOK_MARKER = "cluster-image.io/helm-hook";
+
+    private static final Pattern LOOKUP_CALL = Pattern.compile("(?<![\\w.$\"'/-])lookup(?=[\\s)])");
+    private static final Pattern HOOK_ANNOTATION = Pattern.compile("helm\\.sh/hook(?=[\"'\\s:-])");
+    private static final Pattern KUBE_VERSION_LINE = Pattern.compile("(?m)^kubeVersion:.*(\\r?\\n|$)");
+
+    private ChartRenderer() {
+    }
+
+    /** A rendered chart and the copy it was rendered from (for its crds/). */
+    record Rendered(String manifest, Path workingCopy) {
+    }
+
+    /**
+     * @param source      the chart directory or .tgz
+     * @param valuesFile  {@code charts/<name>.values.yaml}, or null
+     * @param workDir     an empty directory this chart may use
+     * @throws ChartRenderException with Helm's message when the chart does not render
+     */
+    static Rendered render(Path source, Path valuesFile, ChartOptions options, String namespace, String kubeVersion,
+                           Path workDir) throws IOException {
+        Path copy = prepareCopy(source, workDir);
+        TemplateCommand template = new Helm(copy).template().withName("dryrun");
+        if (namespace != null && !namespace.isBlank()) {
+            template.withNamespace(namespace);
+        }
+        if (kubeVersion != null && !kubeVersion.isBlank()) {
+            template.withKubeVersion(kubeVersion);
+        }
+        if (valuesFile != null) {
+            template.withValuesFile(valuesFile.toAbsolutePath());
+        }
+        for (Path values : options.valuesFiles()) {
+            template.withValuesFile(values.toAbsolutePath());
+        }
+        options.set().forEach(template::set);
+        try {
+            return new Rendered(template.call(), copy);
+        } catch (IllegalStateException e) {
+            throw new ChartRenderException(e.getMessage());
+        }
+    }
+
+    /** Copies (or unpacks) the chart into the work directory and applies the three changes. */
+    static Path prepareCopy(Path source, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path chartDir;
+        if (Files.isDirectory(source)) {
+            chartDir = workDir.resolve(source.getFileName().toString());
+            copyTree(source, chartDir);
+        } else {
+            Path unpacked = workDir.resolve("unpacked");
+            unpack(source, unpacked);
+            chartDir = singleChild(unpacked, source);
+        }
+        unpackSubchartArchives(chartDir);
+        rewrite(chartDir);
+        return chartDir;
+    }
+
+    private static void unpack(Path archive, Path target) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
+            TarReader.extract(in, target);
+        }
+    }
+
+    private static Path singleChild(Path unpacked, Path archive) throws IOException {
+        try (Stream<Path> children = Files.list(unpacked)) {
+            List<Path> dirs = children.filter(Files::isDirectory).toList();
+            if (dirs.size() != 1) {
+                throw new ChartRenderException(archive.getFileName() + " does not hold exactly one chart directory");
+            }
+            return dirs.get(0);
+        }
+    }
+
+    /** Helm loads charts/<x>.tgz and charts/<x>/ alike; unpacking lets the rewrite reach them. */
+    private static void unpackSubchartArchives(Path chartDir) throws IOException {
+        Path subcharts = chartDir.resolve("charts");
+        if (!Files.isDirectory(subcharts)) {
+            return;
+        }
+        List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, "*.tgz")) {
+            stream.forEach(archives::add);
+        }
+        for (Path archive : archives) {
+            Path unpacked = Files.createTempDirectory(subcharts, ".unpack");
+            unpack(archive, unpacked);
+            Path child = singleChild(unpacked, archive);
+            Path target = subcharts.resolve(child.getFileName().toString());
+            if (!Files.exists(target)) {
+                Files.move(child, target);
+            }
+            deleteTree(unpacked);
+            Files.delete(archive);
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, Files::isDirectory)) {
+            for (Path sub : stream) {
+                unpackSubchartArchives(sub);
+            }
+        }
+    }
+
+    private static void rewrite(Path chartDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(chartDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path file : files) {
+            if (file.getFileName().toString().equals("Chart.yaml")) {
+                rewriteFile(file, text -> KUBE_VERSION_LINE.matcher(text).replaceAll(""));
+            } else if (isUnderTemplates(chartDir, file)) {
+                rewriteFile(file, ChartRenderer::rewriteTemplate);
+            }
+        }
+    }
+
+    private static void rewriteFile(Path file, java.util.function.UnaryOperator<String> change) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            return; // a binary file cannot hold a template action; leave it alone
+        }
+        String changed = change.apply(text);
+        if (!changed.equals(text)) {
+            Files.writeString(file, changed, StandardCharsets.UTF_8);
+        }
+    }
+
+    static String rewriteTemplate(String text) {
+        String result = text;
+        if (result.contains("lookup")) {
+            result = LOOKUP_CALL.matcher(result).replaceAll("pick (dict)");
+        }
+        if (result.contains("helm.sh/hook")) {
+            result = HOOK_ANNOTATION.matcher(result).replaceAll(HOOK_MARKER);
+        }
+        return result;
+    }
+
+    private static boolean isUnderTemplates(Path chartDir, Path file) {
+        for (Path part : chartDir.relativize(file)) {
+            if (part.toString().equals("templates")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    Files.copy(file, target.resolve(source.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.clusterimage.inventory;
+
+import io.clusterimage.core.Finding;
+import io.clusterimage.core.Severity;
+import io.clusterimage.layout.Chart;
+import io.clusterimage.layout.Layout;
+import io.clusterimage.reference.ImageReference;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The image-inventory stage's entry point: finds every image the application uses — in manifests/,
+ * rendered charts (hooks and CRDs included), images/shim/, images/skopeo/tar.txt and the POM — minus
+ * what .sealignore drops, with every place each was found.
+ *
+ * <p>A superset of what {@code sealos build} finds: every value its line scan takes is considered, but
+ * only valid references are kept (the rest are reported with file:line), digests are kept, and a
+ * YAML-aware walk finds what a line scan cannot.
+ */
+public final class ImageScanner {
+
+    private final Layout layout;
+    private final ScanOptions options;
+    private final Map<String, Accumulator> images = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<WorkloadUse> workloadUses = new ArrayList<>();
+
+    private static final class Accumulator {
+        final ImageReference reference;
+        final List<Occurrence> occurrences = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+
+        Accumulator(ImageReference reference) {
+            this.reference = reference;
+        }
+    }
+
+    /** An image a container of a workload runs, for the completeness check. */
+    private record WorkloadUse(String canonical, Path file, int line) {
+    }
+
+    private ImageScanner(Layout layout, ScanOptions options) {
+        this.layout = layout;
+        this.options = options;
+    }
+
+    public static ImageInventory scan(Layout layout, ScanOptions options) throws IOException {
+        return new ImageScanner(layout, options).run();
+    }
+
+    private ImageInventory run() throws IOException {
+        Path context = layout.contextDir();
+        scanManifests(context.resolve("manifests"));
+        for (Chart chart : layout.charts()) {
+            scanChart(chart);
+        }
+        scanShim(context.resolve("images/shim"));
+        for (String image : options.extraImages()) {
+            Optional<ImageReference> reference = References.parse(image.strip());
+            if (reference.isPresent()) {
+                add(reference.get(), new Occurrence(Path.of("pom.xml"), 0, SourceKind.PARAMETER, image.strip()));
+            } else {
+                findings.add(Finding.error("scan.parameter", Path.of("pom.xml"), 0,
+                        "<images> entry '" + image + "' is not a valid image reference: " + References.whyInvalid(image.strip()),
+                        "write it as [registry/]repository[:tag][@digest]"));
+            }
+        }
+        List<TarImage> tarImages = TarList.read(context, findings);
+
+        List<String> ignoreLines = readIgnoreLines(context.resolve(".sealignore"));
+        List<InventoryImage> kept = new ArrayList<>();
+        List<InventoryImage> ignored = new ArrayList<>();
+        for (Accumulator accumulator : images.values()) {
+            InventoryImage image = new InventoryImage(accumulator.reference, accumulator.occurrences);
+            (isIgnored(image, ignoreLines) ? ignored : kept).add(image);
+        }
+        kept.sort(Comparator.comparing(InventoryImage::canonical));
+        ignored.sort(Comparator.comparing(InventoryImage::canonical));
+        checkCompleteness(ignored);
+        return new ImageInventory(kept, tarImages, ignored, findings);
+    }
+
+    // ---- sources ----
+
+    private void scanManifests(Path manifests) throws IOException {
+        if (!Files.isDirectory(manifests)) {
+            return;
+        }
+        for (Path file : regularFiles(manifests)) {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+            if (yaml || name.endsWith(".tmpl")) {
+                scanText(relative(file), SourceKind.MANIFEST, read(file), yaml, true);
+            }
+        }
+    }
+
+    private void scanChart(Chart chart) throws IOException {
+        Path source = layout.contextDir().resolve(chart.source());
+        Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
+        ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
+        Path workDir = options.workDir().resolve("charts").resolve(chart.source().getFileName().toString());
+        ChartRenderer.deleteTree(workDir);
+        ChartRenderer.Rendered rendered;
+        try {
+            rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,
+                    options.namespace(), options.kubeVersion(), workDir);
+        } catch (ChartRenderException e) {
+            findings.add(Finding.error("scan.chart-render", chart.source(), 0,
+                    "Helm cannot render chart '" + chart.name() + "': " + e.getMessage(),
+                    "fix the chart or its values (charts/" + chart.name() + ".values.yaml, or <charts> in the POM)"));
+            return;
+        }
+        for (RenderedDocument document : RenderedDocument.split(rendered.manifest())) {
+            Path file = chart.source().resolve(document.pathInsideChart());
+            SourceKind kind = document.text().contains(ChartRenderer.HOOK_MARKER) ? SourceKind.CHART_HOOK : SourceKind.CHART;
+            scanText(file, kind, document.text(), true, false);
+        }
+        scanCrds(chart, rendered.workingCopy(), rendered.workingCopy());
+    }
+
+    /** crds/ of the chart and of its subcharts, scanned as written: Helm does not template them. */
+    private void scanCrds(Chart chart, Path copyRoot, Path chartDir) throws IOException {
+        Path crds = chartDir.resolve("crds");
+        if (Files.isDirectory(crds)) {
+            for (Path file : regularFiles(crds)) {
+                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
+                    Path display = chart.source().resolve(copyRoot.relativize(file).toString());
+                    scanText(display, SourceKind.CHART_CRD, read(file), true, !chart.archive());
+                }
+            }
+        }
+        Path subcharts = chartDir.resolve("charts");
+        if (Files.isDirectory(subcharts)) {
+            try (Stream<Path> children = Files.list(subcharts)) {
+                for (Path sub : children.filter(Files::isDirectory).sorted().toList()) {
+                    scanCrds(chart, copyRoot, sub);
+                }
+            }
+        }
+    }
+
+    private void scanShim(Path shim) throws IOException {
+        if (!Files.isDirectory(shim)) {
+            return;
+        }
+        for (Path file : regularFiles(shim)) {
+            String[] lines = read(file).split("\r?\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String trimmed = lines[i].strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                String value = ImageLineScanner.unquote(trimmed);
+                Optional<ImageReference> reference = References.parse(value);
+                if (reference.isPresent()) {
+                    add(reference.get(), new Occurrence(relative(file), i + 1, SourceKind.SHIM, value));
+                } else {
+                    findings.add(Finding.error("scan.shim", relative(file), i + 1,
+                            "'" + value + "' is not a valid image reference: " + References.whyInvalid(value),
+                            "write one image per line as [registry/]repository[:tag][@digest]"));
+                }
+            }
+        }
+    }
+
+    // ---- one text ----
+
+    /**
+     * Scans one file or rendered document: the sealos line scan plus, for YAML, the structural walk.
+     * A value the line scan takes that is not a valid reference is reported — unless the YAML walk
+     * found a valid image on the same line (e.g. {@code image: nginx # comment}).
+     */
+    private void scanText(Path file, SourceKind kind, String text, boolean yaml, boolean linesMeaningful) {
+        Set<Integer> linesWithImage = new HashSet<>();
+        if (yaml) {
+            YamlImageWalker.Result walked = YamlImageWalker.walk(text);
+            for (Candidate candidate : walked.candidates()) {
+                Optional<ImageReference> reference = References.parse(candidate.value());
+                int line = linesMeaningful ? candidate.line() : 0;
+                if (reference.isPresent()) {
+                    linesWithImage.add(candidate.line());
+                    add(reference.get(), new Occurrence(file, line, kind, candidate.value()));
+                    if (candidate.workload()) {
+                        workloadUses.add(new WorkloadUse(reference.get().canonical(), file, line));
+                    }
+                }
+            }
+        }
+        for (Candidate candidate : ImageLineScanner.scan(text)) {
+            Optional<ImageReference> reference = References.parse(candidate.value());
+            int line = linesMeaningful ? candidate.line() : 0;
+            if (reference.isPresent()) {
+                linesWithImage.add(candidate.line());
+                add(reference.get(), new Occurrence(file, line, kind, candidate.value()));
+            } else if (!linesWithImage.contains(candidate.line())) {
+                unresolved(file, line, candidate.value(), text, candidate.line());
+            }
+        }
+    }
+
+    private void unresolved(Path file, int line, String value, String text, int lineInText) {
+        Severity severity = options.failOnUnresolved() ? Severity.ERROR : Severity.WARNING;
+        String where = line == 0 ? " (rendered: " + excerpt(text, lineInText) + ")" : "";
+        findings.add(new Finding(severity, "scan.unresolved", file, line,
+                "'" + value + "' after image: is not a valid image reference (" + References.whyInvalid(value)
+                        + "); it is not pulled" + where,
+                "if a container runs this image, add its real reference to images/shim/ or <images>;"
+                        + " set <failOnUnresolved>true</failOnUnresolved> to make this an error"));
+    }
+
+    private static String excerpt(String text, int line) {
+        String[] lines = text.split("\r?\n", -1);
+        return line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
+    }
+
+    private void add(ImageReference reference, Occurrence occurrence) {
+        Accumulator accumulator = images.computeIfAbsent(reference.canonical(), key -> new Accumulator(reference));
+        String key = occurrence.file() + ":" + occurrence.line() + ":" + occurrence.kind() + ":" + occurrence.written();
+        if (accumulator.seen.add(key)) {
+            accumulator.occurrences.add(occurrence);
+        }
+    }
+
+    // ---- .sealignore and completeness ----
+
+    private static List<String> readIgnoreLines(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isEmpty()).toList();
+    }
+
+    /**
+     * sealos drops an image when a .sealignore line equals it exactly (in its normalized form for
+     * manifests and charts, as written for shim lines); a line is also matched by canonical form, so
+     * {@code nginx} drops {@code docker.io/library/nginx:latest}.
+     */
+    private static boolean isIgnored(InventoryImage image, List<String> ignoreLines) {
+        for (String line : ignoreLines) {
+            if (line.equals(image.reference().sealosForm()) || line.equals(image.canonical())
+                    || image.occurrences().stream().anyMatch(o -> o.written().equals(line))) {
+                return true;
+            }
+            Optional<ImageReference> parsed = References.parse(line);
+            if (parsed.isPresent() && parsed.get().canonical().equals(image.canonical())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkCompleteness(List<InventoryImage> ignored) {
+        Set<String> ignoredCanonical = new HashSet<>();
+        ignored.forEach(image -> ignoredCanonical.add(image.canonical()));
+        Set<String> reported = new HashSet<>();
+        for (WorkloadUse use : workloadUses) {
+            if (ignoredCanonical.contains(use.canonical()) && reported.add(use.canonical())) {
+                findings.add(Finding.warning("scan.ignored-but-used", use.file(), use.line(),
+                        "a container runs " + use.canonical() + ", but .sealignore leaves it out of the bundle;"
+                                + " the cluster must be able to pull it from elsewhere",
+                        "remove it from .sealignore unless the target cluster has it already"));
+            }
+        }
+    }
+
+    // ---- files ----
+
+    private Path relative(Path file) {
+        return layout.contextDir().relativize(file.toAbsolutePath().normalize());
+    }
+
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private static List<Path> regularFiles(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
