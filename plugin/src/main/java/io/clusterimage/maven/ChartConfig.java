@@ -1,0 +1,26 @@
+package io.clusterimage.maven;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <charts><chart>} of the POM: extra values for one chart, by its Chart.yaml name.
+ * <pre>
+ * &lt;charts&gt;
+ *   &lt;chart&gt;
+ *     &lt;name&gt;apisix&lt;/name&gt;
+ *     &lt;valuesFiles&gt;&lt;valuesFile&gt;values/prod.yaml&lt;/valuesFile&gt;&lt;/valuesFiles&gt;
+ *     &lt;set&gt;&lt;dashboard.enabled&gt;true&lt;/dashboard.enabled&gt;&lt;/set&gt;
+ *   &lt;/chart&gt;
+ * &lt;/charts&gt;
+ * </pre>
+ */
+public class ChartConfig {
+    /** The chart's name in its Chart.yaml. */
+    String name;
+    /** Values files applied after charts/&lt;name&gt;.values.yaml, relative to the project directory. */
+    List<File> valuesFiles;
+    /** --set values, applied last. */
+    Map<String, String> set;
+}

@@ -1,0 +1,138 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.core.Finding;
+import io.clusterimage.inventory.ChartOptions;
+import io.clusterimage.inventory.ChartRenderException;
+import io.clusterimage.inventory.ImageInventory;
+import io.clusterimage.inventory.ImageScanner;
+import io.clusterimage.inventory.InventoryImage;
+import io.clusterimage.inventory.InventoryReport;
+import io.clusterimage.inventory.ScanOptions;
+import io.clusterimage.kubefile.KubefileLocator;
+import io.clusterimage.layout.Layout;
+import io.clusterimage.layout.LayoutOptions;
+import io.clusterimage.layout.LayoutReader;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds every image the application uses — manifests/, charts/ (rendered with Helm, hooks and CRDs
+ * included), images/shim/, images/skopeo/tar.txt and {@code <images>}, minus .sealignore — and writes
+ * {@code images.txt} and {@code images.json} (with where each image was found) to the output directory.
+ */
+@Mojo(name = "scan-images", defaultPhase = LifecyclePhase.PROCESS_RESOURCES, threadSafe = true)
+public class ScanImagesMojo extends AbstractClusterImageMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cluster-image.skipScan", defaultValue = "false")
+    protected boolean skipScan;
+
+    /** Images to bundle that no file names, e.g. ones an operator pulls at run time. */
+    @Parameter
+    protected List<String> images;
+
+    /** Extra values files and --set values per chart (by its Chart.yaml name). */
+    @Parameter
+    protected List<ChartConfig> charts;
+
+    /** Namespace charts are rendered in (sealos renders with an empty namespace). */
+    @Parameter(property = "cluster-image.namespace", defaultValue = "")
+    protected String namespace;
+
+    /** Kubernetes version charts see as .Capabilities.KubeVersion. */
+    @Parameter(property = "cluster-image.kubeVersion", defaultValue = ScanOptions.DEFAULT_KUBE_VERSION)
+    protected String kubeVersion;
+
+    /** Fail when an image: value is not a valid reference, instead of warning. */
+    @Parameter(property = "cluster-image.failOnUnresolved", defaultValue = "false")
+    protected boolean failOnUnresolved;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip || skipScan) {
+            getLog().info("cluster-image: scan-images skipped");
+            return;
+        }
+        if ((kubefile == null || kubefile.isBlank()) && KubefileLocator.locate(contextDirectory.toPath(), null).isEmpty()) {
+            getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
+            return;
+        }
+        Layout layout = layout();
+        ScanOptions options = new ScanOptions(images == null ? List.of() : images, chartOptions(), namespace, kubeVersion,
+                failOnUnresolved, outputDirectory.toPath().resolve("work"));
+        long start = System.nanoTime();
+        ImageInventory inventory;
+        try {
+            inventory = ImageScanner.scan(layout, options);
+            InventoryReport.write(inventory, outputDirectory.toPath());
+        } catch (IOException | ChartRenderException e) {
+            throw new MojoExecutionException("scan-images could not read the layout in " + contextDescription() + ": " + e.getMessage(), e);
+        }
+        for (Finding finding : inventory.findings()) {
+            switch (finding.severity()) {
+                case ERROR -> getLog().error(finding.describe());
+                case WARNING -> getLog().warn(finding.describe());
+                default -> getLog().info(finding.describe());
+            }
+        }
+        if (getLog().isDebugEnabled()) {
+            for (InventoryImage image : inventory.images()) {
+                getLog().debug(image.canonical() + " <- " + image.occurrences());
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        getLog().info("cluster-image: " + inventory.images().size() + " image(s), " + inventory.tarImages().size()
+                + " archive image(s), " + inventory.ignored().size() + " ignored by .sealignore, in " + millis + " ms; "
+                + outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT));
+        if (!inventory.errors().isEmpty()) {
+            throw new MojoFailureException("scan-images found " + inventory.errors().size()
+                    + " error(s), listed above as [ERROR] file:line lines.");
+        }
+    }
+
+    /** The layout validate-layout read in this build, or a fresh read when it did not run. */
+    private Layout layout() throws MojoExecutionException {
+        Object cached = project == null ? null : project.getContextValue(ValidateLayoutMojo.LAYOUT_CONTEXT_KEY);
+        if (cached instanceof Layout layout && layout.contextDir().equals(contextDirectory.toPath().toAbsolutePath().normalize())) {
+            return layout;
+        }
+        try {
+            return LayoutReader.read(new LayoutOptions(contextDirectory.toPath(),
+                    kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile), effectiveBuildArgs(), effectivePlatforms()));
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, ChartOptions> chartOptions() throws MojoExecutionException {
+        Map<String, ChartOptions> result = new HashMap<>();
+        if (charts == null) {
+            return result;
+        }
+        for (ChartConfig chart : charts) {
+            if (chart.name == null || chart.name.isBlank()) {
+                throw new MojoExecutionException("<charts><chart> needs a <name>: the name in the chart's Chart.yaml");
+            }
+            List<Path> files = chart.valuesFiles == null ? List.of() : chart.valuesFiles.stream().map(File::toPath).toList();
+            for (Path file : files) {
+                if (!Files.isRegularFile(file)) {
+                    throw new MojoExecutionException("<charts><chart><name>" + chart.name + "</name><valuesFiles>: " + file
+                            + " does not exist");
+                }
+            }
+            result.put(chart.name, new ChartOptions(files, chart.set == null ? Map.of() : chart.set));
+        }
+        return result;
+    }
+}
