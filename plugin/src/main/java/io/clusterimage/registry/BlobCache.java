@@ -1,0 +1,115 @@
+package io.clusterimage.registry;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * A content-addressed cache shared by all builds of the user ({@code ~/.cache/cluster-image} by
+ * default): blobs and manifests by digest, and the last digest seen for each tag (for offline builds).
+ *
+ * <p>Safe for several builds at once: files are only ever created by an atomic rename of a complete,
+ * verified temporary file, and a digest's content never changes.
+ */
+public final class BlobCache {
+
+    private final Path root;
+    private final Path blobs;
+    private final Path tags;
+    private final Path incoming;
+
+    public BlobCache(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.blobs = this.root.resolve("blobs/sha256");
+        this.tags = this.root.resolve("tags");
+        this.incoming = this.root.resolve("incoming");
+        Files.createDirectories(blobs);
+        Files.createDirectories(tags);
+        Files.createDirectories(incoming);
+    }
+
+    public static Path defaultLocation() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("cluster-image");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path blobPath(String digest) {
+        String hex = Digests.hex(digest);
+        return blobs.resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    public Optional<Path> blob(String digest) {
+        Path path = blobPath(digest);
+        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+    }
+
+    public Path newTempFile() throws IOException {
+        return Files.createTempFile(incoming, "blob", ".tmp");
+    }
+
+    /** Adds a verified temporary file as {@code digest}; returns the cached file. */
+    public Path commit(Path verifiedTemp, String digest) throws IOException {
+        Path target = blobPath(digest);
+        Files.createDirectories(target.getParent());
+        if (Files.isRegularFile(target)) {
+            Files.deleteIfExists(verifiedTemp);
+            return target;
+        }
+        try {
+            Files.move(verifiedTemp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(verifiedTemp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    public Path putBytes(String digest, byte[] content) throws IOException {
+        Optional<Path> existing = blob(digest);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Path temp = newTempFile();
+        Files.write(temp, content);
+        return commit(temp, digest);
+    }
+
+    /** Remembers that {@code host/repository:tag} resolved to {@code digest} (with its media type). */
+    public void rememberTag(String host, String repository, String tag, String digest, String mediaType) throws IOException {
+        Path file = tagFile(host, repository, tag);
+        Files.createDirectories(file.getParent());
+        Path temp = Files.createTempFile(incoming, "tag", ".tmp");
+        Files.writeString(temp, digest + "\n" + mediaType + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The digest and media type last seen for a tag: {@code [digest, mediaType]}. */
+    public Optional<String[]> tag(String host, String repository, String tag) throws IOException {
+        Path file = tagFile(host, repository, tag);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
+        return lines.length >= 2 ? Optional.of(new String[] {lines[0], lines[1]}) : Optional.empty();
+    }
+
+    private Path tagFile(String host, String repository, String tag) {
+        Path file = tags.resolve(host.replace(':', '_')).resolve(repository).resolve(tag).normalize();
+        if (!file.startsWith(tags)) {
+            throw new IllegalArgumentException("bad repository '" + repository + "'");
+        }
+        return file;
+    }
+}

@@ -1,0 +1,343 @@
+package io.clusterimage.registry;
+
+import io.clusterimage.core.Platform;
+import io.clusterimage.reference.ImageReference;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The registry stage's entry point: saves images into one docker-distribution tree per platform.
+ *
+ * <p>Manifests are stored as the exact bytes served; every blob goes through the shared cache,
+ * verified while streaming, and is fetched once however many images and platforms share it. Images
+ * are saved in parallel. A re-run (or a run after a crash) reuses what is complete in the cache and
+ * the trees, and tags are only written once the manifest and all its blobs are in place.
+ */
+public final class ImageSaver {
+
+    private final RegistryClient client;
+    private final SaveOptions options;
+    private final BlobCache cache;
+    private final Map<String, CompletableFuture<Path>> blobDownloads = new ConcurrentHashMap<>();
+    private final AtomicInteger blobsFetched = new AtomicInteger();
+    private final AtomicLong bytesFetched = new AtomicLong();
+    private final AtomicLong bytesFromCache = new AtomicLong();
+    private final ExecutorService blobPool;
+
+    public ImageSaver(RegistryClient client, SaveOptions options) throws IOException {
+        this.client = client;
+        this.options = options;
+        this.cache = new BlobCache(options.cacheDirectory());
+        this.blobPool = Executors.newFixedThreadPool(options.maxConcurrent(), daemon("cluster-image-blob"));
+    }
+
+    /** One image that could not be saved, and why. */
+    public record Failure(String image, Platform platform, RegistryException error) {
+    }
+
+    /** Thrown when some images could not be saved; every failure is listed. */
+    public static final class SaveException extends Exception {
+        private final List<Failure> failures;
+
+        SaveException(List<Failure> failures) {
+            super(failures.size() + " image(s) could not be saved");
+            this.failures = List.copyOf(failures);
+        }
+
+        public List<Failure> failures() {
+            return failures;
+        }
+    }
+
+    public SaveSummary save(List<ImageReference> images) throws IOException, SaveException {
+        long start = System.nanoTime();
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> locked = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService imagePool = Executors.newFixedThreadPool(Math.min(options.maxConcurrent(), Math.max(1, images.size())),
+                daemon("cluster-image-save"));
+        try {
+            for (Platform platform : options.platforms()) {
+                DistributionTree tree = new DistributionTree(options.registryDirectory(platform));
+                List<Future<?>> jobs = new ArrayList<>();
+                for (ImageReference image : images) {
+                    jobs.add(imagePool.submit(() -> {
+                        long imageStart = System.nanoTime();
+                        try {
+                            SavedImage saved = saveImage(tree, image, platform);
+                            locked.add(platform + " " + image.canonical() + " " + saved.digest);
+                            double seconds = Math.max(1e-3, (System.nanoTime() - imageStart) / 1e9);
+                            options.progress().accept(String.format(Locale.ROOT, "%s [%s] %s, %.1f s%s", image.canonical(), platform,
+                                    humanBytes(saved.bytes), seconds,
+                                    saved.fetched > 0 ? String.format(Locale.ROOT, ", %s/s", humanBytes((long) (saved.fetched / seconds))) : ", from cache"));
+                        } catch (RegistryException e) {
+                            failures.add(new Failure(image.canonical(), platform, e));
+                        } catch (IOException e) {
+                            failures.add(new Failure(image.canonical(), platform,
+                                    new RegistryException(RegistryException.Kind.TRANSIENT, e.toString(), e)));
+                        }
+                        return null;
+                    }));
+                }
+                waitFor(jobs);
+                tree.close();
+            }
+        } finally {
+            imagePool.shutdownNow();
+            blobPool.shutdownNow();
+        }
+        if (!failures.isEmpty()) {
+            throw new SaveException(failures);
+        }
+        List<String> sortedLock = new ArrayList<>(locked);
+        Collections.sort(sortedLock);
+        return new SaveSummary(images.size() * options.platforms().size(), blobsFetched.get(), bytesFetched.get(),
+                bytesFromCache.get(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
+    }
+
+    private record SavedImage(String digest, long bytes, long fetched) {
+    }
+
+    private SavedImage saveImage(DistributionTree tree, ImageReference image, Platform platform)
+            throws IOException, RegistryException {
+        String host = image.domain();
+        String repository = image.repositoryPath();
+        String reference = image.digest().orElse(image.tag().orElse("latest"));
+        Manifest top = manifest(host, repository, reference);
+        long[] sizes = new long[2];
+        String tagTarget;
+        if (top.isIndex()) {
+            List<Manifest.Descriptor> children = top.children();
+            if (options.copyAllPlatforms()) {
+                for (Manifest.Descriptor child : children) {
+                    if (!Digests.isSha256(child.digest())) {
+                        continue;
+                    }
+                    Manifest manifest = manifest(host, repository, child.digest());
+                    storeImageManifest(tree, host, repository, manifest, sizes);
+                }
+                tree.putManifest(repository, top.digest(), top.bytes());
+                tagTarget = top.digest();
+            } else {
+                Manifest.Descriptor chosen = choose(children, platform).orElseThrow(() -> new RegistryException(
+                        RegistryException.Kind.UNSUPPORTED, image.canonical() + " has no image for " + platform + " (it has "
+                        + children.stream().map(c -> c.os() + "/" + c.architecture() + (c.variant().isEmpty() ? "" : "/" + c.variant()))
+                        .distinct().toList() + "); build for one of those platforms, or list it in <platforms> only where it exists"));
+                Manifest manifest = manifest(host, repository, chosen.digest());
+                storeImageManifest(tree, host, repository, manifest, sizes);
+                if (image.digest().isPresent()) {
+                    // pinned to the index digest: keep the index too, so pulling by that digest works
+                    tree.putManifest(repository, top.digest(), top.bytes());
+                }
+                tagTarget = manifest.digest();
+            }
+        } else if (top.isImageManifest()) {
+            storeImageManifest(tree, host, repository, top, sizes);
+            tagTarget = top.digest();
+        } else {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, image.canonical() + " has an unsupported manifest type '"
+                    + top.mediaType() + "'");
+        }
+        if (image.tag().isPresent()) {
+            tree.tag(repository, image.tag().get(), tagTarget);
+        }
+        return new SavedImage(image.digest().orElse(tagTarget), sizes[0], sizes[1]);
+    }
+
+    /** Blobs first (config and layers, linked into the repository), the manifest last. */
+    private void storeImageManifest(DistributionTree tree, String host, String repository, Manifest manifest, long[] sizes)
+            throws IOException, RegistryException {
+        List<Manifest.Descriptor> blobs = manifest.blobs();
+        List<CompletableFuture<Path>> downloads = new ArrayList<>();
+        for (Manifest.Descriptor blob : blobs) {
+            if (!Digests.isSha256(blob.digest())) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "blob digest '" + blob.digest() + "' in "
+                        + host + "/" + repository + " is not sha256");
+            }
+            downloads.add(cachedBlob(host, repository, blob, sizes));
+        }
+        for (int i = 0; i < blobs.size(); i++) {
+            Path cached = join(downloads.get(i));
+            tree.addBlobFrom(cached, blobs.get(i).digest(), true);
+            tree.linkLayer(repository, blobs.get(i).digest());
+            sizes[0] += Math.max(0, blobs.get(i).size());
+        }
+        tree.putManifest(repository, manifest.digest(), manifest.bytes());
+    }
+
+    private CompletableFuture<Path> cachedBlob(String host, String repository, Manifest.Descriptor blob, long[] sizes) {
+        Optional<Path> cached = cache.blob(blob.digest());
+        if (cached.isPresent()) {
+            bytesFromCache.addAndGet(Math.max(0, blob.size()));
+            return CompletableFuture.completedFuture(cached.get());
+        }
+        return blobDownloads.computeIfAbsent(blob.digest(), digest -> CompletableFuture.supplyAsync(() -> {
+            try {
+                Optional<Path> again = cache.blob(digest); // another build may have fetched it meanwhile
+                if (again.isPresent()) {
+                    return again.get();
+                }
+                if (options.offline()) {
+                    throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, "blob " + digest + " of " + host + "/"
+                            + repository + " is not in the cache " + cache.root());
+                }
+                Path temp = cache.newTempFile();
+                long size = fetchBlob(host, repository, digest, blob.size(), temp);
+                blobsFetched.incrementAndGet();
+                bytesFetched.addAndGet(size);
+                synchronized (sizes) {
+                    sizes[1] += size;
+                }
+                return cache.commit(temp, digest);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            } catch (RegistryException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, blobPool));
+    }
+
+    private long fetchBlob(String host, String repository, String digest, long size, Path temp) throws RegistryException {
+        RegistryException first = null;
+        for (String source : sources(host)) {
+            try {
+                return client.blob(source, repository, digest, size, temp);
+            } catch (RegistryException e) {
+                if (first == null || source.equals(host)) {
+                    first = source.equals(host) ? e : first == null ? e : first;
+                }
+            }
+        }
+        throw first;
+    }
+
+    /** A manifest by tag or digest: from the cache when offline (or by digest), else from the mirrors, then the origin. */
+    private Manifest manifest(String host, String repository, String reference) throws IOException, RegistryException {
+        boolean byDigest = Digests.isSha256(reference);
+        if (byDigest) {
+            Optional<Path> cached = cache.blob(reference);
+            if (cached.isPresent()) {
+                return Manifest.of(Files.readAllBytes(cached.get()), null);
+            }
+        }
+        if (options.offline()) {
+            if (!byDigest) {
+                Optional<String[]> tag = cache.tag(host, repository, reference);
+                if (tag.isPresent() && cache.blob(tag.get()[0]).isPresent()) {
+                    return Manifest.of(Files.readAllBytes(cache.blob(tag.get()[0]).get()), tag.get()[1]);
+                }
+            }
+            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, RegistryClient.describe(host, repository, reference)
+                    + " is not in the cache " + cache.root());
+        }
+        RegistryException failure = null;
+        for (String source : sources(host)) {
+            try {
+                Manifest manifest = client.manifest(source, repository, reference);
+                cache.putBytes(manifest.digest(), manifest.bytes());
+                if (!byDigest) {
+                    cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
+                }
+                return manifest;
+            } catch (RegistryException e) {
+                if (source.equals(host) || failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        throw failure;
+    }
+
+    /** Mirrors of a host first, the host itself last. */
+    private List<String> sources(String host) {
+        List<String> sources = new ArrayList<>(client.options().mirrors().getOrDefault(host, List.of()));
+        sources.add(host);
+        return sources;
+    }
+
+    /** The index entry for a platform; arm64 without variant matches v8 and the other way round. */
+    static Optional<Manifest.Descriptor> choose(List<Manifest.Descriptor> children, Platform platform) {
+        Optional<Manifest.Descriptor> exact = children.stream().filter(c -> c.os().equals(platform.os())
+                && c.architecture().equals(platform.architecture()) && c.variant().equals(platform.variant())).findFirst();
+        if (exact.isPresent()) {
+            return exact;
+        }
+        return children.stream().filter(c -> c.os().equals(platform.os()) && c.architecture().equals(platform.architecture())
+                && (platform.variant().isEmpty() || c.variant().isEmpty() || normalizeVariant(c.variant()).equals(normalizeVariant(platform.variant()))))
+                .findFirst();
+    }
+
+    private static String normalizeVariant(String variant) {
+        return variant.equals("v8") ? "" : variant;
+    }
+
+    private static Path join(CompletableFuture<Path> future) throws IOException, RegistryException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.TRANSIENT, "interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause() : e.getCause();
+            if (cause instanceof RegistryException r) {
+                throw r;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static void waitFor(List<Future<?>> jobs) throws IOException {
+        for (Future<?> job : jobs) {
+            try {
+                job.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public static String humanBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}
