@@ -95,6 +95,9 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         getLog().info("cluster-image: " + inventory.images().size() + " image(s), " + inventory.tarImages().size()
                 + " archive image(s), " + inventory.ignored().size() + " ignored by .sealignore, in " + millis + " ms; "
                 + outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT));
+        if (project != null) {
+            project.setContextValue(InventoryLookup.INVENTORY_CONTEXT_KEY, inventory);
+        }
         if (!inventory.errors().isEmpty()) {
             throw new MojoFailureException("scan-images found " + inventory.errors().size()
                     + " error(s), listed above as [ERROR] file:line lines.");

@@ -67,6 +67,10 @@ public final class ImageSaver {
     }
 
     public SaveSummary save(List<ImageReference> images) throws IOException, SaveException {
+        return save(images, List.of());
+    }
+
+    public SaveSummary save(List<ImageReference> images, List<ArchiveImage> archives) throws IOException, SaveException {
         long start = System.nanoTime();
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> locked = Collections.synchronizedList(new ArrayList<>());
@@ -95,6 +99,21 @@ public final class ImageSaver {
                         return null;
                     }));
                 }
+                for (ArchiveImage archive : archives) {
+                    jobs.add(imagePool.submit(() -> {
+                        try {
+                            SavedImage saved = saveArchiveImage(tree, archive, platform);
+                            locked.add(platform + " " + archive.name() + " " + saved.digest);
+                            options.progress().accept(archive.name() + " [" + platform + "] " + humanBytes(saved.bytes) + ", from archive");
+                        } catch (RegistryException e) {
+                            failures.add(new Failure(archive.name(), platform, e));
+                        } catch (IOException e) {
+                            failures.add(new Failure(archive.name(), platform,
+                                    new RegistryException(RegistryException.Kind.TRANSIENT, e.toString(), e)));
+                        }
+                        return null;
+                    }));
+                }
                 waitFor(jobs);
                 tree.close();
             }
@@ -107,19 +126,84 @@ public final class ImageSaver {
         }
         List<String> sortedLock = new ArrayList<>(locked);
         Collections.sort(sortedLock);
-        return new SaveSummary(images.size() * options.platforms().size(), blobsFetched.get(), bytesFetched.get(),
+        return new SaveSummary((images.size() + archives.size()) * options.platforms().size(), blobsFetched.get(), bytesFetched.get(),
                 bytesFromCache.get(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
     }
 
     private record SavedImage(String digest, long bytes, long fetched) {
     }
 
+    /** Where one image's manifests and blobs come from: a registry (through the cache) or an OCI layout. */
+    private interface Source {
+        Manifest manifest(String reference) throws IOException, RegistryException;
+
+        /** Starts getting a blob; the path is a complete, verified file. */
+        CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes);
+
+        String describe();
+    }
+
+    private Source registrySource(String host, String repository) {
+        return new Source() {
+            public Manifest manifest(String reference) throws IOException, RegistryException {
+                return ImageSaver.this.manifest(host, repository, reference);
+            }
+
+            public CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes) {
+                return cachedBlob(host, repository, blob, sizes);
+            }
+
+            public String describe() {
+                return host + "/" + repository;
+            }
+        };
+    }
+
+    private static Source layoutSource(OciLayoutSource layout, String refName) {
+        return new Source() {
+            public Manifest manifest(String reference) throws IOException, RegistryException {
+                return reference == null ? layout.top(refName) : layout.manifest(reference, null);
+            }
+
+            public CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes) {
+                try {
+                    Path file = layout.blob(blob.digest());
+                    if (Files.size(file) != blob.size() && blob.size() >= 0 || !Digests.of(file).equals(blob.digest())) {
+                        throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + blob.digest() + " in "
+                                + layout.root() + " has the wrong content");
+                    }
+                    return CompletableFuture.completedFuture(file);
+                } catch (IOException | RegistryException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+
+            public String describe() {
+                return layout.root().toString();
+            }
+        };
+    }
+
+    /** An image read from an archive of images/skopeo/tar.txt, stored as {@code repository:tag}. */
+    public record ArchiveImage(String name, OciLayoutSource layout, String repository, String tag) {
+    }
+
     private SavedImage saveImage(DistributionTree tree, ImageReference image, Platform platform)
             throws IOException, RegistryException {
-        String host = image.domain();
-        String repository = image.repositoryPath();
         String reference = image.digest().orElse(image.tag().orElse("latest"));
-        Manifest top = manifest(host, repository, reference);
+        Source source = registrySource(image.domain(), image.repositoryPath());
+        return saveImage(tree, source, source.manifest(reference), image.canonical(), image.repositoryPath(),
+                image.tag().orElse(null), image.digest().isPresent(), platform);
+    }
+
+    private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)
+            throws IOException, RegistryException {
+        Source source = layoutSource(archive.layout(), archive.repository() + ":" + archive.tag());
+        return saveImage(tree, source, source.manifest(null), archive.name(), archive.repository(), archive.tag(), false, platform);
+    }
+
+    private SavedImage saveImage(DistributionTree tree, Source source, Manifest top, String name, String repository,
+                                 String tag, boolean pinned, Platform platform) throws IOException, RegistryException {
         long[] sizes = new long[2];
         String tagTarget;
         if (top.isIndex()) {
@@ -129,52 +213,51 @@ public final class ImageSaver {
                     if (!Digests.isSha256(child.digest())) {
                         continue;
                     }
-                    Manifest manifest = manifest(host, repository, child.digest());
-                    storeImageManifest(tree, host, repository, manifest, sizes);
+                    storeImageManifest(tree, source, repository, source.manifest(child.digest()), sizes);
                 }
                 tree.putManifest(repository, top.digest(), top.bytes());
                 tagTarget = top.digest();
             } else {
                 Manifest.Descriptor chosen = choose(children, platform).orElseThrow(() -> new RegistryException(
-                        RegistryException.Kind.UNSUPPORTED, image.canonical() + " has no image for " + platform + " (it has "
+                        RegistryException.Kind.UNSUPPORTED, name + " has no image for " + platform + " (it has "
                         + children.stream().map(c -> c.os() + "/" + c.architecture() + (c.variant().isEmpty() ? "" : "/" + c.variant()))
                         .distinct().toList() + "); build for one of those platforms, or list it in <platforms> only where it exists"));
-                Manifest manifest = manifest(host, repository, chosen.digest());
-                storeImageManifest(tree, host, repository, manifest, sizes);
-                if (image.digest().isPresent()) {
+                Manifest manifest = source.manifest(chosen.digest());
+                storeImageManifest(tree, source, repository, manifest, sizes);
+                if (pinned) {
                     // pinned to the index digest: keep the index too, so pulling by that digest works
                     tree.putManifest(repository, top.digest(), top.bytes());
                 }
                 tagTarget = manifest.digest();
             }
         } else if (top.isImageManifest()) {
-            storeImageManifest(tree, host, repository, top, sizes);
+            storeImageManifest(tree, source, repository, top, sizes);
             tagTarget = top.digest();
         } else {
-            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, image.canonical() + " has an unsupported manifest type '"
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, name + " has an unsupported manifest type '"
                     + top.mediaType() + "'");
         }
-        if (image.tag().isPresent()) {
-            tree.tag(repository, image.tag().get(), tagTarget);
+        if (tag != null) {
+            tree.tag(repository, tag, tagTarget);
         }
-        return new SavedImage(image.digest().orElse(tagTarget), sizes[0], sizes[1]);
+        return new SavedImage(pinned ? top.digest() : tagTarget, sizes[0], sizes[1]);
     }
 
     /** Blobs first (config and layers, linked into the repository), the manifest last. */
-    private void storeImageManifest(DistributionTree tree, String host, String repository, Manifest manifest, long[] sizes)
+    private void storeImageManifest(DistributionTree tree, Source source, String repository, Manifest manifest, long[] sizes)
             throws IOException, RegistryException {
         List<Manifest.Descriptor> blobs = manifest.blobs();
         List<CompletableFuture<Path>> downloads = new ArrayList<>();
         for (Manifest.Descriptor blob : blobs) {
             if (!Digests.isSha256(blob.digest())) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "blob digest '" + blob.digest() + "' in "
-                        + host + "/" + repository + " is not sha256");
+                        + source.describe() + " is not sha256");
             }
-            downloads.add(cachedBlob(host, repository, blob, sizes));
+            downloads.add(source.blob(blob, sizes));
         }
         for (int i = 0; i < blobs.size(); i++) {
             Path cached = join(downloads.get(i));
-            tree.addBlobFrom(cached, blobs.get(i).digest(), true);
+            tree.addBlobFrom(cached, blobs.get(i).digest(), cached.startsWith(cache.root()));
             tree.linkLayer(repository, blobs.get(i).digest());
             sizes[0] += Math.max(0, blobs.get(i).size());
         }

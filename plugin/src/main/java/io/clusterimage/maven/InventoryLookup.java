@@ -1,0 +1,47 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.inventory.ImageInventory;
+import io.clusterimage.inventory.ImageScanner;
+import io.clusterimage.inventory.ScanOptions;
+import io.clusterimage.kubefile.KubefileLocator;
+import io.clusterimage.layout.Layout;
+import io.clusterimage.layout.LayoutOptions;
+import io.clusterimage.layout.LayoutReader;
+import org.apache.maven.plugin.MojoExecutionException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The inventory scan-images made earlier in this build, or a fresh scan when the goal runs alone.
+ */
+final class InventoryLookup {
+
+    static final String INVENTORY_CONTEXT_KEY = "cluster-image.inventory";
+
+    private InventoryLookup() {
+    }
+
+    static Optional<ImageInventory> inventory(AbstractClusterImageMojo mojo) throws MojoExecutionException {
+        if (mojo.project != null && mojo.project.getContextValue(INVENTORY_CONTEXT_KEY) instanceof ImageInventory inventory) {
+            return Optional.of(inventory);
+        }
+        boolean explicit = mojo.kubefile != null && !mojo.kubefile.isBlank();
+        if (!explicit && KubefileLocator.locate(mojo.contextDirectory.toPath(), null).isEmpty()) {
+            mojo.getLog().info("cluster-image: no Kubefile in " + mojo.contextDescription() + "; nothing to do");
+            return Optional.empty();
+        }
+        try {
+            Layout layout = LayoutReader.read(new LayoutOptions(mojo.contextDirectory.toPath(), explicit ? Path.of(mojo.kubefile) : null,
+                    mojo.effectiveBuildArgs(), mojo.effectivePlatforms()));
+            ImageInventory inventory = ImageScanner.scan(layout, ScanOptions.defaults(mojo.outputDirectory.toPath().resolve("work")));
+            if (!inventory.errors().isEmpty()) {
+                throw new MojoExecutionException("the image scan found errors; run scan-images to see them");
+            }
+            return Optional.of(inventory);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot scan " + mojo.contextDirectory + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.core.Platform;
+import io.clusterimage.inventory.ImageInventory;
+import io.clusterimage.inventory.InventoryImage;
+import io.clusterimage.inventory.TarImage;
+import io.clusterimage.registry.ArchiveImages;
+import io.clusterimage.registry.BlobCache;
+import io.clusterimage.registry.CredentialProvider;
+import io.clusterimage.registry.Credentials;
+import io.clusterimage.registry.DockerConfigCredentials;
+import io.clusterimage.registry.ImageSaver;
+import io.clusterimage.registry.RegistryClient;
+import io.clusterimage.registry.RegistryException;
+import io.clusterimage.registry.RegistryOptions;
+import io.clusterimage.registry.SaveOptions;
+import io.clusterimage.registry.SaveSummary;
+import io.clusterimage.reference.ImageReference;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Pulls every image of the inventory into a docker-distribution tree per platform
+ * ({@code target/cluster-image/<os>-<arch>/registry}), verified, in parallel, through a blob cache
+ * shared by all builds of the user. Never writes into the source tree.
+ */
+@Mojo(name = "save-registry", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
+public class SaveRegistryMojo extends AbstractClusterImageMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cluster-image.skipSave", defaultValue = "false")
+    protected boolean skipSave;
+
+    /** Store whole multi-platform indexes instead of each platform's own manifest under the tag. */
+    @Parameter(property = "cluster-image.copyAllPlatforms", defaultValue = "false")
+    protected boolean copyAllPlatforms;
+
+    /** Downloads at once (images and blobs). */
+    @Parameter(property = "cluster-image.maxConcurrentDownloads", defaultValue = "8")
+    protected int maxConcurrentDownloads;
+
+    /** The blob cache shared by all builds (default {@code ~/.cache/cluster-image}). */
+    @Parameter(property = "cluster-image.cacheDirectory")
+    protected File cacheDirectory;
+
+    /** Registries reached over plain HTTP. Every other registry's TLS certificate is verified. */
+    @Parameter(property = "cluster-image.insecureRegistries")
+    protected List<String> insecureRegistries;
+
+    /** Mirrors per registry, tried before the registry itself. */
+    @Parameter
+    protected List<RegistryMirror> mirrors;
+
+    /** Credentials per registry (settings.xml servers and Docker config files are consulted after these). */
+    @Parameter
+    protected List<RegistryAuth> auths;
+
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip || skipSave) {
+            getLog().info("cluster-image: save-registry skipped");
+            return;
+        }
+        Optional<ImageInventory> found = InventoryLookup.inventory(this);
+        if (found.isEmpty()) {
+            return;
+        }
+        ImageInventory inventory = found.get();
+        List<Platform> targetPlatforms = effectivePlatforms();
+        Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
+        boolean offline = session != null && session.isOffline();
+        SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
+                cache, offline, line -> getLog().info("  " + line));
+        List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference).toList();
+        getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
+                + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
+        try {
+            ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
+            SaveSummary summary = saver.save(images, archiveImages(inventory.tarImages()));
+            writeLock(summary);
+            getLog().info(String.format(Locale.ROOT,
+                    "cluster-image: saved %d image(s) in %.1f s: %d blob(s) fetched (%s), %s from cache; trees under %s",
+                    summary.images(), summary.duration().toMillis() / 1000.0, summary.blobsFetched(),
+                    ImageSaver.humanBytes(summary.bytesFetched()), ImageSaver.humanBytes(summary.bytesFromCache()), outputDirectory));
+        } catch (ImageSaver.SaveException e) {
+            for (ImageSaver.Failure failure : e.failures()) {
+                getLog().error(failure.image() + " [" + failure.platform() + "]: " + failure.error().getMessage() + advice(failure.error()));
+            }
+            if (offline) {
+                throw new MojoFailureException("Offline (-o) and " + e.failures().size() + " image(s) are not in the cache "
+                        + cache + "; run once online to fill it. Missing: " + e.failures().stream().map(ImageSaver.Failure::image).distinct().toList());
+            }
+            throw new MojoFailureException(e.failures().size() + " image(s) could not be saved; see the [ERROR] lines above.");
+        } catch (IOException e) {
+            throw new MojoExecutionException("save-registry failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String advice(RegistryException error) {
+        return switch (error.kind()) {
+            case UNAUTHORIZED -> " — log in (docker login / podman login), or add a settings.xml <server> whose <id> is the registry host";
+            case FORBIDDEN -> " — the credentials are valid but may not read this repository; check the account's permissions";
+            case NOT_FOUND -> " — check the image name and tag (a typo, or a private image that needs credentials)";
+            case TLS -> "";
+            case TRANSIENT -> " — the registry or the network kept failing; try again, or configure a <mirrors> entry";
+            case DIGEST_MISMATCH -> " — the registry (or a proxy in between) corrupts content; nothing bad was stored";
+            default -> "";
+        };
+    }
+
+    private List<ImageSaver.ArchiveImage> archiveImages(List<TarImage> tars) throws MojoExecutionException {
+        List<ImageSaver.ArchiveImage> archives = new ArrayList<>();
+        Path work = outputDirectory.toPath().resolve("work/archives");
+        for (TarImage tar : tars) {
+            String target = tar.target();
+            int colon = target.lastIndexOf(':');
+            String repository = target.substring(0, colon);
+            String tag = target.substring(colon + 1);
+            try {
+                archives.add(new ImageSaver.ArchiveImage(tar.transport() + ":" + tar.archive() + "@" + target,
+                        ArchiveImages.open(tar.transport(), contextDirectory.toPath().resolve(tar.archive()),
+                                work.resolve(Integer.toString(tar.line()))), repository, tag));
+            } catch (IOException | RegistryException e) {
+                throw new MojoExecutionException("images/skopeo/tar.txt:" + tar.line() + ": cannot read " + tar.archive() + ": "
+                        + e.getMessage());
+            }
+        }
+        return archives;
+    }
+
+    private void writeLock(SaveSummary summary) throws IOException {
+        Path lock = outputDirectory.toPath().resolve("images.lock");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, String.join("\n", summary.locked()) + (summary.locked().isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+    }
+
+    RegistryOptions registryOptions() throws MojoExecutionException {
+        List<CredentialProvider> providers = new ArrayList<>();
+        Map<String, Credentials> pom = new HashMap<>();
+        if (auths != null) {
+            for (RegistryAuth auth : auths) {
+                if (auth.registry == null || auth.username == null) {
+                    throw new MojoExecutionException("<auths><auth> needs <registry> and <username> (and <password>)");
+                }
+                pom.put(auth.registry, new Credentials(auth.username, auth.password == null ? "" : auth.password));
+            }
+        }
+        providers.add(host -> Optional.ofNullable(pom.get(host)));
+        providers.add(this::settingsCredentials);
+        providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
+        Map<String, List<String>> mirrorMap = new HashMap<>();
+        if (mirrors != null) {
+            for (RegistryMirror mirror : mirrors) {
+                if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
+                    throw new MojoExecutionException("<mirrors><mirror> needs <registry> and at least one <mirrors><mirror>");
+                }
+                mirrorMap.put(mirror.registry, List.copyOf(mirror.mirrors));
+            }
+        }
+        Set<String> insecure = new HashSet<>();
+        if (insecureRegistries != null) {
+            insecureRegistries.forEach(entry -> java.util.Arrays.stream(entry.split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).forEach(insecure::add));
+        }
+        return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
+                Duration.ofMillis(500), Duration.ofSeconds(60));
+    }
+
+    /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */
+    private Optional<Credentials> settingsCredentials(String host) {
+        if (session == null || session.getSettings() == null) {
+            return Optional.empty();
+        }
+        List<String> ids = new ArrayList<>(List.of(host));
+        if (host.contains(":")) {
+            ids.add(host.substring(0, host.lastIndexOf(':')));
+        }
+        for (String id : ids) {
+            Server server = session.getSettings().getServer(id);
+            if (server == null) {
+                continue;
+            }
+            if (settingsDecrypter != null) {
+                SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+                for (SettingsProblem problem : result.getProblems()) {
+                    getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
+                }
+                if (result.getServer() != null) {
+                    server = result.getServer();
+                }
+            }
+            if (server.getUsername() != null) {
+                return Optional.of(new Credentials(server.getUsername(), server.getPassword() == null ? "" : server.getPassword()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The active settings.xml proxy for https/http, honouring its nonProxyHosts. */
+    private Function<String, java.net.Proxy> proxySelector() {
+        if (session == null || session.getSettings() == null) {
+            return host -> java.net.Proxy.NO_PROXY;
+        }
+        Proxy active = session.getSettings().getActiveProxy();
+        if (active == null || active.getHost() == null) {
+            return host -> java.net.Proxy.NO_PROXY;
+        }
+        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP, new InetSocketAddress(active.getHost(), active.getPort()));
+        String nonProxy = active.getNonProxyHosts() == null ? "" : active.getNonProxyHosts();
+        List<String> patterns = java.util.Arrays.stream(nonProxy.split("[|,]")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return host -> {
+            for (String pattern : patterns) {
+                String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q");
+                if (host.matches(regex)) {
+                    return java.net.Proxy.NO_PROXY;
+                }
+            }
+            return proxy;
+        };
+    }
+}
