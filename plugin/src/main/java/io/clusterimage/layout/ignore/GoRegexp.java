@@ -1,7 +1,6 @@
 package io.clusterimage.layout.ignore;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
@@ -732,123 +731,179 @@ final class GoRegexp {
         private static final int SPLIT = 2;
         private static final int ASSERT = 3;
 
-        private final List<int[]> insts = new ArrayList<>(); // {op, out, out1, assertion kind}
-        private final List<IntPredicate> sets = new ArrayList<>();
-        private int start;
+        // Instruction i is op[i] with successors out[i] (and out1[i] for SPLIT), plus sets[i] for CHARS or
+        // kind[i] for ASSERT. Flat arrays keep matching free of per-step allocation.
+        private final int[] op;
+        private final int[] out;
+        private final int[] out1;
+        private final int[] kind;
+        private final IntPredicate[] sets;
+        private final int start;
+
+        private Program(Builder builder, int start) {
+            int n = builder.ops.size();
+            this.op = new int[n];
+            this.out = new int[n];
+            this.out1 = new int[n];
+            this.kind = new int[n];
+            this.sets = builder.sets.toArray(new IntPredicate[0]);
+            for (int i = 0; i < n; i++) {
+                int[] inst = builder.ops.get(i);
+                op[i] = inst[0];
+                out[i] = inst[1];
+                out1[i] = inst[2];
+                kind[i] = inst[3];
+            }
+            this.start = start;
+        }
 
         static Program compile(Node tree) {
-            Program p = new Program();
-            int match = p.add(MATCH, -1, -1, -1, null);
-            p.start = p.emit(tree, match);
-            return p;
+            Builder builder = new Builder();
+            int match = builder.add(MATCH, -1, -1, -1, null);
+            int start = builder.emit(tree, match);
+            return new Program(builder, start);
         }
 
-        private int add(int op, int out, int out1, int kind, IntPredicate set) {
-            insts.add(new int[] {op, out, out1, kind});
-            sets.add(set);
-            return insts.size() - 1;
-        }
+        /** Emits instructions by continuation: each node is compiled knowing the instruction that follows it. */
+        private static final class Builder {
+            private final List<int[]> ops = new ArrayList<>(); // {op, out, out1, assertion kind}
+            private final List<IntPredicate> sets = new ArrayList<>();
 
-        /** Emits {@code node} followed by {@code next}; returns the entry instruction. */
-        private int emit(Node node, int next) {
-            if (node instanceof Chars chars) {
-                return add(CHARS, next, -1, -1, chars.set());
+            private int add(int op, int out, int out1, int kind, IntPredicate set) {
+                ops.add(new int[] {op, out, out1, kind});
+                sets.add(set);
+                return ops.size() - 1;
             }
-            if (node instanceof Assertion assertion) {
-                return add(ASSERT, next, -1, assertion.kind(), null);
-            }
-            if (node instanceof Concat concat) {
-                int entry = next;
-                for (int i = concat.items().size() - 1; i >= 0; i--) {
-                    entry = emit(concat.items().get(i), entry);
+
+            /** Emits {@code node} followed by {@code next}; returns the entry instruction. */
+            private int emit(Node node, int next) {
+                if (node instanceof Chars chars) {
+                    return add(CHARS, next, -1, -1, chars.set());
+                }
+                if (node instanceof Assertion assertion) {
+                    return add(ASSERT, next, -1, assertion.kind(), null);
+                }
+                if (node instanceof Concat concat) {
+                    int entry = next;
+                    for (int i = concat.items().size() - 1; i >= 0; i--) {
+                        entry = emit(concat.items().get(i), entry);
+                    }
+                    return entry;
+                }
+                if (node instanceof Alternate alternate) {
+                    List<Node> branches = alternate.branches();
+                    int entry = emit(branches.get(branches.size() - 1), next);
+                    for (int i = branches.size() - 2; i >= 0; i--) {
+                        entry = add(SPLIT, emit(branches.get(i), next), entry, -1, null);
+                    }
+                    return entry;
+                }
+                Repeat repeat = (Repeat) node;
+                // x{n,m} is n copies of x then m-n nested optional ones, x(x(x)?)?; x{n,} ends with x*.
+                int entry;
+                if (repeat.max() < 0) {
+                    int loop = add(SPLIT, -1, next, -1, null);
+                    ops.get(loop)[1] = emit(repeat.sub(), loop);
+                    entry = loop;
+                } else {
+                    entry = next;
+                    for (int k = repeat.min(); k < repeat.max(); k++) {
+                        entry = add(SPLIT, emit(repeat.sub(), entry), next, -1, null);
+                    }
+                }
+                for (int k = 0; k < repeat.min(); k++) {
+                    entry = emit(repeat.sub(), entry);
                 }
                 return entry;
             }
-            if (node instanceof Alternate alternate) {
-                List<Node> branches = alternate.branches();
-                int entry = emit(branches.get(branches.size() - 1), next);
-                for (int i = branches.size() - 2; i >= 0; i--) {
-                    entry = add(SPLIT, emit(branches.get(i), next), entry, -1, null);
-                }
-                return entry;
-            }
-            Repeat repeat = (Repeat) node;
-            // x{n,m} is n copies of x then m-n nested optional ones, x(x(x)?)?; x{n,} ends with x*.
-            int entry;
-            if (repeat.max() < 0) {
-                int loop = add(SPLIT, -1, next, -1, null);
-                insts.get(loop)[1] = emit(repeat.sub(), loop);
-                entry = loop;
-            } else {
-                entry = next;
-                for (int k = repeat.min(); k < repeat.max(); k++) {
-                    entry = add(SPLIT, emit(repeat.sub(), entry), next, -1, null);
-                }
-            }
-            for (int k = 0; k < repeat.min(); k++) {
-                entry = emit(repeat.sub(), entry);
-            }
-            return entry;
         }
 
         /**
          * Unanchored search, as Go's {@code MatchString} does. With {@code partial}, {@code input} is only the
-         * beginning of the text: the end is not the end of the text, and word boundaries there are unknown so
+         * beginning of the text: its end is not the end of the text, and word boundaries there are unknown so
          * both {@code \b} and {@code \B} are allowed; the answer is then "a match has been found, or some thread
          * is still alive".
          */
         boolean search(int[] input, boolean partial) {
-            int n = input.length;
-            // Threads at the current position, already expanded through SPLIT/ASSERT; "seen" holds every
-            // instruction visited at this position, so adding the start thread below cannot duplicate work.
-            List<Integer> current = new ArrayList<>();
-            BitSet seen = new BitSet(insts.size());
+            int size = op.length;
+            Threads current = new Threads(size);
+            Threads next = new Threads(size);
+            int[] stack = new int[2 * size + 1];
             for (int i = 0; ; i++) {
-                addThread(current, seen, start, input, i, partial);
-                for (int pc : current) {
-                    if (insts.get(pc)[0] == MATCH) {
+                // Threads carried over are already expanded at this position; add a fresh start (unanchored).
+                addThread(current, stack, start, input, i, partial);
+                for (int t = 0; t < current.count; t++) {
+                    if (op[current.pcs[t]] == MATCH) {
                         return true;
                     }
                 }
-                if (i == n) {
-                    return partial && !current.isEmpty();
+                if (i == input.length) {
+                    return partial && current.count > 0;
                 }
-                List<Integer> next = new ArrayList<>();
-                BitSet nextSeen = new BitSet(insts.size());
-                for (int pc : current) {
-                    int[] inst = insts.get(pc);
-                    if (inst[0] == CHARS && sets.get(pc).test(input[i])) {
-                        addThread(next, nextSeen, inst[1], input, i + 1, partial);
+                next.clear();
+                for (int t = 0; t < current.count; t++) {
+                    int pc = current.pcs[t];
+                    if (op[pc] == CHARS && sets[pc].test(input[i])) {
+                        addThread(next, stack, out[pc], input, i + 1, partial);
                     }
                 }
+                Threads swap = current;
                 current = next;
-                seen = nextSeen;
+                next = swap;
             }
         }
 
-        /** Adds the consuming instructions (and MATCH) reachable from {@code pc} without consuming input. */
-        private void addThread(List<Integer> list, BitSet seen, int pc, int[] input, int at, boolean partial) {
-            // Explicit stack: a long pattern must not overflow the Java stack.
-            List<Integer> stack = new ArrayList<>();
-            stack.add(pc);
-            while (!stack.isEmpty()) {
-                int p = stack.remove(stack.size() - 1);
-                if (p < 0 || seen.get(p)) {
+        /**
+         * The consuming instructions (and MATCH) at one position, and every instruction visited there, so none
+         * is expanded twice. Visits are stamped with a generation number, which makes clearing O(1).
+         */
+        private static final class Threads {
+            final int[] pcs;
+            final int[] visited;
+            int count;
+            int generation = 1;
+
+            Threads(int size) {
+                pcs = new int[size];
+                visited = new int[size];
+            }
+
+            void clear() {
+                count = 0;
+                generation++;
+            }
+
+            boolean visit(int pc) {
+                if (visited[pc] == generation) {
+                    return false;
+                }
+                visited[pc] = generation;
+                return true;
+            }
+        }
+
+        /** Adds the consuming instructions reachable from {@code pc} without consuming input. */
+        private void addThread(Threads threads, int[] stack, int pc, int[] input, int at, boolean partial) {
+            // Explicit stack: a long pattern must not overflow the Java stack. Each instruction is expanded at
+            // most once per position and pushes at most two successors, so the stack cannot overflow either.
+            int top = 0;
+            stack[top++] = pc;
+            while (top > 0) {
+                int p = stack[--top];
+                if (!threads.visit(p)) {
                     continue;
                 }
-                seen.set(p);
-                int[] inst = insts.get(p);
-                switch (inst[0]) {
+                switch (op[p]) {
                     case SPLIT -> {
-                        stack.add(inst[2]);
-                        stack.add(inst[1]);
+                        stack[top++] = out1[p];
+                        stack[top++] = out[p];
                     }
                     case ASSERT -> {
-                        if (holds(inst[3], input, at, partial)) {
-                            stack.add(inst[1]);
+                        if (holds(kind[p], input, at, partial)) {
+                            stack[top++] = out[p];
                         }
                     }
-                    default -> list.add(p);
+                    default -> threads.pcs[threads.count++] = p;
                 }
             }
         }
