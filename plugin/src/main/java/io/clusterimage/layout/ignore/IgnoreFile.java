@@ -43,7 +43,15 @@ import java.util.Optional;
  *   <li>When several patterns match, the last one wins, so {@code !} lines re-include what earlier lines
  *       excluded, and later lines can exclude it again.</li>
  * </ul>
- * Some of BuildKit's stranger edge cases are reproduced on purpose, see {@link #isExcluded(String)}.
+ * Some of BuildKit's stranger behaviour is reproduced on purpose, because it decides what ends up in the image:
+ * <ul>
+ *   <li>In a pattern with any wildcard, class or escape, the rest is read as a Go regular expression with only
+ *       {@code . + ( ) $} escaped (moby means to escape more but has a bug): {@code *.log|tmp} is an alternation,
+ *       <code>x{2}*</code> a repetition, {@code 	} a tab and {@code [[:digit:]]} a POSIX class.</li>
+ *   <li>A pattern starting with {@code **} and otherwise literal is a suffix test: {@code **.md} matches
+ *       {@code a/b.md}.</li>
+ *   <li>A line can be skipped for a directory whose result it cannot change, see {@link #isExcluded(String)}.</li>
+ * </ul>
  *
  * <p>Instances are immutable and safe to share between threads.
  */
