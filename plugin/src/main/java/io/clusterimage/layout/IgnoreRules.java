@@ -19,6 +19,24 @@ interface IgnoreRules {
         }
     };
 
+    /** Rules of a .containerignore / .dockerignore file; paths are relative to the context, with '/'. */
+    static IgnoreRules of(io.clusterimage.layout.ignore.IgnoreFile file, java.nio.file.Path context) {
+        String name = context.relativize(file.source().toAbsolutePath().normalize()).toString();
+        return new IgnoreRules() {
+            public boolean isExcluded(String relativePath) {
+                return file.isExcluded(relativePath);
+            }
+
+            public boolean mayContainIncluded(String relativeDirectory) {
+                return file.mayContainIncluded(relativeDirectory);
+            }
+
+            public String describe() {
+                return name;
+            }
+        };
+    }
+
     boolean isExcluded(String relativePath);
 
     boolean mayContainIncluded(String relativeDirectory);

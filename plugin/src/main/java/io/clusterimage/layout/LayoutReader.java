@@ -8,6 +8,8 @@ import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.kubefile.KubefileResolver;
+import io.clusterimage.layout.ignore.IgnoreFile;
+import io.clusterimage.layout.ignore.IgnorePatternException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +42,15 @@ public final class LayoutReader {
         }
         ContextPaths paths = new ContextPaths(context);
         IgnoreRules ignore = IgnoreRules.NONE;
+        try {
+            Optional<IgnoreFile> ignoreFile = IgnoreFile.load(context);
+            if (ignoreFile.isPresent()) {
+                ignore = IgnoreRules.of(ignoreFile.get(), context);
+            }
+        } catch (IgnorePatternException e) {
+            findings.add(Finding.error("ignore.pattern", Path.of(e.fileName()), e.lineNumber(),
+                    "invalid pattern '" + e.line() + "': " + e.reason(), "fix the pattern (Go filepath.Match syntax, ** for any depth)"));
+        }
 
         Optional<KubefileLocator.Located> located = KubefileLocator.locate(context, options.kubefile());
         Optional<Kubefile> kubefile = Optional.empty();

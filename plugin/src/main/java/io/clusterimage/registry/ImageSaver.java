@@ -57,7 +57,8 @@ public final class ImageSaver {
         private final List<Failure> failures;
 
         SaveException(List<Failure> failures) {
-            super(failures.size() + " image(s) could not be saved");
+            super(failures.size() + " image(s) could not be saved: " + failures.stream()
+                    .map(f -> f.image() + " [" + f.platform() + "]: " + f.error().getMessage()).toList());
             this.failures = List.copyOf(failures);
         }
 

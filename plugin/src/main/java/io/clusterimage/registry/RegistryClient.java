@@ -94,7 +94,7 @@ public final class RegistryClient {
                     throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry served a manifest for "
                             + describe(host, repository, reference) + " whose sha256 is " + manifest.digest() + ", not " + expected);
                 }
-                if (manifest.mediaType().contains("prettyjws") || manifest.mediaType().endsWith("manifest.v1+json")) {
+                if (manifest.mediaType().startsWith("application/vnd.docker.distribution.manifest.v1+")) {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, reference)
                             + " only has a schema 1 manifest, which registries no longer serve to clients; re-push it with a current tool");
                 }
