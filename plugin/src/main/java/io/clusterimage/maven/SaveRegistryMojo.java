@@ -101,7 +101,12 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
         boolean offline = session != null && session.isOffline();
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
                 cache, offline, line -> getLog().info("  " + line));
-        List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference).toList();
+        // An image that an archive of images/skopeo/tar.txt provides (same repository and tag) is not pulled.
+        java.util.Set<String> fromArchives = new java.util.HashSet<>();
+        inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
+        List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference)
+                .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
+                .toList();
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
         try {
