@@ -1,0 +1,185 @@
+package io.clusterimage.image;
+
+import io.clusterimage.layout.ignore.IgnoreFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The build context as COPY sees it: the project directory minus Maven's build directory and what
+ * .containerignore/.dockerignore exclude — plus {@code registry/}, which is the tree save-registry
+ * generated under target/ for the platform being built (the source tree is never written to).
+ */
+final class ContextFiles {
+
+    private final Path root;
+    private final List<Path> excluded;
+    private final Optional<IgnoreFile> ignore;
+    private final Path registryTree;
+
+    ContextFiles(Path root, List<Path> excluded, Path registryTree) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.excluded = excluded.stream().map(p -> this.root.resolve(p).normalize()).toList();
+        this.ignore = IgnoreFile.load(this.root);
+        this.registryTree = registryTree;
+    }
+
+    /** A source as resolved: its real location and the path it has in the context. */
+    record Source(Path file, String contextPath) {
+    }
+
+    /**
+     * The context paths a COPY source names (globs expanded), each with its real location.
+     *
+     * @throws IllegalArgumentException when nothing matches, naming the source
+     */
+    List<Source> resolve(String written) throws IOException {
+        String relative = clean(written);
+        if (relative.equals("registry") || relative.startsWith("registry/")) {
+            Path tree = registryTree;
+            if (tree == null || !Files.isDirectory(tree)) {
+                return List.of(); // no images: an empty registry/ is created by the caller
+            }
+            String rest = relative.equals("registry") ? "" : relative.substring("registry/".length());
+            Path file = rest.isEmpty() ? tree : tree.resolve(rest);
+            return Files.exists(file) ? List.of(new Source(file, relative)) : List.of();
+        }
+        List<Source> matches = new ArrayList<>();
+        if (relative.equals(".")) {
+            matches.add(new Source(root, "."));
+        } else if (!hasGlob(relative)) {
+            Path file = root.resolve(relative);
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !isExcluded(relative, Files.isDirectory(file))) {
+                matches.add(new Source(file, relative));
+            }
+        } else {
+            glob(root, "", relative.split("/"), 0, matches);
+        }
+        return matches;
+    }
+
+    private void glob(Path dir, String prefix, String[] parts, int index, List<Source> matches) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Pattern pattern = Pattern.compile(goPatternToRegex(parts[index]));
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        children.sort(null);
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (!pattern.matcher(name).matches()) {
+                continue;
+            }
+            String path = prefix.isEmpty() ? name : prefix + "/" + name;
+            if (index == parts.length - 1) {
+                if (!isExcluded(path, Files.isDirectory(child))) {
+                    matches.add(new Source(child, path));
+                }
+            } else {
+                glob(child, path, parts, index + 1, matches);
+            }
+        }
+    }
+
+    /** Whether a context path is left out: Maven's build directory, or the ignore file. */
+    boolean isExcluded(String contextPath, boolean directory) {
+        Path absolute = root.resolve(contextPath).normalize();
+        for (Path dir : excluded) {
+            if (absolute.startsWith(dir)) {
+                return true;
+            }
+        }
+        if (ignore.isEmpty() || contextPath.equals(".")) {
+            return false;
+        }
+        return ignore.get().isExcluded(contextPath) && !(directory && ignore.get().mayContainIncluded(contextPath));
+    }
+
+    /** Whether the context path is excluded itself (a directory may still hold re-included children). */
+    boolean isExcludedItself(String contextPath) {
+        Path absolute = root.resolve(contextPath).normalize();
+        for (Path dir : excluded) {
+            if (absolute.startsWith(dir)) {
+                return true;
+            }
+        }
+        return ignore.isPresent() && !contextPath.equals(".") && ignore.get().isExcluded(contextPath);
+    }
+
+    boolean isUnderRegistryTree(Path file) {
+        return registryTree != null && file.toAbsolutePath().normalize().startsWith(registryTree.toAbsolutePath().normalize());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path registryTree() {
+        return registryTree;
+    }
+
+    static String clean(String written) {
+        List<String> parts = new ArrayList<>();
+        for (String part : written.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new IllegalArgumentException("'" + written + "' points outside the build context");
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(part);
+            }
+        }
+        return parts.isEmpty() ? "." : String.join("/", parts);
+    }
+
+    static boolean hasGlob(String path) {
+        return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0;
+    }
+
+    static String goPatternToRegex(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            switch (ch) {
+                case '*' -> regex.append("[^/]*");
+                case '?' -> regex.append("[^/]");
+                case '\\' -> {
+                    if (i + 1 < pattern.length()) {
+                        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+                    }
+                }
+                case '[' -> {
+                    int end = pattern.indexOf(']', i + 2);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("syntax error in pattern '" + pattern + "': missing ]");
+                    }
+                    regex.append('[').append(pattern, i + 1, end).append(']');
+                    i = end;
+                }
+                default -> regex.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return regex.toString();
+    }
+
+    static void walkCheck(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UncheckedIOException(new IOException(path + " disappeared during the build"));
+        }
+    }
+}

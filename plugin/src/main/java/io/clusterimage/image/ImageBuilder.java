@@ -1,0 +1,627 @@
+package io.clusterimage.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Finding;
+import io.clusterimage.core.Platform;
+import io.clusterimage.core.Severity;
+import io.clusterimage.kubefile.BuildPlan;
+import io.clusterimage.kubefile.Instruction;
+import io.clusterimage.kubefile.Kubefile;
+import io.clusterimage.kubefile.KubefileResolver;
+import io.clusterimage.kubefile.Stage;
+import io.clusterimage.registry.Digests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * The image stage's entry point: applies a Kubefile to the build context, without executing
+ * anything, and produces one OCI image per platform (layers, config, manifest).
+ *
+ * <p>Reproducible by construction: entries sorted, owners 0 unless --chown says otherwise, modes
+ * normalized (0644, or 0755 for executables and directories, unless --chmod), every time set to
+ * {@link ImageBuildOptions#created()}, no host data in the config.
+ */
+public final class ImageBuilder {
+
+    /** What buildah puts in Env even for FROM scratch. */
+    static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Kubefile kubefile;
+    private final ImageBuildOptions options;
+    private final ExecutorService layerPool;
+
+    private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, ExecutorService layerPool) {
+        this.kubefile = kubefile;
+        this.options = options;
+        this.layerPool = layerPool;
+    }
+
+    public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options) throws IOException, ImageBuildException {
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "cluster-image-layer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            ImageBuilder builder = new ImageBuilder(kubefile, options, pool);
+            List<PlatformImage> images = new ArrayList<>();
+            for (Platform platform : options.platforms()) {
+                images.add(builder.buildPlatform(platform));
+            }
+            if (images.size() == 1) {
+                return new BuiltImage(images.get(0).manifestDigest(), null, images);
+            }
+            byte[] index = builder.index(images);
+            return new BuiltImage(Digests.of(index), index, images);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- one platform ----
+
+    private PlatformImage buildPlatform(Platform platform) throws IOException, ImageBuildException {
+        BuildPlan plan = KubefileResolver.resolve(kubefile, options.buildArgs(), platform, Platform.host());
+        for (Finding finding : plan.findings()) {
+            if (finding.severity() == Severity.ERROR) {
+                throw new ImageBuildException(kubefile.file(), finding.line(), finding.message());
+            }
+        }
+        if (kubefile.hasErrors()) {
+            Finding first = kubefile.findings().stream().filter(f -> f.severity() == Severity.ERROR).findFirst().orElseThrow();
+            throw new ImageBuildException(kubefile.file(), first.line(), first.message());
+        }
+        Path registry = options.registryTree().apply(platform);
+        ContextFiles context = new ContextFiles(options.contextDir(), options.excludedFromContext(), registry);
+        Path blobDir = options.workDir().resolve("blobs");
+        Map<Integer, StageState> done = new LinkedHashMap<>();
+        for (Stage stage : plan.stages()) {
+            done.put(stage.index(), runStage(stage, plan, done, context, blobDir));
+        }
+        StageState last = done.get(plan.finalStage().index());
+        List<Layer> layers = new ArrayList<>();
+        for (Future<Layer> layer : last.layers) {
+            layers.add(await(layer));
+        }
+        byte[] config = config(last, layers, platform);
+        String configDigest = Digests.of(config);
+        byte[] manifest = manifest(config, configDigest, layers, platform);
+        return new PlatformImage(platform, manifest, Digests.of(manifest), config, configDigest, layers);
+    }
+
+    private StageState runStage(Stage stage, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context, Path blobDir)
+            throws IOException, ImageBuildException {
+        Instruction.From from = stage.from();
+        StageState state;
+        Optional<Stage> previous = plan.stage(from.image()).filter(s -> s.index() < stage.index());
+        if (from.isScratch()) {
+            state = new StageState();
+            state.env.put("PATH", DEFAULT_PATH.substring("PATH=".length()));
+        } else if (previous.isPresent()) {
+            state = done.get(previous.get().index()).copy();
+        } else {
+            throw new ImageBuildException(kubefile.file(), from.lines().first(), "FROM " + from.image()
+                    + ": base images are not supported yet by package-image; cluster images are built FROM scratch"
+                    + " (use COPY --from=<stage> for multi-stage builds)");
+        }
+        for (Instruction instruction : stage.instructions()) {
+            apply(instruction, state, plan, done, context, blobDir);
+        }
+        return state;
+    }
+
+    private void apply(Instruction instruction, StageState state, BuildPlan plan, Map<Integer, StageState> done,
+                       ContextFiles context, Path blobDir) throws IOException, ImageBuildException {
+        int line = instruction.lines().first();
+        boolean emptyLayer = true;
+        String createdBy = describe(instruction);
+        if (instruction instanceof Instruction.Copy copy) {
+            copy(copy, state, plan, done, context, blobDir);
+            emptyLayer = false;
+        } else if (instruction instanceof Instruction.Env env) {
+            env.pairs().forEach(p -> state.env.put(p.key(), p.value()));
+        } else if (instruction instanceof Instruction.Label label) {
+            label.pairs().forEach(p -> state.labels.put(p.key(), p.value()));
+        } else if (instruction instanceof Instruction.Arg) {
+            return; // ARG leaves no trace in the image config (buildah records none)
+        } else if (instruction instanceof Instruction.Cmd cmd) {
+            state.cmd = cmd.command().toArgv(state.shell);
+        } else if (instruction instanceof Instruction.Entrypoint entrypoint) {
+            state.entrypoint = entrypoint.command().toArgv(state.shell);
+        } else if (instruction instanceof Instruction.Shell shell) {
+            state.shell = shell.shell();
+        } else if (instruction instanceof Instruction.Workdir workdir) {
+            state.workdir = absolute(state.workdir, workdir.path());
+        } else if (instruction instanceof Instruction.User user) {
+            state.user = user.user();
+        } else if (instruction instanceof Instruction.Expose expose) {
+            for (String port : expose.ports()) {
+                state.exposedPorts.add(port.contains("/") ? port.toLowerCase(java.util.Locale.ROOT) : port + "/tcp");
+            }
+        } else if (instruction instanceof Instruction.Volume volume) {
+            state.volumes.addAll(volume.paths());
+        } else if (instruction instanceof Instruction.StopSignal signal) {
+            state.stopSignal = signal.signal();
+        } else if (instruction instanceof Instruction.Healthcheck healthcheck) {
+            state.healthcheck = healthcheck(healthcheck, state.shell);
+        } else if (instruction instanceof Instruction.Onbuild onbuild) {
+            state.onbuild.add(onbuild.triggerText());
+        } else if (instruction instanceof Instruction.Run) {
+            throw new ImageBuildException(kubefile.file(), line,
+                    "RUN cannot work in a cluster image: it is assembled from files, not executed");
+        }
+        Map<String, Object> history = new LinkedHashMap<>();
+        history.put("created", timestamp());
+        history.put("created_by", createdBy);
+        if (emptyLayer) {
+            history.put("empty_layer", true);
+        }
+        state.history.add(history);
+    }
+
+    // ---- COPY / ADD ----
+
+    private void copy(Instruction.Copy copy, StageState state, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context,
+                      Path blobDir) throws IOException, ImageBuildException {
+        int line = copy.lines().first();
+        if (copy.add()) {
+            for (String source : copy.sources()) {
+                if (source.contains("://") || source.startsWith("git@")) {
+                    throw new ImageBuildException(kubefile.file(), line, "ADD " + source + ": remote sources are not fetched;"
+                            + " download the file in init.sh and COPY it");
+                }
+            }
+        }
+        int[] owner = owner(copy, line);
+        Integer chmod = chmod(copy, line);
+        String destination = absolute(state.workdir, copy.destination());
+        String dest = destination.equals("/") ? "" : destination.substring(1);
+        TreeMap<String, FileEntry> entries = new TreeMap<>();
+        boolean fromRegistry = false;
+        if (copy.from() != null) {
+            Optional<Stage> stage = plan.stage(copy.from());
+            if (stage.isEmpty() || !done.containsKey(stage.get().index())) {
+                throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from()
+                        + ": only earlier stages can be copied from yet (images are not supported by package-image)");
+            }
+            copyFromStage(copy, done.get(stage.get().index()), dest, entries, owner, chmod, line);
+        } else {
+            List<ContextFiles.Source> sources = new ArrayList<>();
+            for (String written : copy.sources()) {
+                List<ContextFiles.Source> matched;
+                try {
+                    matched = context.resolve(written);
+                } catch (IllegalArgumentException e) {
+                    throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " " + e.getMessage());
+                }
+                String cleaned = ContextFiles.clean(written);
+                boolean registrySource = cleaned.equals("registry") || cleaned.startsWith("registry/");
+                fromRegistry |= registrySource;
+                if (matched.isEmpty() && !registrySource) {
+                    throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + written
+                            + "' does not exist in the build context (or is excluded by the ignore file)");
+                }
+                if (matched.isEmpty()) {
+                    // no images were saved: the Kubefile still gets the directory it copies
+                    sources.add(null);
+                }
+                sources.addAll(matched.stream().filter(java.util.Objects::nonNull).toList());
+            }
+            boolean intoDirectory = copy.destination().endsWith("/") || sources.size() > 1 || isDirectory(state, dest);
+            for (ContextFiles.Source source : sources) {
+                if (source == null) {
+                    addParents(entries, dest, owner);
+                    entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
+                    continue;
+                }
+                addSource(context, source, dest, intoDirectory, entries, owner, chmod);
+            }
+        }
+        for (FileEntry entry : entries.values()) {
+            state.files.put(entry.path(), entry);
+        }
+        List<FileEntry> ordered = new ArrayList<>(entries.values());
+        LayerCompression compression = fromRegistry ? options.registryCompression() : options.compression();
+        long mtime = options.created().getEpochSecond();
+        String createdBy = describe(copy);
+        state.layers.add(layerPool.submit(() -> LayerWriter.write(ordered, mtime, compression, blobDir, createdBy)));
+    }
+
+    private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
+                           TreeMap<String, FileEntry> entries, int[] owner, Integer chmod) throws IOException {
+        Path file = source.file();
+        if (Files.isDirectory(file)) {
+            // a directory's contents go into the destination
+            addParents(entries, dest, owner);
+            if (!dest.isEmpty()) {
+                entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
+            }
+            walk(context, file, source.contextPath(), dest, entries, owner, chmod);
+            if (source.contextPath().equals(".") && context.registryTree() != null && Files.isDirectory(context.registryTree())
+                    && !Files.exists(context.root().resolve("registry"))) {
+                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is
+                String registryDest = join(dest, "registry");
+                entries.put(registryDest, FileEntry.directory(registryDest, mode(chmod, 0755), owner[0], owner[1]));
+                walk(context, context.registryTree(), "registry", registryDest, entries, owner, chmod);
+            }
+            return;
+        }
+        String name = file.getFileName().toString();
+        String target = intoDirectory ? join(dest, name) : dest;
+        addParents(entries, target, owner);
+        entries.put(target, entry(file, target, owner, chmod));
+    }
+
+    private void walk(ContextFiles context, Path dir, String contextPath, String dest, TreeMap<String, FileEntry> entries,
+                      int[] owner, Integer chmod) throws IOException {
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        }
+        boolean inRegistry = context.isUnderRegistryTree(dir);
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            String childContext = contextPath.equals(".") ? name : contextPath + "/" + name;
+            boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+            if (!inRegistry && context.isExcluded(childContext, directory)) {
+                continue;
+            }
+            String target = join(dest, name);
+            if (directory) {
+                boolean excludedItself = !inRegistry && context.isExcludedItself(childContext);
+                int before = entries.size();
+                walk(context, child, childContext, target, entries, owner, chmod);
+                if (!excludedItself || entries.size() > before) {
+                    entries.put(target, FileEntry.directory(target, mode(chmod, 0755), owner[0], owner[1]));
+                }
+            } else {
+                entries.put(target, entry(child, target, owner, chmod));
+            }
+        }
+    }
+
+    private static FileEntry entry(Path file, String target, int[] owner, Integer chmod) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            return new FileEntry(target, FileEntry.Type.SYMLINK, null, 0, 0777, owner[0], owner[1],
+                    Files.readSymbolicLink(file).toString());
+        }
+        int mode = Files.isExecutable(file) ? 0755 : 0644;
+        return new FileEntry(target, FileEntry.Type.FILE, file, Files.size(file), mode(chmod, mode), owner[0], owner[1], "");
+    }
+
+    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, TreeMap<String, FileEntry> entries,
+                               int[] owner, Integer chmod, int line) throws ImageBuildException {
+        boolean intoDirectory = copy.destination().endsWith("/") || copy.sources().size() > 1;
+        for (String written : copy.sources()) {
+            String path = ContextFiles.clean(written.startsWith("/") ? written.substring(1) : written);
+            String prefix = path.equals(".") ? "" : path;
+            FileEntry exact = from.files.get(prefix);
+            boolean found = false;
+            if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
+                String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
+                addParents(entries, target, owner);
+                entries.put(target, withOwner(exact, target, owner, chmod));
+                found = true;
+            } else {
+                for (Map.Entry<String, FileEntry> candidate : from.files.tailMap(prefix, true).entrySet()) {
+                    String key = candidate.getKey();
+                    if (!prefix.isEmpty() && !key.equals(prefix) && !key.startsWith(prefix + "/")) {
+                        break;
+                    }
+                    String rest = key.equals(prefix) ? "" : key.substring(prefix.isEmpty() ? 0 : prefix.length() + 1);
+                    if (rest.isEmpty()) {
+                        found = true;
+                        continue;
+                    }
+                    String target = join(dest, rest);
+                    addParents(entries, target, owner);
+                    entries.put(target, withOwner(candidate.getValue(), target, owner, chmod));
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from() + ": '" + written
+                        + "' does not exist in that stage");
+            }
+        }
+    }
+
+    private static FileEntry withOwner(FileEntry entry, String target, int[] owner, Integer chmod) {
+        int mode = entry.type() == FileEntry.Type.SYMLINK ? entry.mode() : mode(chmod, entry.mode());
+        return new FileEntry(target, entry.type(), entry.source(), entry.size(), mode, owner[0], owner[1], entry.link());
+    }
+
+    private static void addParents(TreeMap<String, FileEntry> entries, String path, int[] owner) {
+        int slash = path.lastIndexOf('/');
+        while (slash > 0) {
+            String parent = path.substring(0, slash);
+            entries.putIfAbsent(parent, FileEntry.directory(parent, 0755, 0, 0));
+            slash = parent.lastIndexOf('/');
+        }
+    }
+
+    private static boolean isDirectory(StageState state, String path) {
+        if (path.isEmpty()) {
+            return true;
+        }
+        FileEntry entry = state.files.get(path);
+        return entry != null && entry.type() == FileEntry.Type.DIRECTORY;
+    }
+
+    private static int mode(Integer chmod, int mode) {
+        return chmod != null ? chmod : mode;
+    }
+
+    private int[] owner(Instruction.Copy copy, int line) throws ImageBuildException {
+        if (copy.chown() == null || copy.chown().isBlank()) {
+            return new int[] {0, 0};
+        }
+        String[] parts = copy.chown().split(":", 2);
+        int uid = id(parts[0], copy, line);
+        int gid = parts.length > 1 ? id(parts[1], copy, line) : uid;
+        return new int[] {uid, gid};
+    }
+
+    private int id(String value, Instruction.Copy copy, int line) throws ImageBuildException {
+        if (value.equals("root")) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --chown=" + copy.chown()
+                    + ": user and group names need the image's /etc/passwd; write numeric ids (e.g. --chown=65532:65532)");
+        }
+    }
+
+    private Integer chmod(Instruction.Copy copy, int line) throws ImageBuildException {
+        if (copy.chmod() == null || copy.chmod().isBlank()) {
+            return null;
+        }
+        if (!copy.chmod().matches("[0-7]{3,4}")) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --chmod=" + copy.chmod()
+                    + " is not an octal mode; write e.g. --chmod=0755");
+        }
+        return Integer.parseInt(copy.chmod(), 8);
+    }
+
+    // ---- config, manifest, index ----
+
+    private byte[] config(StageState state, List<Layer> layers, Platform platform) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("created", timestamp());
+        root.put("architecture", platform.architecture());
+        root.put("os", platform.os());
+        if (!platform.variant().isEmpty()) {
+            root.put("variant", platform.variant());
+        }
+        ObjectNode config = root.putObject("config");
+        if (!state.user.isEmpty()) {
+            config.put("User", state.user);
+        }
+        if (!state.exposedPorts.isEmpty()) {
+            ObjectNode ports = config.putObject("ExposedPorts");
+            state.exposedPorts.forEach(port -> ports.putObject(port));
+        }
+        ArrayNode env = config.putArray("Env");
+        state.env.forEach((k, v) -> env.add(k + "=" + v));
+        if (state.entrypoint != null) {
+            ArrayNode entrypoint = config.putArray("Entrypoint");
+            state.entrypoint.forEach(entrypoint::add);
+        }
+        if (state.cmd != null) {
+            ArrayNode cmd = config.putArray("Cmd");
+            state.cmd.forEach(cmd::add);
+        }
+        if (!state.volumes.isEmpty()) {
+            ObjectNode volumes = config.putObject("Volumes");
+            state.volumes.forEach(volumes::putObject);
+        }
+        if (!state.workdir.isEmpty()) {
+            config.put("WorkingDir", state.workdir);
+        }
+        if (!state.labels.isEmpty()) {
+            ObjectNode labels = config.putObject("Labels");
+            new TreeMap<>(state.labels).forEach(labels::put);
+        }
+        if (state.stopSignal != null) {
+            config.put("StopSignal", state.stopSignal);
+        }
+        if (state.healthcheck != null) {
+            config.set("Healthcheck", JSON.valueToTree(state.healthcheck));
+        }
+        if (!state.onbuild.isEmpty()) {
+            ArrayNode onbuild = config.putArray("OnBuild");
+            state.onbuild.forEach(onbuild::add);
+        }
+        ObjectNode rootfs = root.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        layers.forEach(layer -> diffIds.add(layer.diffId()));
+        ArrayNode history = root.putArray("history");
+        state.history.forEach(entry -> history.add(JSON.valueToTree(entry)));
+        return JSON.writeValueAsBytes(root);
+    }
+
+    private byte[] manifest(byte[] config, String configDigest, List<Layer> layers, Platform platform) throws IOException {
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        ObjectNode configDescriptor = manifest.putObject("config");
+        configDescriptor.put("mediaType", "application/vnd.oci.image.config.v1+json");
+        configDescriptor.put("digest", configDigest);
+        configDescriptor.put("size", config.length);
+        ArrayNode layerArray = manifest.putArray("layers");
+        for (Layer layer : layers) {
+            ObjectNode descriptor = layerArray.addObject();
+            descriptor.put("mediaType", layer.mediaType());
+            descriptor.put("digest", layer.digest());
+            descriptor.put("size", layer.size());
+        }
+        Map<String, String> annotations = new TreeMap<>(options.annotations());
+        annotations.put("org.opencontainers.image.created", timestamp());
+        String lock = options.imagesLock().get(platform);
+        if (lock != null && !lock.isEmpty()) {
+            annotations.put("io.clusterimage.images.lock", lock);
+        }
+        ObjectNode annotationNode = manifest.putObject("annotations");
+        annotations.forEach(annotationNode::put);
+        return JSON.writeValueAsBytes(manifest);
+    }
+
+    private byte[] index(List<PlatformImage> images) throws IOException {
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        ArrayNode manifests = index.putArray("manifests");
+        for (PlatformImage image : images) {
+            ObjectNode entry = manifests.addObject();
+            entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+            entry.put("digest", image.manifestDigest());
+            entry.put("size", image.manifest().length);
+            ObjectNode platform = entry.putObject("platform");
+            platform.put("architecture", image.platform().architecture());
+            platform.put("os", image.platform().os());
+            if (!image.platform().variant().isEmpty()) {
+                platform.put("variant", image.platform().variant());
+            }
+        }
+        ObjectNode annotations = index.putObject("annotations");
+        new TreeMap<>(options.annotations()).forEach(annotations::put);
+        annotations.put("org.opencontainers.image.created", timestamp());
+        return JSON.writeValueAsBytes(index);
+    }
+
+    private Map<String, Object> healthcheck(Instruction.Healthcheck healthcheck, List<String> shell) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (healthcheck.isNone()) {
+            result.put("Test", List.of("NONE"));
+            return result;
+        }
+        List<String> test = new ArrayList<>();
+        if (healthcheck.command().isExecForm()) {
+            test.add("CMD");
+            test.addAll(healthcheck.command().execForm());
+        } else {
+            test.add("CMD-SHELL");
+            test.add(healthcheck.command().shellForm());
+        }
+        result.put("Test", test);
+        healthcheck.options().forEach((k, v) -> {
+            switch (k) {
+                case "interval" -> result.put("Interval", durationNanos(v));
+                case "timeout" -> result.put("Timeout", durationNanos(v));
+                case "start-period" -> result.put("StartPeriod", durationNanos(v));
+                case "start-interval" -> result.put("StartInterval", durationNanos(v));
+                case "retries" -> result.put("Retries", Integer.parseInt(v));
+                default -> { }
+            }
+        });
+        return result;
+    }
+
+    private static long durationNanos(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(value);
+        double nanos = 0;
+        while (m.find()) {
+            double amount = Double.parseDouble(m.group(1));
+            nanos += switch (m.group(2)) {
+                case "ms" -> amount * 1e6;
+                case "s" -> amount * 1e9;
+                case "m" -> amount * 60e9;
+                default -> amount * 3600e9;
+            };
+        }
+        return (long) nanos;
+    }
+
+    // ---- helpers ----
+
+    private String timestamp() {
+        return DateTimeFormatter.ISO_INSTANT.format(options.created().atOffset(ZoneOffset.UTC).toInstant());
+    }
+
+    /** An absolute, cleaned image path: relative paths are taken from the working directory. */
+    static String absolute(String workdir, String path) {
+        String base = path.startsWith("/") ? path : (workdir.isEmpty() ? "/" : workdir) + "/" + path;
+        List<String> parts = new ArrayList<>();
+        for (String part : base.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static String join(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
+
+    private static String describe(Instruction instruction) {
+        String text;
+        if (instruction instanceof Instruction.Copy copy) {
+            text = copy.keyword() + (copy.from() != null ? " --from=" + copy.from() : "") + " "
+                    + String.join(" ", copy.sources()) + " " + copy.destination();
+        } else if (instruction instanceof Instruction.Env env) {
+            text = "ENV " + String.join(" ", env.pairs().stream().map(p -> p.key() + "=" + p.value()).toList());
+        } else if (instruction instanceof Instruction.Label label) {
+            text = "LABEL " + String.join(" ", label.pairs().stream().map(p -> p.key() + "=" + p.value()).toList());
+        } else if (instruction instanceof Instruction.Cmd cmd) {
+            text = "CMD " + cmd.command().toArgv(List.of("/bin/sh", "-c"));
+        } else if (instruction instanceof Instruction.Entrypoint entrypoint) {
+            text = "ENTRYPOINT " + entrypoint.command().toArgv(List.of("/bin/sh", "-c"));
+        } else if (instruction instanceof Instruction.Workdir workdir) {
+            text = "WORKDIR " + workdir.path();
+        } else if (instruction instanceof Instruction.User user) {
+            text = "USER " + user.user();
+        } else {
+            text = instruction.keyword();
+        }
+        return "/bin/sh -c #(nop) " + text;
+    }
+
+    private static Layer await(Future<Layer> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    static String iso(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+}

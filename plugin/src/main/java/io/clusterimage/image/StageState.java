@@ -1,0 +1,49 @@
+package io.clusterimage.image;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+
+/** Everything a stage has set so far: the image config being built and the stage's files. */
+final class StageState {
+    final Map<String, String> env = new LinkedHashMap<>();
+    final Map<String, String> labels = new LinkedHashMap<>();
+    List<String> cmd;
+    List<String> entrypoint;
+    List<String> shell = List.of("/bin/sh", "-c");
+    String workdir = "";
+    String user = "";
+    final TreeSet<String> exposedPorts = new TreeSet<>();
+    final TreeSet<String> volumes = new TreeSet<>();
+    String stopSignal;
+    Map<String, Object> healthcheck;
+    final List<String> onbuild = new ArrayList<>();
+    final List<Future<Layer>> layers = new ArrayList<>();
+    final List<Map<String, Object>> history = new ArrayList<>();
+    /** The stage's file system (for COPY --from=stage): image path → entry, later layers winning. */
+    final TreeMap<String, FileEntry> files = new TreeMap<>();
+
+    StageState copy() {
+        StageState copy = new StageState();
+        copy.env.putAll(env);
+        copy.labels.putAll(labels);
+        copy.cmd = cmd;
+        copy.entrypoint = entrypoint;
+        copy.shell = shell;
+        copy.workdir = workdir;
+        copy.user = user;
+        copy.exposedPorts.addAll(exposedPorts);
+        copy.volumes.addAll(volumes);
+        copy.stopSignal = stopSignal;
+        copy.healthcheck = healthcheck;
+        copy.onbuild.addAll(onbuild);
+        copy.layers.addAll(layers);
+        copy.history.addAll(history);
+        copy.files.putAll(files);
+        return copy;
+    }
+}
