@@ -369,8 +369,8 @@ public final class KubefileParser {
         }
         String inner = rest.substring(1).stripLeading();
         boolean looksLikeJson = inner.startsWith("\"") || inner.startsWith("'") || inner.startsWith("]");
-        if (!looksLikeJson) {
-            return; // e.g. the shell test command "[ -f x ] && ..."
+        if (!looksLikeJson || isShellTest(inner)) {
+            return; // e.g. the shell test commands "[ -f x ] && ..." and "[ "$MODE" = ha ]"
         }
         if (!rest.endsWith("]")) {
             throw new SyntaxError("kubefile.json", keyword + " starts a JSON array that is not closed on this line;"
@@ -380,6 +380,27 @@ public final class KubefileParser {
         throw new SyntaxError("kubefile.json", keyword + " argument looks like a JSON array but is not valid JSON"
                 + " (JSON strings need double quotes and commas between elements); Docker would run it as a shell command",
                 "write it as [\"element\", \"element\"]");
+    }
+
+    /**
+     * Whether the text after {@code [} is a shell test such as {@code "$MODE" = "ha" ]}: its first
+     * quoted word is followed by something no JSON array element can be followed by (a comma, a
+     * closing bracket, the end of the line, or another string where a comma was forgotten).
+     */
+    private static boolean isShellTest(String inner) {
+        char quote = inner.charAt(0);
+        if (quote == ']') {
+            return false;
+        }
+        int pos = 1;
+        while (pos < inner.length() && inner.charAt(pos) != quote) {
+            pos += quote == '"' && inner.charAt(pos) == '\\' ? 2 : 1;
+        }
+        if (pos >= inner.length()) {
+            return false; // the first string is not closed on this line
+        }
+        String after = inner.substring(pos + 1).stripLeading();
+        return !after.isEmpty() && ",]\"'".indexOf(after.charAt(0)) < 0;
     }
 
     private static String quoted(String value) {

@@ -332,6 +332,19 @@ class KubefileParserTest {
         }
 
         @Test
+        void shellTestWithQuotedOperandsStaysShellForm() {
+            // BuildKit runs these through /bin/sh -c; they are valid shell, not broken JSON.
+            Kubefile kf = parse("FROM scratch",
+                    "CMD [ \"$MODE\" = \"ha\" ] && kubectl apply -f ha.yaml",
+                    "HEALTHCHECK CMD [ \"$(cat /tmp/state)\" = 'ready' ]",
+                    "ENTRYPOINT [ 'a' != 'b' ]");
+            assertNoFindings(kf.findings());
+            assertEquals("[ \"$MODE\" = \"ha\" ] && kubectl apply -f ha.yaml", single(kf, Cmd.class).command().shellForm());
+            assertEquals("[ \"$(cat /tmp/state)\" = 'ready' ]", single(kf, Healthcheck.class).command().shellForm());
+            assertEquals("[ 'a' != 'b' ]", single(kf, Entrypoint.class).command().shellForm());
+        }
+
+        @Test
         void jsonElementsAreNotSplitOnCommasOrBlanks() {
             Kubefile kf = parse("FROM scratch", "CMD [\"a, b\", \"c d\"]", "CMD [\"a\",\"b\"]");
             assertNoFindings(kf.findings());
