@@ -367,6 +367,10 @@ public final class KubefileParser {
         if (!rest.startsWith("[")) {
             return;
         }
+        if (isJsonArrayOfNonStrings(rest)) {
+            throw new SyntaxError("kubefile.json", keyword + " argument is a JSON array, but Docker accepts only a JSON array of strings",
+                    "quote every element, e.g. [\"8080\"] instead of [8080]");
+        }
         String inner = rest.substring(1).stripLeading();
         boolean looksLikeJson = inner.startsWith("\"") || inner.startsWith("'") || inner.startsWith("]");
         if (!looksLikeJson || isShellTest(inner)) {
@@ -409,6 +413,15 @@ public final class KubefileParser {
 
     private static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /** A valid JSON array that {@link #jsonArray} rejected because an element is not a string. */
+    private static boolean isJsonArrayOfNonStrings(String text) {
+        try {
+            return JSON.readTree(text).isArray();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** The strings of a JSON array, or null when the text is not a JSON array of strings. */
