@@ -461,6 +461,37 @@ class KubefileParserTest {
         }
 
         @Test
+        void booleanFlagsTakeTrueOrFalse() {
+            Kubefile kf = parse("FROM scratch", "COPY --link=false a b", "COPY --link=TRUE --parents=true c d");
+            assertNoFindings(kf.findings());
+            assertEquals(Map.of("link", "false"), kf.all(Copy.class).get(0).otherFlags());
+            assertEquals(Map.of("link", "TRUE", "parents", "true"), kf.all(Copy.class).get(1).otherFlags());
+        }
+
+        @Test
+        void repeatableFlagsMayBeRepeated() {
+            Kubefile kf = parse("FROM scratch", "COPY --exclude=*.md --exclude=*.txt docs ./",
+                    "RUN --mount=type=cache,target=/a --mount=type=secret,id=x make");
+            assertEquals(List.of("kubefile.run"), codes(kf.findings()));
+            assertEquals(List.of("docs"), single(kf, Copy.class).sources());
+        }
+
+        @Test
+        void emptyStringFlagValueIsAllowed() {
+            Copy copy = single(parse("FROM scratch", "COPY --chown= a b"), Copy.class);
+            assertEquals("", copy.chown());
+        }
+
+        @Test
+        void doubleDashEndsTheFlags() {
+            Kubefile kf = parse("FROM scratch", "COPY --chown=1:1 -- --weird-name dest");
+            assertNoFindings(kf.findings());
+            Copy copy = single(kf, Copy.class);
+            assertEquals("1:1", copy.chown());
+            assertEquals(List.of("--weird-name"), copy.sources());
+        }
+
+        @Test
         void copyParentsAndExcludeAreKeptUninterpreted() {
             Copy copy = single(parse("FROM scratch", "copy --parents --exclude=*.md docs ./"), Copy.class);
             assertEquals(Map.of("parents", "", "exclude", "*.md"), copy.otherFlags());
