@@ -669,6 +669,11 @@ public final class KubefileParser {
                         "install files with COPY instead"));
             }
         }
+        boolean otherErrors = findings.stream().anyMatch(f -> f.severity() == io.clusterimage.core.Severity.ERROR);
+        if (!seenFrom && !otherErrors) { // only ARG instructions (or a FROM that did not parse, reported already)
+            error("kubefile.no-from", instructions.get(0).lines(), "no FROM: the file has only ARG instructions, so there is no stage to build",
+                    "add FROM scratch (or FROM <base image>) after the ARG lines");
+        }
     }
 
     private void reportRun(Lines span) {

@@ -31,6 +31,7 @@ class KubefileMalformedInputTest {
                 row("COPY before FROM", "COPY a b|FROM scratch", E, "kubefile.no-from", 1, "COPY before the first FROM"),
                 row("ENV after global ARG, before FROM", "ARG V=1|ENV A=$V|FROM scratch", E, "kubefile.no-from", 2,
                         "ENV before the first FROM"),
+                row("only ARG, no FROM", "# versions|ARG A=1|ARG B=2", E, "kubefile.no-from", 2, "no stage to build"),
                 row("RUN", "FROM scratch|RUN make", E, "kubefile.run", 2, "RUN cannot work in a cluster image"),
                 row("RUN continued", "FROM scratch|COPY a b|RUN a \\|  && b", E, "kubefile.run", 3, "RUN cannot work"),
                 row("unknown instruction", "FROM scratch|FETCH http://x", E, "kubefile.unknown-instruction", 2,

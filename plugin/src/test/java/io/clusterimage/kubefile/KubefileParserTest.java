@@ -693,6 +693,21 @@ class KubefileParserTest {
         }
 
         @Test
+        void onlyArgsIsNotAKubefile() {
+            Kubefile kf = parse("ARG VERSION=v1", "ARG BASE");
+            assertEquals(List.of("kubefile.no-from"), codes(kf.findings()));
+            Finding finding = assertFinding(kf.findings(), Severity.ERROR, "kubefile.no-from", 1, "no FROM");
+            assertTrue(finding.fix().contains("FROM"), finding.fix());
+            assertEquals(List.of("ARG 1", "ARG 2"), outline(kf));
+        }
+
+        @Test
+        void aFromThatDoesNotParseIsNotAlsoReportedAsMissing() {
+            Kubefile kf = parse("ARG VERSION=v1", "FROM scratch base");
+            assertEquals(List.of("kubefile.from"), codes(kf.findings()));
+        }
+
+        @Test
         void emptyFile() {
             Kubefile kf = parseRaw("");
             assertEquals(List.of(), kf.instructions());
