@@ -124,7 +124,7 @@ public final class KubefileParser {
     private Map<String, String> readDirectives(List<String> lines) {
         Map<String, String> directives = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = DIRECTIVE.matcher(lines.get(i));
+            Matcher m = DIRECTIVE.matcher(lines.get(i).stripLeading()); // BuildKit strips leading blanks first
             if (!m.matches()) {
                 break; // directives are only recognised before any other line
             }

@@ -238,6 +238,16 @@ class KubefileParserTest {
         }
 
         @Test
+        void indentedDirectiveIsADirective() {
+            // BuildKit strips the leading blanks of a line before looking for a directive.
+            Kubefile kf = parse("  # escape=`", "\t#syntax=docker/dockerfile:1", "FROM scratch", "LABEL a=1 `", "      b=2");
+            assertNoFindings(kf.findings());
+            assertEquals('`', kf.escape());
+            assertEquals(Map.of("escape", "`", "syntax", "docker/dockerfile:1"), kf.directives());
+            assertEquals(List.of("FROM 3", "LABEL 4-5"), outline(kf));
+        }
+
+        @Test
         void directiveAfterACommentIsJustAComment() {
             Kubefile kf = parse(
                     "# build the k3s rootfs",
