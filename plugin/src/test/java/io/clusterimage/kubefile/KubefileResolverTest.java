@@ -461,5 +461,30 @@ class KubefileResolverTest {
             assertTrue(plan.stage("missing").isEmpty());
             assertEquals(KubefileTestSupport.TARGET, plan.platform());
         }
+
+        @Test
+        void aStageBuiltFromAnEarlierStageInheritsItsEnv() {
+            BuildPlan plan = resolve(
+                    "ARG PARENT=base",
+                    "FROM scratch AS base",
+                    "ENV REGISTRY=sealos.hub:5000 MODE=base",
+                    "FROM base AS child",
+                    "ENV MODE=child",
+                    "LABEL registry=$REGISTRY mode=$MODE",
+                    "FROM ${PARENT}",
+                    "LABEL registry=$REGISTRY mode=$MODE",
+                    "FROM child",
+                    "LABEL registry=$REGISTRY mode=$MODE",
+                    "FROM scratch",
+                    "LABEL registry=$REGISTRY");
+            assertEquals(Map.of("registry", "sealos.hub:5000", "mode", "child"), labels(plan.stages().get(1)));
+            assertEquals(Map.of("registry", "sealos.hub:5000", "mode", "base"), labels(plan.stages().get(2)),
+                    "the base stage's own ENV, not what a later stage set");
+            assertEquals(Map.of("registry", "sealos.hub:5000", "mode", "child"), labels(plan.stages().get(3)),
+                    "inherited through two stages");
+            assertEquals(Map.of("registry", ""), labels(plan.stages().get(4)), "FROM scratch starts empty");
+            assertEquals(List.of("kubefile.undefined-variable"), codes(plan.findings()));
+            assertFinding(plan.findings(), Severity.WARNING, "kubefile.undefined-variable", 12, "$REGISTRY");
+        }
     }
 }
