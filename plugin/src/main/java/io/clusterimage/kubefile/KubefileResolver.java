@@ -82,6 +82,7 @@ public final class KubefileResolver {
                     }
                 }
                 currentFrom = (Instruction.From) from.expand(expander(from, global::get));
+                checkNotBlank(from, currentFrom);
                 current = new ArrayList<>();
                 stageArgs = new HashMap<>();
                 // FROM <earlier stage> starts from that stage's state, ENV included, as in BuildKit and buildah
@@ -116,6 +117,20 @@ public final class KubefileResolver {
         }
         reportUnusedBuildArgs();
         return new BuildPlan(kubefile, target, stages, findings);
+    }
+
+    /** BuildKit fails when the image or the platform of a FROM expands to nothing. */
+    private void checkNotBlank(Instruction.From written, Instruction.From expanded) {
+        String fix = "declare the variable with a default before the first FROM (e.g. ARG BASE=scratch)"
+                + " or pass it as a build argument";
+        if (expanded.image().isEmpty()) {
+            findings.add(Finding.error("kubefile.from", kubefile.file(), written.lines().first(),
+                    "FROM " + written.image() + " expands to an empty image name", fix));
+        }
+        if (written.platform() != null && !written.platform().isEmpty() && expanded.platform().isEmpty()) {
+            findings.add(Finding.error("kubefile.from", kubefile.file(), written.lines().first(),
+                    "FROM --platform=" + written.platform() + " expands to an empty platform", fix));
+        }
     }
 
     /** ARG: a build argument wins over the default; a bare ARG inherits from the enclosing scope. */

@@ -395,6 +395,25 @@ class KubefileResolverTest {
         }
 
         @Test
+        void fromImageThatExpandsToNothingIsAnError() {
+            String[] kubefile = {"ARG BASE", "FROM ${BASE}", "COPY a b"};
+            BuildPlan plan = resolve(kubefile);
+            assertEquals(List.of("kubefile.undefined-variable", "kubefile.from"), codes(plan.findings()));
+            Finding finding = assertFinding(plan.findings(), Severity.ERROR, "kubefile.from", 2, "FROM ${BASE} expands to an empty image name");
+            assertTrue(finding.fix().contains("BASE"), finding.fix());
+
+            assertNoFindings(resolve(Map.of("BASE", "scratch"), kubefile).findings());
+        }
+
+        @Test
+        void fromPlatformThatExpandsToNothingIsAnError() {
+            BuildPlan plan = resolve("FROM --platform=$PLATFORM scratch");
+            assertFinding(plan.findings(), Severity.WARNING, "kubefile.undefined-variable", 1, "$PLATFORM");
+            assertFinding(plan.findings(), Severity.ERROR, "kubefile.from", 1, "--platform=$PLATFORM expands to an empty platform");
+            assertNoFindings(resolve("FROM --platform= scratch").findings()); // BuildKit ignores an empty --platform=
+        }
+
+        @Test
         void undefinedVariableWithADefaultIsNotReported() {
             BuildPlan plan = resolve("FROM scratch", "LABEL a=${NOPE:-x} b=${NOPE-y} c=${NOPE:+z}");
             assertNoFindings(plan.findings());
