@@ -46,6 +46,10 @@ public final class KubefileParser {
             Map.entry("add", Set.of("chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack")),
             Map.entry("run", Set.of("mount", "network", "security")),
             Map.entry("healthcheck", Set.of("interval", "timeout", "start-period", "start-interval", "retries")));
+    /** Flags that take true or false (or nothing, meaning true); every other flag needs {@code =value}. */
+    private static final Set<String> BOOLEAN_FLAGS = Set.of("link", "parents", "keep-git-dir", "unpack");
+    /** Flags BuildKit allows more than once; the model keeps the last value. */
+    private static final Set<String> REPEATABLE_FLAGS = Set.of("exclude", "mount");
 
     private final Path file;
     private final List<Finding> findings = new ArrayList<>();
@@ -120,7 +124,7 @@ public final class KubefileParser {
     private Map<String, String> readDirectives(List<String> lines) {
         Map<String, String> directives = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            Matcher m = DIRECTIVE.matcher(lines.get(i));
+            Matcher m = DIRECTIVE.matcher(lines.get(i).stripLeading()); // BuildKit strips leading blanks first
             if (!m.matches()) {
                 break; // directives are only recognised before any other line
             }
@@ -179,20 +183,15 @@ public final class KubefileParser {
         String afterKeyword = split.length > 1 ? split[1] : "";
         FlagsAndRest parsed = extractFlags(afterKeyword);
         String rest = parsed.rest.strip();
-        Map<String, String> flags = parsed.flags;
         String upper = keyword.toUpperCase(Locale.ROOT);
 
         if (!isKnown(keyword)) {
             reportUnknown(split[0], span);
             return null;
         }
-        Set<String> allowed = ALLOWED_FLAGS.getOrDefault(keyword, Set.of());
-        for (String flag : flags.keySet()) {
-            if (!allowed.contains(flag)) {
-                error("kubefile.flag", span, "unknown flag --" + flag + " for " + upper,
-                        allowed.isEmpty() ? upper + " takes no flags" : upper + " accepts " + describeFlags(allowed));
-                return null;
-            }
+        Map<String, String> flags = checkFlags(keyword, upper, parsed.flags, span);
+        if (flags == null) {
+            return null;
         }
         try {
             return switch (keyword) {
@@ -367,10 +366,14 @@ public final class KubefileParser {
         if (!rest.startsWith("[")) {
             return;
         }
+        if (isJsonArrayOfNonStrings(rest)) {
+            throw new SyntaxError("kubefile.json", keyword + " argument is a JSON array, but Docker accepts only a JSON array of strings",
+                    "quote every element, e.g. [\"8080\"] instead of [8080]");
+        }
         String inner = rest.substring(1).stripLeading();
         boolean looksLikeJson = inner.startsWith("\"") || inner.startsWith("'") || inner.startsWith("]");
-        if (!looksLikeJson) {
-            return; // e.g. the shell test command "[ -f x ] && ..."
+        if (!looksLikeJson || isShellTest(inner)) {
+            return; // e.g. the shell test commands "[ -f x ] && ..." and "[ "$MODE" = ha ]"
         }
         if (!rest.endsWith("]")) {
             throw new SyntaxError("kubefile.json", keyword + " starts a JSON array that is not closed on this line;"
@@ -382,12 +385,42 @@ public final class KubefileParser {
                 "write it as [\"element\", \"element\"]");
     }
 
+    /**
+     * Whether the text after {@code [} is a shell test such as {@code "$MODE" = "ha" ]}: its first
+     * quoted word is followed by something no JSON array element can be followed by (a comma, a
+     * closing bracket, the end of the line, or another string where a comma was forgotten).
+     */
+    private static boolean isShellTest(String inner) {
+        char quote = inner.charAt(0);
+        if (quote == ']') {
+            return false;
+        }
+        int pos = 1;
+        while (pos < inner.length() && inner.charAt(pos) != quote) {
+            pos += quote == '"' && inner.charAt(pos) == '\\' ? 2 : 1;
+        }
+        if (pos >= inner.length()) {
+            return false; // the first string is not closed on this line
+        }
+        String after = inner.substring(pos + 1).stripLeading();
+        return !after.isEmpty() && ",]\"'".indexOf(after.charAt(0)) < 0;
+    }
+
     private static String quoted(String value) {
         return value.startsWith("\"") && value.endsWith("\"") && value.length() > 1 ? value : "\"" + value + "\"";
     }
 
     private static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /** A valid JSON array that {@link #jsonArray} rejected because an element is not a string. */
+    private static boolean isJsonArrayOfNonStrings(String text) {
+        try {
+            return JSON.readTree(text).isArray();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** The strings of a JSON array, or null when the text is not a JSON array of strings. */
@@ -522,12 +555,48 @@ public final class KubefileParser {
         return words;
     }
 
-    private record FlagsAndRest(Map<String, String> flags, String rest) {
+    /** A flag as written: {@code value} is null for {@code --name} without {@code =}. */
+    private record Flag(String name, String value) {
+    }
+
+    private record FlagsAndRest(List<Flag> flags, String rest) {
+    }
+
+    /**
+     * Checks flags the way BuildKit does (names are case-sensitive, a flag may be given once unless
+     * it is repeatable, a string flag needs {@code =value}, a boolean flag takes true or false) and
+     * returns them by name, or reports the first problem and returns null.
+     */
+    private Map<String, String> checkFlags(String keyword, String upper, List<Flag> written, Lines span) {
+        Set<String> allowed = ALLOWED_FLAGS.getOrDefault(keyword, Set.of());
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (Flag flag : written) {
+            String name = flag.name();
+            String value = flag.value();
+            boolean isBoolean = BOOLEAN_FLAGS.contains(name);
+            if (!allowed.contains(name)) {
+                error("kubefile.flag", span, "unknown flag --" + name + " for " + upper,
+                        allowed.isEmpty() ? upper + " takes no flags" : upper + " accepts " + describeFlags(allowed));
+            } else if (flags.containsKey(name) && !REPEATABLE_FLAGS.contains(name)) {
+                error("kubefile.flag", span, "duplicate flag --" + name + " for " + upper, "give --" + name + " only once");
+            } else if (isBoolean ? "".equals(value) : value == null) {
+                error("kubefile.flag", span, "flag --" + name + " of " + upper + " needs a value",
+                        isBoolean ? "write --" + name + " or --" + name + "=false" : "write --" + name + "=<value>, with no blank around =");
+            } else if (isBoolean && value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                error("kubefile.flag", span, "flag --" + name + " of " + upper + " takes true or false, not '" + value + "'",
+                        "write --" + name + " or --" + name + "=false");
+            } else {
+                flags.put(name, value == null ? "" : value);
+                continue;
+            }
+            return null;
+        }
+        return flags;
     }
 
     /** Leading {@code --name=value} / {@code --name} words; quotes in flag values are removed. */
     private FlagsAndRest extractFlags(String text) {
-        Map<String, String> flags = new LinkedHashMap<>();
+        List<Flag> flags = new ArrayList<>();
         int pos = 0;
         while (true) {
             while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
@@ -561,8 +630,7 @@ public final class KubefileParser {
                 return new FlagsAndRest(flags, text.substring(p)); // a bare "--" ends the flags
             }
             int eq = word.indexOf("=");
-            String name = (eq < 0 ? word.toString() : word.substring(0, eq)).toLowerCase(Locale.ROOT);
-            flags.put(name, eq < 0 ? "" : word.substring(eq + 1));
+            flags.add(eq < 0 ? new Flag(word.toString(), null) : new Flag(word.substring(0, eq), word.substring(eq + 1)));
             pos = p;
         }
     }
@@ -600,6 +668,11 @@ public final class KubefileParser {
                         "ONBUILD RUN will fail in any cluster image built FROM this one: cluster images are assembled, not executed",
                         "install files with COPY instead"));
             }
+        }
+        boolean otherErrors = findings.stream().anyMatch(f -> f.severity() == io.clusterimage.core.Severity.ERROR);
+        if (!seenFrom && !otherErrors) { // only ARG instructions (or a FROM that did not parse, reported already)
+            error("kubefile.no-from", instructions.get(0).lines(), "no FROM: the file has only ARG instructions, so there is no stage to build",
+                    "add FROM scratch (or FROM <base image>) after the ARG lines");
         }
     }
 

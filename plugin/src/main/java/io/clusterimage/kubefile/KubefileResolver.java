@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  *   <li>the automatic platform ARGs ({@code TARGETPLATFORM}, {@code TARGETARCH}, {@code BUILDOS}...)
  *       are global, and visible in a stage once declared;</li>
  *   <li>ENV wins over ARG; every pair of one ENV or LABEL sees the values from before that
- *       instruction, not from its own earlier pairs.</li>
+ *       instruction, not from its own earlier pairs;</li>
+ *   <li>a stage built FROM an earlier stage starts with that stage's ENV.</li>
  * </ul>
  */
 public final class KubefileResolver {
@@ -70,16 +71,22 @@ public final class KubefileResolver {
         List<Instruction> current = new ArrayList<>();
         Map<String, String> stageArgs = new HashMap<>();
         Map<String, String> stageEnv = new HashMap<>();
+        Map<String, Map<String, String>> envByStageName = new HashMap<>();
 
         for (Instruction instruction : kubefile.instructions()) {
             if (instruction instanceof Instruction.From from) {
                 if (currentFrom != null) {
                     stages.add(new Stage(stages.size(), currentFrom, current));
+                    if (currentFrom.stageName() != null) {
+                        envByStageName.put(currentFrom.stageName(), stageEnv);
+                    }
                 }
                 currentFrom = (Instruction.From) from.expand(expander(from, global::get));
+                checkNotBlank(from, currentFrom);
                 current = new ArrayList<>();
                 stageArgs = new HashMap<>();
-                stageEnv = new HashMap<>();
+                // FROM <earlier stage> starts from that stage's state, ENV included, as in BuildKit and buildah
+                stageEnv = new HashMap<>(envByStageName.getOrDefault(currentFrom.image(), Map.of()));
                 continue;
             }
             if (currentFrom == null) {
@@ -110,6 +117,20 @@ public final class KubefileResolver {
         }
         reportUnusedBuildArgs();
         return new BuildPlan(kubefile, target, stages, findings);
+    }
+
+    /** BuildKit fails when the image or the platform of a FROM expands to nothing. */
+    private void checkNotBlank(Instruction.From written, Instruction.From expanded) {
+        String fix = "declare the variable with a default before the first FROM (e.g. ARG BASE=scratch)"
+                + " or pass it as a build argument";
+        if (expanded.image().isEmpty()) {
+            findings.add(Finding.error("kubefile.from", kubefile.file(), written.lines().first(),
+                    "FROM " + written.image() + " expands to an empty image name", fix));
+        }
+        if (written.platform() != null && !written.platform().isEmpty() && expanded.platform().isEmpty()) {
+            findings.add(Finding.error("kubefile.from", kubefile.file(), written.lines().first(),
+                    "FROM --platform=" + written.platform() + " expands to an empty platform", fix));
+        }
     }
 
     /** ARG: a build argument wins over the default; a bare ARG inherits from the enclosing scope. */
