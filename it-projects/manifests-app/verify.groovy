@@ -1,8 +1,11 @@
-// The example layout is valid and builds offline: the image comes from images/skopeo/hello.tar,
-// and lands in the linux-amd64 registry tree under target/, never in the source tree.
+// The example layout is valid and builds offline into a cluster image: the app image comes from
+// images/skopeo/hello.tar, lands in the linux-amd64 registry tree under target/ (never in the source
+// tree), and the OCI archive holds the manifests and that registry tree.
+import groovy.json.JsonSlurper
+
 def report = new File(basedir, 'target/cluster-image/validation.json')
 assert report.isFile() : 'validation.json was not written'
-def json = new groovy.json.JsonSlurper().parse(report)
+def json = new JsonSlurper().parse(report)
 assert json.errors == 0 : "unexpected errors: ${json.findings}"
 assert json.kubefile == 'Kubefile'
 def log = new File(basedir, 'build.log').text
@@ -16,4 +19,32 @@ def hex = link.substring('sha256:'.length())
 assert new File(v2, "blobs/sha256/${hex.substring(0, 2)}/${hex}/data").isFile()
 assert !new File(basedir, 'registry').exists() : 'nothing may be written into the source tree'
 assert new File(basedir, 'target/cluster-image/images.lock').text.contains('clusterimage/hello:1.0')
+
+// the cluster image: an OCI archive whose index names one manifest
+def archive = new File(basedir, 'target/manifests-app-1.0.0-cluster-image.tar')
+assert archive.isFile()
+def entries = [:]
+archive.withInputStream { input ->
+    byte[] header = new byte[512]
+    while (input.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+        def name = new String(header, 0, 100, 'UTF-8').replaceAll('\u0000.*', '')
+        long size = Long.parseLong(new String(header, 124, 11, 'US-ASCII').trim() ?: '0', 8)
+        byte[] content = input.readNBytes((int) size)
+        input.skip((512 - size % 512) % 512)
+        entries[name] = content
+    }
+}
+assert entries.containsKey('oci-layout') && entries.containsKey('index.json')
+def index = new JsonSlurper().parse(entries['index.json'])
+def digest = index.manifests[0].digest
+assert index.manifests[0].annotations['org.opencontainers.image.ref.name'] == 'manifests-app:1.0.0'
+assert new File(basedir, 'target/cluster-image/image.digest').text == digest
+def manifest = new JsonSlurper().parse(entries["blobs/sha256/${digest.substring(7)}"])
+assert manifest.layers.size() == 2 : 'one layer per COPY'
+assert manifest.layers[1].mediaType == 'application/vnd.oci.image.layer.v1.tar' : 'the registry layer is stored uncompressed'
+assert manifest.annotations['io.clusterimage.images.lock'].contains('clusterimage/hello:1.0')
+def config = new JsonSlurper().parse(entries["blobs/sha256/${manifest.config.digest.substring(7)}"])
+assert config.config.Cmd == ['kubectl apply -n $(NAMESPACE) -f manifests/hello.yaml']
+assert config.config.Labels['sealos.io.type'] == 'application'
+assert config.created == '2026-01-01T00:00:00Z'
 return true

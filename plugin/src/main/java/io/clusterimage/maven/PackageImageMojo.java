@@ -1,0 +1,259 @@
+package io.clusterimage.maven;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Platform;
+import io.clusterimage.image.BuiltImage;
+import io.clusterimage.image.ImageBuildException;
+import io.clusterimage.image.ImageBuildOptions;
+import io.clusterimage.image.ImageBuilder;
+import io.clusterimage.image.LayerCompression;
+import io.clusterimage.image.OciArchiveWriter;
+import io.clusterimage.image.PlatformImage;
+import io.clusterimage.kubefile.Kubefile;
+import io.clusterimage.kubefile.KubefileLocator;
+import io.clusterimage.kubefile.KubefileParser;
+import io.clusterimage.layout.Layout;
+import io.clusterimage.registry.SaveOptions;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the cluster image from the Kubefile — without a container engine — into an OCI archive,
+ * one image per platform (an index when there are several). {@code COPY registry} takes the tree
+ * save-registry made for the platform being built. Writes {@code image.digest}, {@code image.id} and
+ * {@code image.json} next to it.
+ */
+@Mojo(name = "package-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class PackageImageMojo extends AbstractClusterImageMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cluster-image.skipPackage", defaultValue = "false")
+    protected boolean skipPackage;
+
+    /** The OCI archive to write. */
+    @Parameter(property = "cluster-image.outputFile",
+            defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
+    protected File outputFile;
+
+    /** The image name stored in the archive (org.opencontainers.image.ref.name). */
+    @Parameter(property = "cluster-image.imageName", defaultValue = "${project.artifactId}:${project.version}")
+    protected String imageName;
+
+    /** Compression of layers (gzip or none); the registry layer has its own setting. */
+    @Parameter(property = "cluster-image.layerCompression", defaultValue = "gzip")
+    protected String layerCompression;
+
+    /**
+     * Compression of layers that copy registry/: its blobs are compressed already, so re-compressing
+     * costs time and saves nothing.
+     */
+    @Parameter(property = "cluster-image.registryLayerCompression", defaultValue = "none")
+    protected String registryLayerCompression;
+
+    /** Attach the archive to the project, so install/deploy ship it (off by default: these files are large). */
+    @Parameter(property = "cluster-image.attach", defaultValue = "false")
+    protected boolean attach;
+
+    /** Creation time of the image and of every file in it; EPOCH when not set. */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    protected String outputTimestamp;
+
+    @Component
+    protected MavenProjectHelper projectHelper;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip || skipPackage) {
+            getLog().info("cluster-image: package-image skipped");
+            return;
+        }
+        boolean explicit = kubefile != null && !kubefile.isBlank();
+        Optional<KubefileLocator.Located> located = KubefileLocator.locate(contextDirectory.toPath(), explicit ? Path.of(kubefile) : null);
+        if (located.isEmpty()) {
+            if (explicit) {
+                throw new MojoExecutionException("<kubefile> " + kubefile + " does not exist in " + contextDirectory);
+            }
+            getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to package");
+            return;
+        }
+        Kubefile parsed = parsedKubefile(located.get().file());
+        List<Platform> targets = effectivePlatforms();
+        Instant created = created();
+        ImageBuildOptions options = new ImageBuildOptions(contextDirectory.toPath(), excludedDirectories(),
+                platform -> outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"),
+                targets, effectiveBuildArgs(), created, compression("<registryLayerCompression>", registryLayerCompression),
+                compression("<layerCompression>", layerCompression), annotations(created), imagesLock(targets), imageName,
+                outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors());
+        long start = System.nanoTime();
+        BuiltImage image;
+        try {
+            deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
+            image = ImageBuilder.build(parsed, options);
+            OciArchiveWriter.write(image, imageName, created, outputFile.toPath());
+            writeReports(image);
+        } catch (ImageBuildException e) {
+            throw new MojoFailureException(e.describe());
+        } catch (IOException e) {
+            throw new MojoExecutionException("package-image failed: " + e.getMessage(), e);
+        }
+        getLog().info(String.format(Locale.ROOT, "cluster-image: %s %s (%s) in %.1f s -> %s", imageName, image.digest(),
+                String.join(", ", targets.stream().map(Platform::toString).toList()), (System.nanoTime() - start) / 1e9, outputFile));
+        if (attach && project != null && projectHelper != null) {
+            projectHelper.attachArtifact(project, "tar", "cluster-image", outputFile);
+        }
+    }
+
+    private Kubefile parsedKubefile(Path file) throws MojoExecutionException, MojoFailureException {
+        Object cached = project == null ? null : project.getContextValue(ValidateLayoutMojo.LAYOUT_CONTEXT_KEY);
+        if (cached instanceof Layout layout && layout.kubefile().isPresent() && layout.kubefilePath().filter(file::equals).isPresent()) {
+            return layout.kubefile().get();
+        }
+        try {
+            Path display = contextDirectory.toPath().toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+            return KubefileParser.parse(file, display);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Path> excludedDirectories() {
+        List<Path> excluded = new ArrayList<>();
+        Path context = contextDirectory.toPath().toAbsolutePath().normalize();
+        if (project != null && project.getBuild() != null && project.getBuild().getDirectory() != null) {
+            Path build = Path.of(project.getBuild().getDirectory()).toAbsolutePath().normalize();
+            if (build.startsWith(context)) {
+                excluded.add(context.relativize(build));
+            }
+        }
+        Path output = outputDirectory.toPath().toAbsolutePath().normalize();
+        if (output.startsWith(context)) {
+            excluded.add(context.relativize(output));
+        }
+        return excluded;
+    }
+
+    private static LayerCompression compression(String element, String value) throws MojoExecutionException {
+        try {
+            return LayerCompression.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(element + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code project.build.outputTimestamp}: ISO-8601 or seconds since the epoch; EPOCH when unset. */
+    Instant created() throws MojoExecutionException {
+        if (outputTimestamp == null || outputTimestamp.isBlank() || outputTimestamp.length() < 2) {
+            return Instant.EPOCH;
+        }
+        try {
+            if (outputTimestamp.matches("\\d+")) {
+                return Instant.ofEpochSecond(Long.parseLong(outputTimestamp));
+            }
+            return OffsetDateTime.parse(outputTimestamp).toInstant();
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException("project.build.outputTimestamp '" + outputTimestamp
+                    + "' is neither ISO-8601 (2026-01-01T00:00:00Z) nor seconds since the epoch");
+        }
+    }
+
+    private Map<String, String> annotations(Instant created) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (project != null) {
+            put(annotations, "org.opencontainers.image.version", project.getVersion());
+            put(annotations, "org.opencontainers.image.title", project.getName() != null ? project.getName() : project.getArtifactId());
+            put(annotations, "org.opencontainers.image.description", project.getDescription());
+            if (project.getScm() != null) {
+                put(annotations, "org.opencontainers.image.source", project.getScm().getUrl());
+                put(annotations, "org.opencontainers.image.revision", project.getScm().getTag() != null
+                        && !"HEAD".equals(project.getScm().getTag()) ? project.getScm().getTag() : null);
+            }
+            put(annotations, "org.opencontainers.image.url", project.getUrl());
+        }
+        return annotations;
+    }
+
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            map.put(key, value.strip());
+        }
+    }
+
+    /** images.lock from save-registry: "os/arch image digest" lines, per platform. */
+    private Map<Platform, String> imagesLock(List<Platform> targets) throws MojoExecutionException {
+        Map<Platform, String> locks = new HashMap<>();
+        Path lock = outputDirectory.toPath().resolve("images.lock");
+        if (!Files.isRegularFile(lock)) {
+            return locks;
+        }
+        try {
+            for (Platform platform : targets) {
+                StringBuilder text = new StringBuilder();
+                for (String line : Files.readAllLines(lock, StandardCharsets.UTF_8)) {
+                    if (line.startsWith(platform + " ")) {
+                        text.append(line.substring(platform.toString().length() + 1)).append('\n');
+                    }
+                }
+                locks.put(platform, text.toString());
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + lock + ": " + e.getMessage(), e);
+        }
+        return locks;
+    }
+
+    private void writeReports(BuiltImage image) throws IOException {
+        Path dir = outputDirectory.toPath();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("image.digest"), image.digest(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("image.id"), image.imageId(), StandardCharsets.UTF_8);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("image", imageName);
+        root.put("imageId", image.imageId());
+        root.put("imageDigest", image.digest());
+        root.putArray("tags").add(imageName.contains(":") ? imageName.substring(imageName.lastIndexOf(':') + 1) : "latest");
+        var platforms = root.putArray("platforms");
+        for (PlatformImage platform : image.platforms()) {
+            ObjectNode node = platforms.addObject();
+            node.put("platform", platform.platform().toString());
+            node.put("manifestDigest", platform.manifestDigest());
+            node.put("imageId", platform.configDigest());
+        }
+        root.put("archive", outputFile.getAbsolutePath());
+        root.put("imagePushed", false);
+        json.writeValue(dir.resolve("image.json").toFile(), root);
+    }
+
+    private static void deleteBlobs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
