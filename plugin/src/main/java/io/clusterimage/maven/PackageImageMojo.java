@@ -120,7 +120,9 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
         }
         getLog().info(String.format(Locale.ROOT, "cluster-image: %s %s (%s) in %.1f s -> %s", imageName, image.digest(),
                 String.join(", ", targets.stream().map(Platform::toString).toList()), (System.nanoTime() - start) / 1e9, outputFile));
-        if (attach && project != null && projectHelper != null) {
+        if (project != null && "cluster-image".equals(project.getPackaging())) {
+            project.getArtifact().setFile(outputFile); // the main artifact of the cluster-image packaging
+        } else if (attach && project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "tar", "cluster-image", outputFile);
         }
     }
