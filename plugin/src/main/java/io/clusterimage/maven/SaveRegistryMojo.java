@@ -82,6 +82,13 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
     @Parameter
     protected List<RegistryAuth> auths;
 
+    /**
+     * Re-resolve tags even when nothing changed since the last save (a tag such as {@code latest}
+     * may point to a new image). Digest-pinned images never need it.
+     */
+    @Parameter(property = "cluster-image.refreshTags", defaultValue = "false")
+    protected boolean refreshTags;
+
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
@@ -97,6 +104,27 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
         }
         ImageInventory inventory = found.get();
         List<Platform> targetPlatforms = effectivePlatforms();
+        io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
+                .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
+                .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
+                .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
+                        .map(m -> m.registry + "=" + m.mirrors).toList());
+        Path stamp = outputDirectory.toPath().resolve("save-registry.fingerprint");
+        List<Path> trees = new ArrayList<>();
+        targetPlatforms.forEach(p -> trees.add(outputDirectory.toPath().resolve(SaveOptions.directoryName(p)).resolve("registry")));
+        trees.add(outputDirectory.toPath().resolve("images.lock"));
+        try {
+            for (TarImage tar : inventory.tarImages()) {
+                fingerprint.addTree(contextDirectory.toPath().resolve(tar.archive()), p -> false);
+            }
+            if (!refreshTags && fingerprint.matches(stamp, trees)) {
+                getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
+                        + " -Dcluster-image.refreshTags=true re-resolves tags that may have moved");
+                return;
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
+        }
         Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
         boolean offline = session != null && session.isOffline();
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
@@ -113,6 +141,7 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary = saver.save(images, archiveImages(inventory.tarImages()));
             writeLock(summary);
+            fingerprint.record(stamp);
             getLog().info(String.format(Locale.ROOT,
                     "cluster-image: saved %d image(s) in %.1f s: %d blob(s) fetched (%s), %s from cache; trees under %s",
                     summary.images(), summary.duration().toMillis() / 1000.0, summary.blobsFetched(),
