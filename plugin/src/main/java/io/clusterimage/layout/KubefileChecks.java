@@ -108,7 +108,12 @@ final class KubefileChecks {
         }
         boolean anyIncluded = false;
         for (Path match : matches) {
-            if (Files.isSymbolicLink(match) && !paths.staysInside(match)) {
+            if (Files.isSymbolicLink(match) && !Files.exists(match)) {
+                findings.add(Finding.error("copy.missing-source", file, line,
+                        copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to '" + linkTarget(match)
+                                + "', which does not exist",
+                        "create the link's target (init.sh usually downloads it) or remove it from the " + copy.keyword() + " line"));
+            } else if (Files.isSymbolicLink(match) && !paths.staysInside(match)) {
                 findings.add(Finding.error("copy.symlink-outside-context", file, line,
                         copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to a place outside the build context",
                         "copy the target into the build context instead of linking to it"));
@@ -122,6 +127,14 @@ final class KubefileChecks {
             findings.add(Finding.error("copy.ignored-source", file, line,
                     copy.keyword() + " source '" + source + "' is excluded by " + ignore.describe(),
                     "remove the matching pattern from " + ignore.describe() + " or add a '!" + relative + "' exception"));
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

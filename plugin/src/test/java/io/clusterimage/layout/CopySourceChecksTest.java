@@ -201,4 +201,18 @@ class CopySourceChecksTest {
 
         assertFinding(layout.read(), Severity.ERROR, "copy.missing-source", "Kubefile", 3, "'chart'");
     }
+
+    @Test
+    void danglingSymbolicLinkIsMissingNotEscaping() throws Exception {
+        layout.kubefile("FROM scratch", "COPY opt opt", "COPY data data");
+        Files.createSymbolicLink(layout.context.resolve("opt"), Path.of("opt-1.0"));
+        Files.createSymbolicLink(layout.context.resolve("data"), temp.resolve("no-such-dir"));
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR copy.missing-source Kubefile:2", "ERROR copy.missing-source Kubefile:3");
+        assertFinding(result, Severity.ERROR, "copy.missing-source", "Kubefile", 2,
+                "COPY source 'opt' is a symbolic link to 'opt-1.0', which does not exist");
+        assertFinding(result, Severity.ERROR, "copy.missing-source", "Kubefile", 3, "no-such-dir");
+    }
 }
