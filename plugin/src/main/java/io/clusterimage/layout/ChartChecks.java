@@ -97,7 +97,7 @@ final class ChartChecks {
             dependencies.add(new Chart.Dependency(depName, dependency.path("alias").asText(null), version,
                     dependency.path("condition").asText(null), vendored));
             if (!vendored) {
-                findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), lineOf(chartYaml, "name: " + depName),
+                findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), dependencyLine(chartYaml, depName),
                         "dependency '" + depName + "' of chart '" + metadata.path("name").asText() + "' is not vendored under "
                                 + rel(dir.resolve("charts")) + "; its templates and images are left out, and helm install will fail",
                         "run 'helm dependency build " + rel(dir) + "' in init.sh"));
@@ -163,11 +163,18 @@ final class ChartChecks {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static int lineOf(Path file, String needle) {
+    /** The line of {@code name: <dependency>} under {@code dependencies:} (not a longer name, not the chart's own). */
+    private static int dependencyLine(Path file, String dependencyName) {
+        java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
+                "\\s*(?:-\\s+)?name:\\s*([\"']?)" + java.util.regex.Pattern.quote(dependencyName) + "\\1\\s*(?:#.*)?");
         try {
             List<String> lines = Files.readAllLines(file);
+            boolean inDependencies = false;
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains(needle)) {
+                String line = lines.get(i);
+                if (line.startsWith("dependencies:")) {
+                    inDependencies = true;
+                } else if (inDependencies && entry.matcher(line).matches()) {
                     return i + 1;
                 }
             }
