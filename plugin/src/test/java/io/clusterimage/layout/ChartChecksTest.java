@@ -159,6 +159,25 @@ class ChartChecksTest {
     }
 
     @Test
+    void invalidChartYamlInsideAnArchiveNamesTheArchive() throws Exception {
+        layout.bytes("charts/web-1.0.0.tgz", tgz("web/Chart.yaml", lines("name: web", "version: [1.0.0")));
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR charts.chart-yaml charts/web-1.0.0.tgz");
+        assertFinding(result, Severity.ERROR, "charts.chart-yaml", "charts/web-1.0.0.tgz", 0,
+                "web/Chart.yaml (inside the archive) is not valid YAML at line 2");
+    }
+
+    @Test
+    void chartYamlWithoutNameInsideAnArchiveNamesTheEntry() throws Exception {
+        layout.bytes("charts/web-1.0.0.tgz", tgz("web/Chart.yaml", lines("apiVersion: v2", "version: 1.0.0")));
+
+        assertFinding(layout.read(), Severity.ERROR, "charts.chart-yaml", "charts/web-1.0.0.tgz", 0,
+                "web/Chart.yaml (inside the archive) has no name");
+    }
+
+    @Test
     void invalidChartYamlIndentationIsReportedWithItsLine() throws Exception {
         layout.file("charts/app/Chart.yaml", lines("apiVersion: v2", "name: app", "  version: 1.0.0", "type: application"));
 
