@@ -160,9 +160,8 @@ final class ChartChecks {
             }
             return node;
         } catch (IOException e) {
-            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
-                    ? p.getLocation().getLineNr() : 0;
-            String problem = firstLine(e.getMessage());
+            int line = YamlErrors.line(e, content);
+            String problem = YamlErrors.message(e);
             if (archiveEntry == null) {
                 findings.add(Finding.error("charts.chart-yaml", where, line, "Chart.yaml is not valid YAML: " + problem,
                         "fix the YAML syntax"));

@@ -178,6 +178,14 @@ class ChartChecksTest {
     }
 
     @Test
+    void tabInChartYamlIsReportedOnItsLineWithTheProblem() throws Exception {
+        layout.file("charts/app/Chart.yaml", "apiVersion: v2\nname: app\n\tversion: 1.0.0\n");
+
+        assertFinding(layout.read(), Severity.ERROR, "charts.chart-yaml", "charts/app/Chart.yaml", 3,
+                "Chart.yaml is not valid YAML: found character '\\t(TAB)' that cannot start any token");
+    }
+
+    @Test
     void invalidChartYamlIndentationIsReportedWithItsLine() throws Exception {
         layout.file("charts/app/Chart.yaml", lines("apiVersion: v2", "name: app", "  version: 1.0.0", "type: application"));
 
