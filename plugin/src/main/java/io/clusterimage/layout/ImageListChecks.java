@@ -68,6 +68,14 @@ final class ImageListChecks {
                         "push the image to a registry and list its reference, or save it to an archive and list it in images/skopeo/tar.txt"));
                 continue;
             }
+            if (value.startsWith("docker-archive:") || value.startsWith("oci-archive:")) {
+                // parses as repository 'docker-archive' with a tag, but sealos reads it as a transport and fails
+                findings.add(Finding.error("shim.invalid-reference", rel(file), i + 1,
+                        "'" + value + "' is an image archive, not an image reference; images/shim lists only registry images",
+                        "list the archive in images/skopeo/tar.txt as " + value.substring(0, value.indexOf(':') + 1)
+                                + "<path>@<repository[:tag]>"));
+                continue;
+            }
             try {
                 ImageReference.parse(value);
             } catch (InvalidReferenceException e) {
