@@ -153,6 +153,17 @@ class ImageListChecksTest {
     }
 
     @Test
+    void emptyArchivePathIsAFormatErrorNotAnEscape() throws Exception {
+        layout.file("images/skopeo/tar.txt", lines("docker-archive:@calico/cni:v3.20.0", "oci-archive:./@calico/cni:v3.20.0"));
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR tar.format images/skopeo/tar.txt:1", "ERROR tar.format images/skopeo/tar.txt:2");
+        assertFinding(result, Severity.ERROR, "tar.format", "images/skopeo/tar.txt", 1,
+                "'docker-archive:@calico/cni:v3.20.0' names no archive file");
+    }
+
+    @Test
     void absoluteArchivePathIsJoinedUnderSkopeoLikeSealosDoes() throws Exception {
         layout.file("images/skopeo/tar.txt", lines("docker-archive:/calico.tar@calico/cni:v3.20.0"))
                 .file("images/skopeo/calico.tar", "x");
