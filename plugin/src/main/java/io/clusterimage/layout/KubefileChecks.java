@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  */
 final class KubefileChecks {
 
-    static final Set<String> TYPE_LABELS = Set.of("sealos.io.type", "apps.sealos.io/type");
-    static final Set<String> VERSION_LABELS = Set.of("sealos.io.version", "apps.sealos.io/version");
+    /** In sealos's order: the first key with a non-empty value wins. */
+    static final List<String> TYPE_LABELS = List.of("sealos.io.type", "apps.sealos.io/type");
+    static final List<String> VERSION_LABELS = List.of("sealos.io.version", "apps.sealos.io/version");
     private static final Set<String> IMAGE_TYPES = Set.of("rootfs", "application", "patch");
     private static final Set<String> IMAGE_VERSIONS = Set.of("v1beta1", "v1beta2");
     private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9._/-]+");
@@ -165,20 +166,20 @@ final class KubefileChecks {
         Map<String, KeyValueAt> labels = new LinkedHashMap<>();
         for (Instruction.Label label : stage.all(Instruction.Label.class)) {
             for (KeyValue pair : label.pairs()) {
-                labels.put(pair.key(), new KeyValueAt(pair.value(), label.lines().first()));
+                labels.put(pair.key(), new KeyValueAt(pair.key(), pair.value(), label.lines().first()));
             }
         }
-        Optional<KeyValueAt> type = TYPE_LABELS.stream().map(labels::get).filter(java.util.Objects::nonNull).reduce((a, b) -> b);
+        Optional<KeyValueAt> type = firstNonEmpty(labels, TYPE_LABELS);
         String imageType = type.map(KeyValueAt::value).orElse("application");
         if (type.isPresent() && !IMAGE_TYPES.contains(imageType)) {
             findings.add(Finding.error("label.type", file, type.get().line(),
-                    "sealos.io.type is '" + imageType + "'; sealos knows only rootfs, application and patch",
+                    type.get().key() + " is '" + imageType + "'; sealos knows only rootfs, application and patch",
                     "set LABEL sealos.io.type=\"application\" (or rootfs / patch)"));
         }
-        Optional<KeyValueAt> version = VERSION_LABELS.stream().map(labels::get).filter(java.util.Objects::nonNull).reduce((a, b) -> b);
+        Optional<KeyValueAt> version = firstNonEmpty(labels, VERSION_LABELS);
         if (version.isPresent() && !IMAGE_VERSIONS.contains(version.get().value())) {
             findings.add(Finding.error("label.version", file, version.get().line(),
-                    "sealos.io.version is '" + version.get().value() + "'; sealos accepts v1beta1 and v1beta2",
+                    version.get().key() + " is '" + version.get().value() + "'; sealos accepts v1beta1 and v1beta2",
                     "set LABEL sealos.io.version=\"v1beta1\""));
         }
         if (imageType.equals("rootfs") && version.isEmpty()) {
@@ -203,7 +204,11 @@ final class KubefileChecks {
         }
     }
 
-    private record KeyValueAt(String value, int line) {
+    private record KeyValueAt(String key, String value, int line) {
+    }
+
+    private static Optional<KeyValueAt> firstNonEmpty(Map<String, KeyValueAt> labels, List<String> keys) {
+        return keys.stream().map(labels::get).filter(java.util.Objects::nonNull).filter(l -> !l.value().isEmpty()).findFirst();
     }
 
     // ---- CMD / ENTRYPOINT ----
