@@ -243,8 +243,10 @@ final class KubefileChecks {
                 workdir = path.equals(".") ? "" : path;
             } else if (instruction instanceof Instruction.Copy copy && copy.from() == null) {
                 String destination = copy.destination();
-                boolean intoDirectory = destination.endsWith("/") || copy.sources().size() > 1;
                 String dest = paths.resolve(destination.startsWith("/") ? destination : workdir + "/" + destination).relative();
+                // '.', './' or '/' name the working directory or the root, which always exist as directories
+                boolean intoDirectory = destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
+                        || dest.equals(".") || copy.sources().size() > 1;
                 for (String source : copy.sources()) {
                     ContextPaths.Resolved resolved = paths.resolve(source);
                     if (resolved.kind() == ContextPaths.Kind.ESCAPES || ContextPaths.hasGlob(resolved.relative())) {
