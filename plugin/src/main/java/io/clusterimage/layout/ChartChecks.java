@@ -161,7 +161,7 @@ final class ChartChecks {
             return node;
         } catch (IOException e) {
             int line = YamlErrors.line(e, content);
-            String problem = YamlErrors.message(e);
+            String problem = YamlErrors.message(e, content);
             if (archiveEntry == null) {
                 findings.add(Finding.error("charts.chart-yaml", where, line, "Chart.yaml is not valid YAML: " + problem,
                         "fix the YAML syntax"));

@@ -74,7 +74,7 @@ final class ManifestChecks {
             }
         } catch (JsonProcessingException e) {
             findings.add(Finding.error("manifests.yaml", rel(file), YamlErrors.line(e, content),
-                    "not valid YAML: " + YamlErrors.message(e),
+                    "not valid YAML: " + YamlErrors.message(e, content),
                     "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
         } catch (RuntimeException e) {
             findings.add(Finding.error("manifests.yaml", rel(file), 0, "not valid YAML: " + ChartChecks.firstLine(e.getMessage()),

@@ -28,9 +28,9 @@ final class YamlErrors {
             Mark problem = marked.getProblemMark();
             Mark context = marked.getContextMark();
             if (problem.getLine() >= lineCount(content) && context != null) {
-                return context.getLine() + 1;
+                return lineOf(context, content);
             }
-            return Math.min(problem.getLine() + 1, Math.max(lineCount(content), 1));
+            return lineOf(problem, content);
         }
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null) {
             return Math.max(p.getLocation().getLineNr(), 0);
@@ -39,7 +39,7 @@ final class YamlErrors {
     }
 
     /** What is wrong, e.g. {@code expected ',' or ']', but got <stream end> (while parsing a flow sequence at line 4)}. */
-    static String message(IOException e) {
+    static String message(IOException e, byte[] content) {
         java.io.CharConversionException encoding = encodingError(e);
         if (encoding != null) {
             return "the file is not UTF-8 encoded (" + ChartChecks.firstLine(encoding.getMessage()) + ")";
@@ -47,7 +47,7 @@ final class YamlErrors {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
             String text = marked.getProblem();
             if (marked.getContext() != null && marked.getContextMark() != null) {
-                text += " (" + marked.getContext() + " at line " + (marked.getContextMark().getLine() + 1) + ")";
+                text += " (" + marked.getContext() + " at line " + lineOf(marked.getContextMark(), content) + ")";
             }
             return text;
         }
@@ -80,6 +80,11 @@ final class YamlErrors {
             }
         }
         return line;
+    }
+
+    /** 1-based; a mark past the last line (the end of the input) is on the last line. */
+    private static int lineOf(Mark mark, byte[] content) {
+        return Math.max(1, Math.min(mark.getLine() + 1, lineCount(content)));
     }
 
     private static int lineCount(byte[] content) {

@@ -74,6 +74,16 @@ class ManifestChecksTest {
     }
 
     @Test
+    void problemAtTheEndOfTheFileIsOnItsLastLine() throws Exception {
+        layout.file("manifests/a.yaml", "a: [\n").file("manifests/b.yaml", "kind: x\nb: {");
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR manifests.yaml manifests/a.yaml:1", "ERROR manifests.yaml manifests/b.yaml:2");
+        assertFinding(result, Severity.ERROR, "manifests.yaml", "manifests/a.yaml", 1, "at line 1)");
+    }
+
+    @Test
     void tabIndentationIsReportedOnItsLine() throws Exception {
         layout.file("manifests/app.yaml", "kind: ConfigMap\ndata:\n\tkey: value\n");
 
