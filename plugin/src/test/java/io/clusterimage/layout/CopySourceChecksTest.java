@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import static io.clusterimage.layout.LayoutFixture.assertFinding;
 import static io.clusterimage.layout.LayoutFixture.assertFindings;
 import static io.clusterimage.layout.LayoutFixture.assertNoFindings;
+import static io.clusterimage.layout.LayoutFixture.lines;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** COPY / ADD sources against the build context. */
@@ -214,5 +215,62 @@ class CopySourceChecksTest {
         assertFinding(result, Severity.ERROR, "copy.missing-source", "Kubefile", 2,
                 "COPY source 'opt' is a symbolic link to 'opt-1.0', which does not exist");
         assertFinding(result, Severity.ERROR, "copy.missing-source", "Kubefile", 3, "no-such-dir");
+    }
+
+    // ---- .containerignore / .dockerignore ----
+
+    @Test
+    void sourceExcludedByDockerignoreIsAnError() throws Exception {
+        layout.kubefile("FROM scratch", "COPY opt opt", "COPY manifests manifests", "COPY registry registry")
+                .file(".dockerignore", lines("opt", "*.md"))
+                .file("opt/tool", "x")
+                .file("manifests/app.yaml", "kind: ConfigMap\n");
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR copy.ignored-source Kubefile:2");
+        Finding finding = assertFinding(result, Severity.ERROR, "copy.ignored-source", "Kubefile", 2,
+                "COPY source 'opt' is excluded by .dockerignore");
+        assertTrue(finding.fix().contains("'!opt'"), finding::describe);
+    }
+
+    @Test
+    void sourceWithAnExceptionInsideIsNotIgnored() throws Exception {
+        layout.kubefile("FROM scratch", "COPY opt opt")
+                .file(".containerignore", lines("opt", "!opt/bin"))
+                .file("opt/bin/tool", "x");
+
+        assertNoFindings(layout.read());
+    }
+
+    @Test
+    void containerignoreWinsOverDockerignore() throws Exception {
+        layout.kubefile("FROM scratch", "COPY opt opt", "COPY etc etc")
+                .file(".containerignore", lines("etc"))
+                .file(".dockerignore", lines("opt"))
+                .file("opt/tool", "x").file("etc/config", "x");
+
+        assertFinding(layout.read(), Severity.ERROR, "copy.ignored-source", "Kubefile", 3, "excluded by .containerignore");
+    }
+
+    @Test
+    void globWhoseMatchesAreAllIgnoredIsAnError() throws Exception {
+        layout.kubefile("FROM scratch", "COPY *.sh scripts/")
+                .file(".dockerignore", lines("*.sh"))
+                .file("init.sh", "x").file("clean.sh", "x");
+
+        assertFinding(layout.read(), Severity.ERROR, "copy.ignored-source", "Kubefile", 2, "'*.sh' is excluded");
+    }
+
+    @Test
+    void invalidIgnorePatternIsReportedOnItsLine() throws Exception {
+        layout.kubefile("FROM scratch", "COPY opt opt")
+                .file(".dockerignore", lines("# build output", "target", "!"))
+                .file("opt/tool", "x");
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR ignore.pattern .dockerignore:3");
+        assertFinding(result, Severity.ERROR, "ignore.pattern", ".dockerignore", 3, "illegal exclusion pattern");
     }
 }
