@@ -253,7 +253,9 @@ final class KubefileChecks {
                         continue;
                     }
                     String src = resolved.relative();
-                    boolean directory = src.equals(".") || src.equals("registry") || Files.isDirectory(paths.root().resolve(src));
+                    // a missing source may well be a directory once init.sh has run; the COPY check reports it
+                    boolean directory = src.equals(".") || src.equals("registry") || Files.isDirectory(paths.root().resolve(src))
+                            || !Files.exists(paths.root().resolve(src), LinkOption.NOFOLLOW_LINKS);
                     String target = !directory && intoDirectory ? join(dest, Path.of(src).getFileName().toString()) : dest;
                     mappings.add(new CopyMapping(target, src, directory));
                 }
@@ -290,6 +292,9 @@ final class KubefileChecks {
             }
             if (contextPath.equals("registry") || contextPath.startsWith("registry/")) {
                 return;
+            }
+            if (!Files.exists(paths.root().resolve(mapping.source()), LinkOption.NOFOLLOW_LINKS)) {
+                return; // the COPY's own source is missing: copy.missing-source already says so
             }
             if (Files.exists(paths.root().resolve(contextPath))) {
                 return;

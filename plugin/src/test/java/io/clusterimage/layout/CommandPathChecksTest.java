@@ -177,6 +177,13 @@ class CommandPathChecksTest {
     }
 
     @Test
+    void pathUnderACopiedDirectoryThatIsMissingIsReportedOnceByTheCopyCheck() throws Exception {
+        layout.kubefile("FROM scratch", "COPY charts charts", "COPY opt/ /opt/", "CMD [\"helm upgrade -i app charts/app\", \"bash opt/install.sh\"]");
+
+        assertFindings(layout.read(), "ERROR copy.missing-source Kubefile:2", "ERROR copy.missing-source Kubefile:3");
+    }
+
+    @Test
     void commandsOfAnEarlierStageAreNotChecked() throws Exception {
         layout.kubefile("FROM scratch AS first", "CMD [\"bash first.sh\"]", "FROM scratch", "COPY . .", "CMD [\"bash last.sh\"]")
                 .file("last.sh", "x");
