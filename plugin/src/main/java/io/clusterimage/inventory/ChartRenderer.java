@@ -84,7 +84,8 @@ final class ChartRenderer {
         }
         options.set().forEach((key, value) -> template.set(key, rewriteActions(value)));
         try {
-            return new Rendered(template.call(), copy);
+            String manifest = template.call(); // null, not "", when nothing renders (e.g. a CRD-only chart)
+            return new Rendered(manifest == null ? "" : manifest, copy);
         } catch (IllegalStateException e) {
             throw new ChartRenderException(e.getMessage());
         }
