@@ -35,7 +35,9 @@ import java.util.zip.GZIPInputStream;
  *       in {@code --set} values — text that reaches the engine through {@code tpl} — only calls
  *       inside {@code {{ }}} actions are;</li>
  *   <li>the {@code helm.sh/hook} annotation key is renamed, so hooks (and tests) are rendered as
- *       ordinary resources and their images found — helm-java drops hooks from its output;</li>
+ *       ordinary resources and their images found — helm-java drops hooks from its output. The key
+ *       is renamed in values too (files of the chart and values files), as charts often take a
+ *       hook's annotations from values;</li>
  *   <li>{@code kubeVersion} constraints are removed from every Chart.yaml, so the scan works whatever
  *       Kubernetes version the chart asks for.</li>
  * </ul>
@@ -80,7 +82,7 @@ final class ChartRenderer {
         }
         valuesFiles.addAll(options.valuesFiles());
         for (int i = 0; i < valuesFiles.size(); i++) {
-            template.withValuesFile(withoutLookup(valuesFiles.get(i), workDir.resolve("values-" + i + ".yaml")));
+            template.withValuesFile(rewritten(valuesFiles.get(i), workDir.resolve("values-" + i + ".yaml")));
         }
         options.set().forEach((key, value) -> template.set(key, rewriteActions(value)));
         try {
@@ -165,7 +167,7 @@ final class ChartRenderer {
             } else if (isUnderTemplates(chartDir, file)) {
                 rewriteFile(file, ChartRenderer::rewriteTemplate);
             } else {
-                rewriteFile(file, ChartRenderer::rewriteActions); // values.yaml, files/...: reach tpl
+                rewriteFile(file, ChartRenderer::rewriteNonTemplate); // values.yaml, files/...
             }
         }
     }
@@ -194,6 +196,15 @@ final class ChartRenderer {
         return result;
     }
 
+    /** Values and other files of a chart: their text reaches the output through {@code toYaml}, {@code tpl}... */
+    static String rewriteNonTemplate(String text) {
+        String result = rewriteActions(text);
+        if (result.contains("helm.sh/hook")) {
+            result = HOOK_ANNOTATION.matcher(result).replaceAll(HOOK_MARKER);
+        }
+        return result;
+    }
+
     /** {@code lookup} calls inside the {@code {{ }}} actions of text that is not a template but may reach {@code tpl}. */
     static String rewriteActions(String text) {
         if (!text.contains("lookup")) {
@@ -203,15 +214,15 @@ final class ChartRenderer {
                 LOOKUP_CALL.matcher(action.group()).replaceAll("pick (dict)")));
     }
 
-    /** A values file from outside the chart, or a rewritten copy of it when it holds a lookup call. */
-    private static Path withoutLookup(Path values, Path copy) throws IOException {
+    /** A values file from outside the chart, or a rewritten copy of it when it holds a lookup call or hook key. */
+    private static Path rewritten(Path values, Path copy) throws IOException {
         String text;
         try {
             text = Files.readString(values, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return values.toAbsolutePath(); // missing or not text: Helm reports it as a render error
         }
-        String changed = rewriteActions(text);
+        String changed = rewriteNonTemplate(text);
         if (changed.equals(text)) {
             return values.toAbsolutePath();
         }

@@ -74,7 +74,8 @@ class ChartRendererTest {
     void theCopyIsRewrittenAndTheSourceIsNot() throws IOException {
         Path source = chart(src, "app", "app", files(
                 "Chart.yaml", "apiVersion: v2\nname: app\nkubeVersion: \"<1.20.0\"\nversion: 0.1.0\n",
-                "values.yaml", "x: '{{ lookup \"v1\" \"Secret\" \"\" \"x\" }}'\nmode: lookup\n",
+                "values.yaml", "x: '{{ lookup \"v1\" \"Secret\" \"\" \"x\" }}'\nmode: lookup\n"
+                        + "job:\n  annotations:\n    \"helm.sh/hook\": pre-install\n",
                 "files/a.tpl", "{{ lookup \"v1\" \"Secret\" \"\" \"x\" }}",
                 "templates/job.yaml", "metadata:\n  annotations:\n    helm.sh/hook: pre-install\n"
                         + "data: {{ lookup \"v1\" \"Secret\" \"\" \"x\" }}\n",
@@ -89,7 +90,8 @@ class ChartRendererTest {
         assertEquals(work.resolve("app"), copy);
         assertEquals("apiVersion: v2\nname: app\nversion: 0.1.0\n", Files.readString(copy.resolve("Chart.yaml")));
         assertEquals("apiVersion: v2\nname: sub\nversion: 0.1.0\n", Files.readString(copy.resolve("charts/sub/Chart.yaml")));
-        assertEquals("x: '{{ pick (dict) \"v1\" \"Secret\" \"\" \"x\" }}'\nmode: lookup\n", Files.readString(copy.resolve("values.yaml")));
+        assertEquals("x: '{{ pick (dict) \"v1\" \"Secret\" \"\" \"x\" }}'\nmode: lookup\n"
+                + "job:\n  annotations:\n    \"cluster-image.io/helm-hook\": pre-install\n", Files.readString(copy.resolve("values.yaml")));
         assertEquals("{{ pick (dict) \"v1\" \"Secret\" \"\" \"x\" }}", Files.readString(copy.resolve("files/a.tpl")));
         assertEquals("metadata:\n  annotations:\n    cluster-image.io/helm-hook: pre-install\n"
                 + "data: {{ pick (dict) \"v1\" \"Secret\" \"\" \"x\" }}\n", Files.readString(copy.resolve("templates/job.yaml")));

@@ -136,6 +136,40 @@ class ChartScanTest {
     }
 
     @Test
+    void hookAnnotationsThatComeFromValuesAreFoundToo() throws IOException {
+        chart(charts(), "app", "app", files(
+                "values.yaml", "migrate:\n  annotations:\n    \"helm.sh/hook\": post-install\n    helm.sh/hook-weight: \"1\"\n",
+                "templates/job.yaml", "apiVersion: batch/v1\n"
+                        + "kind: Job\n"
+                        + "metadata:\n"
+                        + "  name: migrate\n"
+                        + "  annotations:\n"
+                        + "    {{- toYaml .Values.migrate.annotations | nindent 4 }}\n"
+                        + "spec:\n"
+                        + "  template:\n"
+                        + "    spec:\n"
+                        + "      containers:\n"
+                        + "      - name: migrate\n"
+                        + "        image: quay.io/acme/migrate:1\n"));
+        write(ctx, "charts/app.values.yaml", "test:\n  annotations:\n    helm.sh/hook: test\n");
+        chart(charts(), "other", "other", files("templates/pod.yaml", "apiVersion: v1\n"
+                + "kind: Pod\n"
+                + "metadata:\n"
+                + "  name: t\n"
+                + "  annotations: {{- toYaml .Values.annotations | nindent 4 }}\n"
+                + "spec:\n"
+                + "  containers:\n"
+                + "  - image: quay.io/acme/tester:1\n"));
+        Path pomValues = write(ctx, "values/other.yaml", "annotations:\n  helm.sh/hook: test\n");
+        ImageInventory inventory = scan(Map.of("other", new ChartOptions(List.of(pomValues), Map.of())));
+        assertEquals(List.of(), inventory.findings(), describe(inventory.findings()).toString());
+        assertEquals(List.of(occurrence("charts/app/templates/job.yaml", SourceKind.CHART_HOOK, "quay.io/acme/migrate:1")),
+                image(inventory, "quay.io/acme/migrate:1").occurrences());
+        assertEquals(List.of(occurrence("charts/other/templates/pod.yaml", SourceKind.CHART_HOOK, "quay.io/acme/tester:1")),
+                image(inventory, "quay.io/acme/tester:1").occurrences());
+    }
+
+    @Test
     void control_helmJavasTemplateLeavesHooksOut() throws IOException {
         Path chart = hookChart();
         String manifest = new Helm(chart).template().withName("dryrun").call();
