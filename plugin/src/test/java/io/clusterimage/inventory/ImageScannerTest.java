@@ -298,6 +298,21 @@ class ImageScannerTest {
                 findings(inventory, "scan.tar").stream().map(Finding::location).toList());
     }
 
+    @Test
+    void tarListPathsAreJoinedOntoImagesSkopeoLikeSealosDoes() throws IOException {
+        // sealos joins with Go's path.Join: a leading slash still means images/skopeo/
+        write(ctx, "images/skopeo/tar.txt", "docker-archive:/calico.tar@calico/cni:v3\n"
+                + "oci-archive:dir//app.tar@acme/app:v2\n"
+                + "docker-archive:../outside.tar@a/b:1\n");
+        ImageInventory inventory = scan();
+        assertEquals(List.of(
+                new TarImage("docker-archive", Path.of("images/skopeo/calico.tar"), "calico/cni:v3", 1),
+                new TarImage("oci-archive", Path.of("images/skopeo/dir/app.tar"), "acme/app:v2", 2)),
+                inventory.tarImages());
+        assertEquals(List.of("images/skopeo/tar.txt:3"),
+                findings(inventory, "scan.tar").stream().map(Finding::location).toList());
+    }
+
     // ---- .sealignore ----
 
     @Test
