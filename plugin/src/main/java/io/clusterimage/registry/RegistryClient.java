@@ -209,7 +209,7 @@ public final class RegistryClient {
         boolean challenged = false;
         for (int hop = 0; hop < 10; hop++) {
             URL target = URI.create(currentUrl).toURL();
-            boolean sameOrigin = target.getHost().equals(URI.create(url).getHost());
+            boolean sameOrigin = sameOrigin(target, URI.create(url).toURL());
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
@@ -241,6 +241,13 @@ public final class RegistryClient {
             throw statusException(status, connection, host, repository, url, body);
         }
         throw new IOException("too many redirects for " + url);
+    }
+
+    /** Scheme, host and port all equal: credentials never follow a redirect to another server, even on the same host. */
+    static boolean sameOrigin(URL a, URL b) {
+        int portA = a.getPort() < 0 ? a.getDefaultPort() : a.getPort();
+        int portB = b.getPort() < 0 ? b.getDefaultPort() : b.getPort();
+        return a.getProtocol().equalsIgnoreCase(b.getProtocol()) && a.getHost().equalsIgnoreCase(b.getHost()) && portA == portB;
     }
 
     private IOException statusException(int status, HttpURLConnection connection, String host, String repository, String url,
