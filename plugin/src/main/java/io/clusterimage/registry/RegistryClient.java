@@ -88,12 +88,14 @@ public final class RegistryClient {
                 if (declared >= 0 && declared != body.length) {
                     throw new IOException("truncated manifest: " + body.length + " of " + declared + " bytes");
                 }
-                Manifest manifest = Manifest.of(body, connection.getContentType());
+                // the digest first: bytes that are not what was asked for are a mismatch, whether or not they parse
+                String actual = Digests.of(body);
                 String expected = Digests.isSha256(reference) ? reference : connection.getHeaderField("Docker-Content-Digest");
-                if (expected != null && Digests.isSha256(expected) && !expected.equals(manifest.digest())) {
+                if (expected != null && Digests.isSha256(expected) && !expected.equals(actual)) {
                     throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry served a manifest for "
-                            + describe(host, repository, reference) + " whose sha256 is " + manifest.digest() + ", not " + expected);
+                            + describe(host, repository, reference) + " whose sha256 is " + actual + ", not " + expected);
                 }
+                Manifest manifest = Manifest.of(body, connection.getContentType());
                 if (manifest.mediaType().startsWith("application/vnd.docker.distribution.manifest.v1+")) {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, reference)
                             + " only has a schema 1 manifest, which registries no longer serve to clients; re-push it with a current tool");
