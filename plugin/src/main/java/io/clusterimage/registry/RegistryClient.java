@@ -116,7 +116,13 @@ public final class RegistryClient {
     public long blob(String host, String repository, String digest, long expectedSize, Path target) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
         return withRetries(host, repository, digest, () -> {
-            HttpURLConnection connection = request("GET", url, host, repository, Map.of());
+            HttpURLConnection connection;
+            try {
+                connection = request("GET", url, host, repository, Map.of());
+            } catch (IOException | RegistryException | RuntimeException e) {
+                Files.deleteIfExists(target); // a refused request (404, 401...) leaves no file behind either
+                throw e;
+            }
             try {
                 MessageDigest sha = Digests.sha256();
                 long written = 0;
