@@ -88,12 +88,14 @@ public final class RegistryClient {
                 if (declared >= 0 && declared != body.length) {
                     throw new IOException("truncated manifest: " + body.length + " of " + declared + " bytes");
                 }
-                Manifest manifest = Manifest.of(body, connection.getContentType());
+                // the digest first: bytes that are not what was asked for are a mismatch, whether or not they parse
+                String actual = Digests.of(body);
                 String expected = Digests.isSha256(reference) ? reference : connection.getHeaderField("Docker-Content-Digest");
-                if (expected != null && Digests.isSha256(expected) && !expected.equals(manifest.digest())) {
+                if (expected != null && Digests.isSha256(expected) && !expected.equals(actual)) {
                     throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry served a manifest for "
-                            + describe(host, repository, reference) + " whose sha256 is " + manifest.digest() + ", not " + expected);
+                            + describe(host, repository, reference) + " whose sha256 is " + actual + ", not " + expected);
                 }
+                Manifest manifest = Manifest.of(body, connection.getContentType());
                 if (manifest.mediaType().startsWith("application/vnd.docker.distribution.manifest.v1+")) {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, reference)
                             + " only has a schema 1 manifest, which registries no longer serve to clients; re-push it with a current tool");
@@ -114,7 +116,13 @@ public final class RegistryClient {
     public long blob(String host, String repository, String digest, long expectedSize, Path target) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
         return withRetries(host, repository, digest, () -> {
-            HttpURLConnection connection = request("GET", url, host, repository, Map.of());
+            HttpURLConnection connection;
+            try {
+                connection = request("GET", url, host, repository, Map.of());
+            } catch (IOException | RegistryException | RuntimeException e) {
+                Files.deleteIfExists(target); // a refused request (404, 401...) leaves no file behind either
+                throw e;
+            }
             try {
                 MessageDigest sha = Digests.sha256();
                 long written = 0;
@@ -209,7 +217,7 @@ public final class RegistryClient {
         boolean challenged = false;
         for (int hop = 0; hop < 10; hop++) {
             URL target = URI.create(currentUrl).toURL();
-            boolean sameOrigin = target.getHost().equals(URI.create(url).getHost());
+            boolean sameOrigin = sameOrigin(target, URI.create(url).toURL());
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
@@ -241,6 +249,13 @@ public final class RegistryClient {
             throw statusException(status, connection, host, repository, url, body);
         }
         throw new IOException("too many redirects for " + url);
+    }
+
+    /** Scheme, host and port all equal: credentials never follow a redirect to another server, even on the same host. */
+    static boolean sameOrigin(URL a, URL b) {
+        int portA = a.getPort() < 0 ? a.getDefaultPort() : a.getPort();
+        int portB = b.getPort() < 0 ? b.getDefaultPort() : b.getPort();
+        return a.getProtocol().equalsIgnoreCase(b.getProtocol()) && a.getHost().equalsIgnoreCase(b.getHost()) && portA == portB;
     }
 
     private IOException statusException(int status, HttpURLConnection connection, String host, String repository, String url,
