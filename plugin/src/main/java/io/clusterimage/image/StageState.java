@@ -13,6 +13,8 @@ final class StageState {
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<String, String> labels = new LinkedHashMap<>();
     List<String> cmd;
+    /** Whether CMD was set in this stage (not inherited): a later ENTRYPOINT keeps it. */
+    boolean cmdSetHere;
     List<String> entrypoint;
     List<String> shell = List.of("/bin/sh", "-c");
     String workdir = "";

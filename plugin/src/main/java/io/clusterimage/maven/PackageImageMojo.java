@@ -46,7 +46,7 @@ import java.util.Optional;
  * {@code image.json} next to it.
  */
 @Mojo(name = "package-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class PackageImageMojo extends AbstractClusterImageMojo {
+public class PackageImageMojo extends AbstractRegistryMojo {
 
     /** Skips this goal only. */
     @Parameter(property = "cluster-image.skipPackage", defaultValue = "false")
@@ -79,6 +79,10 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
     /** Creation time of the image and of every file in it; EPOCH when not set. */
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
+
+    /** The blob cache base images are fetched through (the one save-registry uses). */
+    @Parameter(property = "cluster-image.cacheDirectory")
+    protected File cacheDirectory;
 
     @Component
     protected MavenProjectHelper projectHelper;
@@ -133,7 +137,12 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
         BuiltImage image;
         try {
             deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
-            image = ImageBuilder.build(parsed, options);
+            io.clusterimage.registry.BaseImageFetcher baseImages = new io.clusterimage.registry.BaseImageFetcher(
+                    new io.clusterimage.registry.RegistryClient(registryOptions()),
+                    new io.clusterimage.registry.BlobCache(cacheDirectory != null ? cacheDirectory.toPath()
+                            : io.clusterimage.registry.BlobCache.defaultLocation()),
+                    session != null && session.isOffline());
+            image = ImageBuilder.build(parsed, options, baseImages);
             OciArchiveWriter.write(image, imageName, created, outputFile.toPath());
             writeReports(image);
             fingerprint.record(stamp);
