@@ -29,17 +29,17 @@ final class LayerUnpacker {
             return; // unpacked by an earlier build: the directory is named after the manifest digest
         }
         Path staging = rootfs.resolveSibling(rootfs.getFileName() + ".partial");
-        delete(staging);
+        io.clusterimage.core.PathTrees.deleteTree(staging);
         Files.createDirectories(staging);
         int index = 0;
         for (BaseImageFetcher.FetchedLayer layer : layers) {
             Path layerDir = staging.resolveSibling("layer-" + index++);
-            delete(layerDir);
+            io.clusterimage.core.PathTrees.deleteTree(layerDir);
             try (InputStream in = open(layer.file())) {
                 TarReader.extract(in, layerDir);
             }
             merge(layerDir, staging);
-            delete(layerDir);
+            io.clusterimage.core.PathTrees.deleteTree(layerDir);
         }
         Files.move(staging, rootfs, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -72,12 +72,12 @@ final class LayerUnpacker {
                 if (Files.isDirectory(dir)) {
                     try (Stream<Path> children = Files.list(dir)) {
                         for (Path child : children.toList()) {
-                            delete(child);
+                            io.clusterimage.core.PathTrees.deleteTree(child);
                         }
                     }
                 }
             } else if (name.startsWith(".wh.")) {
-                delete(target.resolveSibling(name.substring(".wh.".length())));
+                io.clusterimage.core.PathTrees.deleteTree(target.resolveSibling(name.substring(".wh.".length())));
             } else {
                 Files.createDirectories(target.getParent());
                 Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
@@ -85,14 +85,4 @@ final class LayerUnpacker {
         }
     }
 
-    private static void delete(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -144,7 +144,7 @@ final class ChartRenderer {
             if (!Files.exists(target)) {
                 Files.move(child, target);
             }
-            deleteTree(unpacked);
+            io.clusterimage.core.PathTrees.deleteTree(unpacked);
             Files.delete(archive);
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, Files::isDirectory)) {
@@ -257,14 +257,4 @@ final class ChartRenderer {
         });
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

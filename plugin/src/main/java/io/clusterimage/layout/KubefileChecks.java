@@ -89,7 +89,7 @@ final class KubefileChecks {
 
     private void checkSourceExists(Instruction.Copy copy, String source, String relative, int line) {
         List<Path> matches;
-        if (ContextPaths.hasGlob(relative)) {
+        if (io.clusterimage.core.GoGlob.hasGlob(relative)) {
             try {
                 matches = paths.glob(relative);
             } catch (IllegalArgumentException e) {
@@ -249,7 +249,7 @@ final class KubefileChecks {
                         || dest.equals(".") || copy.sources().size() > 1;
                 for (String source : copy.sources()) {
                     ContextPaths.Resolved resolved = paths.resolve(source);
-                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || ContextPaths.hasGlob(resolved.relative())) {
+                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || io.clusterimage.core.GoGlob.hasGlob(resolved.relative())) {
                         continue;
                     }
                     String src = resolved.relative();

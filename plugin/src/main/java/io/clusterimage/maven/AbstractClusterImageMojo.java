@@ -91,6 +91,15 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         };
     }
 
+    /** Logs a finding at its severity, in the compiler style IDEs link ({@code Kubefile:7: ...}). */
+    protected void log(io.clusterimage.core.Finding finding) {
+        switch (finding.severity()) {
+            case ERROR -> getLog().error(finding.describe());
+            case WARNING -> getLog().warn(finding.describe());
+            default -> getLog().info(finding.describe());
+        }
+    }
+
     /** Build args from the POM, overridden by {@code -Dcluster-image.buildArgs.NAME=value}. */
     protected Map<String, String> effectiveBuildArgs() {
         Map<String, String> args = new LinkedHashMap<>();

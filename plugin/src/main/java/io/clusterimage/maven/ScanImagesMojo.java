@@ -100,13 +100,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         } catch (IOException | ChartRenderException e) {
             throw new MojoExecutionException("scan-images could not read the layout in " + contextDescription() + ": " + e.getMessage(), e);
         }
-        for (Finding finding : inventory.findings()) {
-            switch (finding.severity()) {
-                case ERROR -> getLog().error(finding.describe());
-                case WARNING -> getLog().warn(finding.describe());
-                default -> getLog().info(finding.describe());
-            }
-        }
+        inventory.findings().forEach(this::log);
         if (getLog().isDebugEnabled()) {
             for (InventoryImage image : inventory.images()) {
                 getLog().debug(image.canonical() + " <- " + image.occurrences());

@@ -72,13 +72,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
-        for (Finding finding : layout.findings()) {
-            switch (finding.severity()) {
-                case ERROR -> getLog().error(finding.describe());
-                case WARNING -> getLog().warn(finding.describe());
-                default -> getLog().info(finding.describe());
-            }
-        }
+        layout.findings().forEach(this::log);
         Path report = new File(outputDirectory, "validation.json").toPath();
         try {
             ValidationReport.write(layout, report);

@@ -121,6 +121,9 @@ public final class ImageSaver {
         } finally {
             imagePool.shutdownNow();
             blobPool.shutdownNow();
+            // let downloads still running settle (and remove their temporary files) before returning
+            awaitQuietly(imagePool);
+            awaitQuietly(blobPool);
         }
         if (!failures.isEmpty()) {
             throw new SaveException(failures);
@@ -282,7 +285,13 @@ public final class ImageSaver {
                             + repository + " is not in the cache " + cache.root());
                 }
                 Path temp = cache.newTempFile();
-                long size = fetchBlob(host, repository, digest, blob.size(), temp);
+                long size;
+                try {
+                    size = fetchBlob(host, repository, digest, blob.size(), temp);
+                } catch (RegistryException | RuntimeException e) {
+                    Files.deleteIfExists(temp);
+                    throw e;
+                }
                 blobsFetched.incrementAndGet();
                 bytesFetched.addAndGet(size);
                 synchronized (sizes) {
@@ -386,6 +395,14 @@ public final class ImageSaver {
                 throw io;
             }
             throw new IOException(cause);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
