@@ -39,7 +39,9 @@ echo "layouts: ${#CASES[@]} under $LAYOUTS; runs: $RUNS"
 JAVA=(java ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" bench.ScanBench)
 
 for run in $(seq 1 "$RUNS"); do
-  log "run $run/$RUNS: one fresh JVM per layout"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  printf '%s\tload\tload\t0\t%s\n' "$run" "$load" >> "$RESULTS"
+  log "run $run/$RUNS: one fresh JVM per layout (load $load)"
   for c in "${CASES[@]}"; do
     t0=$(date +%s%N)
     "${JAVA[@]}" "$WORK/run$run" 2 "$LAYOUTS/$c" > "$WORK/out.tsv" 2> "$WORK/err.txt" \
@@ -60,25 +62,29 @@ for run in $(seq 1 "$RUNS"); do
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-col() { # run mode layout iter -> median of the ms column over runs
-  awk -F'\t' -v m="$1" -v l="$2" -v i="$3" '$2 == m && $3 == l && $4 == i {print $5}' "$RESULTS" | median
+values() { # mode layout iter -> the ms column of every run
+  awk -F'\t' -v m="$1" -v l="$2" -v i="$3" '$2 == m && $3 == l && $4 == i {print $5}' "$RESULTS"
 }
+col() { values "$@" | median; }
+least() { values "$@" | sort -g | head -1; }
+each() { values "$@" | paste -sd/ | sed 's|/| / |g'; }
 field() { # first value of column $4 for mode/layout
   awk -F'\t' -v m="$1" -v l="$2" -v f="$3" '$2 == m && $3 == l && $4 == 1 {print $f; exit}' "$RESULTS"
 }
 
 echo
 echo "Medians of $RUNS runs, milliseconds. first = first scan in a fresh JVM; again = second scan in that JVM;"
-echo "process = whole java process for that layout (JVM start, class loading, both scans)."
+echo "process = whole java process for that layout (JVM start, class loading, both scans); min = fastest run."
+echo "Load average (1 min) at the start of each run: $(each load load 0)."
 echo
-echo "| layout | images | charts | first (ms) | again (ms) | process (ms) |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| layout | images | charts | first (ms) | first min | again (ms) | process (ms) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for c in "${CASES[@]}"; do
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$c" "$(field single "$c" 6)" "$(field single "$c" 7)" \
-    "$(col single "$c" 1)" "$(col single "$c" 2)" "$(col process "$c" 0)"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(field single "$c" 6)" "$(field single "$c" 7)" \
+    "$(col single "$c" 1)" "$(least single "$c" 1)" "$(col single "$c" 2)" "$(col process "$c" 0)"
 done
 echo
-echo "All ${#CASES[@]} layouts one after another in one JVM: $(col all TOTAL 1) ms scanning," \
+echo "All ${#CASES[@]} layouts one after another in one JVM: $(col all TOTAL 1) ms scanning (runs: $(each all TOTAL 1))," \
   "$(col process ALL 0) ms for the whole process (medians of $RUNS)."
 echo "Sum of the per-layout 'first' medians: $(for c in "${CASES[@]}"; do col single "$c" 1; done | awk '{s+=$1} END {printf "%.0f", s}') ms."
 slowest=$(for c in "${CASES[@]}"; do printf '%s %s\n' "$(col single "$c" 1)" "$c"; done | sort -gr | head -3)
