@@ -101,6 +101,16 @@ stop_registry() {
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
+# Every timed step starts with no dirty pages, so that no step pays for the previous one's writeback
+# (the push and each step write hundreds of MiB; the kernel throttles writers when too much is dirty).
+settle() {
+  local t0
+  t0=$(now_ms)
+  sync
+  [ $(( $(now_ms) - t0 )) -gt 500 ] && log "  (sync took $(( $(now_ms) - t0 )) ms)"
+  return 0
+}
+
 # ---- facts ----
 
 machine_facts
@@ -162,6 +172,7 @@ plugin() {
   shift 5
   local gclog="$WORK/gc-$set-$run-$what.log" timed reg0 reg1 live
   mapfile -t refs < <(images_of "$set")
+  settle
   reg0=$(proc_cpu_ms "$SRC_PID")
   # shellcheck disable=SC2086
   timed=$(run_timed "$WORK/plugin.out" java ${JAVA_OPTS:-} "$@" -Xlog:gc:file="$gclog" -cp "$BENCH_CP" bench.SaveBench \
@@ -193,6 +204,7 @@ skopeo_copy() {
   start_registry "target-$set-$run" "$WORK/skopeo-target"
   local dst=127.0.0.1:$REGISTRY_PORT pid=$REGISTRY_PID
   mapfile -t refs < <(images_of "$set")
+  settle
   reg0=$(proc_cpu_ms "$SRC_PID")
   dreg=$(proc_cpu_ms "$pid")
   timed=$(run_timed "$WORK/skopeo.out" copy_all "$dst" "${refs[@]}")
