@@ -46,6 +46,26 @@ machine_facts() {
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# run_timed OUTFILE COMMAND... : runs the command in a subshell, stdout to OUTFILE, stderr to
+# OUTFILE.err; prints "wall_ms cpu_ms", the CPU being user + system time of the command and its
+# children (the subshell's cutime + cstime once they are waited for). Fails if the command fails.
+run_timed() {
+  local outfile=$1
+  shift
+  (
+    tick_ms=$((1000 / $(getconf CLK_TCK)))
+    t0=$(now_ms)
+    "$@" > "$outfile" 2> "$outfile.err" || { cat "$outfile.err" >&2; exit 1; }
+    t1=$(now_ms)
+    read -r stat < "/proc/$BASHPID/stat"
+    stat=${stat##*) }
+    read -ra f <<< "$stat"
+    echo "$((t1 - t0)) $(( (f[13] + f[14]) * tick_ms ))"
+  )
+}
+
 # Median of numbers on stdin (one per line).
 median() {
   sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'

@@ -99,8 +99,6 @@ stop_registry() {
   wait "$1" 2> /dev/null || true
 }
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
 # Every timed step starts with no dirty pages, so that no step pays for the previous one's writeback
 # (the push and each step write hundreds of MiB; the kernel throttles writers when too much is dirty).
 settle() {
@@ -149,22 +147,6 @@ tree_summary() {
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 # CPU time (user + system, ms) a process has used so far; threads included.
 proc_cpu_ms() { awk -v t="$TICK_MS" '{sub(/^.*\) /, ""); print ($12 + $13) * t}' "/proc/$1/stat"; }
-
-# run_timed OUTFILE COMMAND... : runs the command in a subshell; prints "wall_ms cpu_ms" of it and its
-# children (the subshell's cutime + cstime once they are waited for)
-run_timed() {
-  local outfile=$1
-  shift
-  (
-    t0=$(now_ms)
-    "$@" > "$outfile" 2> "$outfile.err" || { cat "$outfile.err" >&2; exit 1; }
-    t1=$(now_ms)
-    read -r stat < "/proc/$BASHPID/stat"
-    stat=${stat##*) }
-    read -ra f <<< "$stat"
-    echo "$((t1 - t0)) $(( (f[13] + f[14]) * TICK_MS ))"
-  )
-}
 
 # plugin SET RUN WHAT CACHE OUT [java options...]
 plugin() {

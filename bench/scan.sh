@@ -43,27 +43,22 @@ for run in $(seq 1 "$RUNS"); do
   printf '%s\tload\tload\t0\t%s\n' "$run" "$load" >> "$RESULTS"
   log "run $run/$RUNS: one fresh JVM per layout (load $load)"
   for c in "${CASES[@]}"; do
-    t0=$(date +%s%N)
-    "${JAVA[@]}" "$WORK/run$run" 2 "$LAYOUTS/$c" > "$WORK/out.tsv" 2> "$WORK/err.txt" \
-      || { cat "$WORK/err.txt" >&2; echo "scan.sh: scanning $c failed" >&2; exit 1; }
-    t1=$(date +%s%N)
+    timed=$(run_timed "$WORK/out.tsv" "${JAVA[@]}" "$WORK/run$run" 2 "$LAYOUTS/$c") \
+      || { echo "scan.sh: scanning $c failed" >&2; exit 1; }
     grep -v '^TOTAL' "$WORK/out.tsv" | awk -v r="$run" -F'\t' '{print r "\tsingle\t" $0}' >> "$RESULTS"
-    printf '%s\tprocess\t%s\t0\t%.1f\n' "$run" "$c" "$(echo "($t1 - $t0) / 1000000" | bc -l)" >> "$RESULTS"
+    printf '%s\tprocess\t%s\t0\t%s\t\t\t\t%s\n' "$run" "$c" "${timed% *}" "${timed#* }" >> "$RESULTS"
     rm -rf "$WORK/run$run"
   done
   log "run $run/$RUNS: all layouts in one JVM"
-  t0=$(date +%s%N)
-  "${JAVA[@]}" "$WORK/all$run" 1 "${CASES[@]/#/$LAYOUTS/}" > "$WORK/out.tsv" 2> "$WORK/err.txt" \
-    || { cat "$WORK/err.txt" >&2; exit 1; }
-  t1=$(date +%s%N)
+  timed=$(run_timed "$WORK/out.tsv" "${JAVA[@]}" "$WORK/all$run" 1 "${CASES[@]/#/$LAYOUTS/}") || exit 1
   awk -v r="$run" -F'\t' '$1 == "TOTAL" {print r "\tall\tTOTAL\t1\t" $2; next} {print r "\tall\t" $0}' "$WORK/out.tsv" >> "$RESULTS"
-  printf '%s\tprocess\tALL\t0\t%.1f\n' "$run" "$(echo "($t1 - $t0) / 1000000" | bc -l)" >> "$RESULTS"
+  printf '%s\tprocess\tALL\t0\t%s\t\t\t\t%s\n' "$run" "${timed% *}" "${timed#* }" >> "$RESULTS"
   rm -rf "$WORK/all$run"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-values() { # mode layout iter -> the ms column of every run
-  awk -F'\t' -v m="$1" -v l="$2" -v i="$3" '$2 == m && $3 == l && $4 == i {print $5}' "$RESULTS"
+values() { # mode layout iter [column] -> that column (default: ms) of every run
+  awk -F'\t' -v m="$1" -v l="$2" -v i="$3" -v c="${4:-5}" '$2 == m && $3 == l && $4 == i {print $c}' "$RESULTS"
 }
 col() { values "$@" | median; }
 least() { values "$@" | sort -g | head -1; }
@@ -73,19 +68,22 @@ field() { # first value of column $4 for mode/layout
 }
 
 echo
-echo "Medians of $RUNS runs, milliseconds. first = first scan in a fresh JVM; again = second scan in that JVM;"
-echo "process = whole java process for that layout (JVM start, class loading, both scans); min = fastest run."
+echo "Medians of $RUNS runs, milliseconds. first = first scan in a fresh JVM (wall; min = fastest run; CPU = CPU"
+echo "time of the scanning thread, which Helm's Go threads and the JIT threads are not in); again = second scan in"
+echo "that JVM; process = the whole java process for that layout (JVM start, class loading, both scans), wall and"
+echo "CPU (user + system, all threads)."
 echo "Load average (1 min) at the start of each run: $(each load load 0)."
 echo
-echo "| layout | images | charts | first (ms) | first min | again (ms) | process (ms) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| layout | images | charts | first | first min | first CPU | again | process | process CPU |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for c in "${CASES[@]}"; do
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(field single "$c" 6)" "$(field single "$c" 7)" \
-    "$(col single "$c" 1)" "$(least single "$c" 1)" "$(col single "$c" 2)" "$(col process "$c" 0)"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$(field single "$c" 6)" "$(field single "$c" 7)" \
+    "$(col single "$c" 1)" "$(least single "$c" 1)" "$(col single "$c" 1 9)" "$(col single "$c" 2)" \
+    "$(col process "$c" 0)" "$(col process "$c" 0 9)"
 done
 echo
 echo "All ${#CASES[@]} layouts one after another in one JVM: $(col all TOTAL 1) ms scanning (runs: $(each all TOTAL 1))," \
-  "$(col process ALL 0) ms for the whole process (medians of $RUNS)."
+  "$(col process ALL 0) ms for the whole process, $(col process ALL 0 9) ms CPU (medians of $RUNS)."
 echo "Sum of the per-layout 'first' medians: $(for c in "${CASES[@]}"; do col single "$c" 1; done | awk '{s+=$1} END {printf "%.0f", s}') ms."
 slowest=$(for c in "${CASES[@]}"; do printf '%s %s\n' "$(col single "$c" 1)" "$c"; done | sort -gr | head -3)
 echo "Slowest (first scan): $(echo "$slowest" | awk '{printf "%s%s %s ms", (NR>1?"; ":""), $2, $1}')."
