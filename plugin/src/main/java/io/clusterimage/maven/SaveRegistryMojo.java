@@ -123,6 +123,11 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
         try {
+            // start from empty trees: an image removed from the layout must not linger in the next cluster image
+            // (blobs come back from the cache as hard links, so this costs little)
+            for (Platform platform : targetPlatforms) {
+                io.clusterimage.core.PathTrees.deleteTree(options.registryDirectory(platform));
+            }
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary = saver.save(images, archiveImages(inventory.tarImages()));
             writeLock(summary);

@@ -52,9 +52,6 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: validate-layout skipped");
             return;
         }
-        if (runInitScript) {
-            runInitScript();
-        }
         if (project != null && "pom".equals(project.getPackaging()) && kubefile == null && !hasKubefile()) {
             getLog().info("cluster-image: skipping pom module without a Kubefile");
             return;
@@ -63,6 +60,9 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: no Kubefile, Sealfile, Dockerfile or Containerfile in " + contextDescription()
                     + "; nothing to validate");
             return;
+        }
+        if (runInitScript) {
+            runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
         }
         LayoutOptions options = new LayoutOptions(contextDirectory.toPath(), kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile),
                 effectiveBuildArgs(), effectivePlatforms());

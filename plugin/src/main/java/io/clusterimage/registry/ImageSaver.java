@@ -196,8 +196,10 @@ public final class ImageSaver {
             throws IOException, RegistryException {
         String reference = image.digest().orElse(image.tag().orElse("latest"));
         Source source = registrySource(image.domain(), image.repositoryPath());
+        // a name without tag or digest means :latest, and is stored under that tag so the cluster can pull it by name
+        String tag = image.tag().orElse(image.digest().isPresent() ? null : "latest");
         return saveImage(tree, source, source.manifest(reference), image.canonical(), image.repositoryPath(),
-                image.tag().orElse(null), image.digest().isPresent(), platform);
+                tag, image.digest().isPresent(), platform);
     }
 
     private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)
