@@ -85,6 +85,9 @@ public final class BlobCache {
     /** Remembers that {@code host/repository:tag} resolved to {@code digest} (with its media type). */
     public void rememberTag(String host, String repository, String tag, String digest, String mediaType) throws IOException {
         Path file = tagFile(host, repository, tag);
+        if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(digest + "\n" + mediaType + "\n")) {
+            return; // unchanged: a warm build writes nothing
+        }
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(incoming, "tag", ".tmp");
         Files.writeString(temp, digest + "\n" + mediaType + "\n", StandardCharsets.UTF_8);
