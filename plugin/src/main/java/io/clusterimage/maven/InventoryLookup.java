@@ -27,6 +27,17 @@ final class InventoryLookup {
         if (mojo.project != null && mojo.project.getContextValue(INVENTORY_CONTEXT_KEY) instanceof ImageInventory inventory) {
             return Optional.of(inventory);
         }
+        java.nio.file.Path written = mojo.outputDirectory.toPath().resolve(io.clusterimage.inventory.InventoryReport.IMAGES_JSON);
+        if (java.nio.file.Files.isRegularFile(written)) {
+            // scan-images did not run in this build (skipped, or this goal runs alone): use its last
+            // result, made with the POM's <images>, <charts>, namespace and kubeVersion
+            try {
+                mojo.getLog().info("cluster-image: using the image list of the last scan, " + written);
+                return Optional.of(io.clusterimage.inventory.InventoryReport.read(mojo.outputDirectory.toPath()));
+            } catch (IOException | RuntimeException e) {
+                mojo.getLog().warn("cannot read " + written + " (" + e.getMessage() + "); scanning again");
+            }
+        }
         boolean explicit = mojo.kubefile != null && !mojo.kubefile.isBlank();
         if (!explicit && KubefileLocator.locate(mojo.contextDirectory.toPath(), null).isEmpty()) {
             mojo.getLog().info("cluster-image: no Kubefile in " + mojo.contextDescription() + "; nothing to do");
@@ -35,6 +46,7 @@ final class InventoryLookup {
         try {
             Layout layout = LayoutReader.read(new LayoutOptions(mojo.contextDirectory.toPath(), explicit ? Path.of(mojo.kubefile) : null,
                     mojo.effectiveBuildArgs(), mojo.effectivePlatforms()));
+            // no earlier scan at all: scan with defaults (run scan-images for <images>, <charts>, ...)
             ImageInventory inventory = ImageScanner.scan(layout, ScanOptions.defaults(mojo.outputDirectory.toPath().resolve("work")));
             if (!inventory.errors().isEmpty()) {
                 throw new MojoExecutionException("the image scan found errors; run scan-images to see them");
