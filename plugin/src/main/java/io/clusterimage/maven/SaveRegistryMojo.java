@@ -112,8 +112,11 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         }
         Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
         boolean offline = session != null && session.isOffline();
+        boolean interactive = session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
+        ProgressView progress = new ProgressView(getLog(), interactive,
+                (inventory.images().size() + inventory.tarImages().size()) * targetPlatforms.size(), "saving");
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
-                cache, offline, line -> getLog().info("  " + line));
+                cache, offline, progress);
         // An image that an archive of images/skopeo/tar.txt provides (same repository and tag) is not pulled.
         java.util.Set<String> fromArchives = new java.util.HashSet<>();
         inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
@@ -129,7 +132,10 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 io.clusterimage.core.PathTrees.deleteTree(options.registryDirectory(platform));
             }
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
-            SaveSummary summary = saver.save(images, archiveImages(inventory.tarImages()));
+            SaveSummary summary;
+            try (progress) {
+                summary = saver.save(images, archiveImages(inventory.tarImages()));
+            }
             writeLock(summary);
             fingerprint.record(stamp);
             getLog().info(String.format(Locale.ROOT,

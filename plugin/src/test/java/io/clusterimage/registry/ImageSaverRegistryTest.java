@@ -135,6 +135,18 @@ class ImageSaverRegistryTest {
     }
 
     @Test
+    void aMirrorServesTheImageWhenTheRegistryItselfIsDown() throws Exception {
+        String down = "127.0.0.1:" + LocalRegistry.freePort(); // nothing listens there
+        RegistryOptions options = RegistryOptions.defaults().withInsecure(Set.of(source.host(), down))
+                .withRetries(1, java.time.Duration.ofMillis(1)).withMirrors(java.util.Map.of(down, List.of(source.host())));
+        ImageSaver saver = new ImageSaver(new RegistryClient(options),
+                new SaveOptions(work.resolve("out-mirror"), List.of(Platform.LINUX_AMD64), false, 2, work.resolve("cache-mirror"), false, l -> { }));
+        saver.save(List.of(ImageReference.parse(down + "/apps/worker:2.0")));
+        Path link = work.resolve("out-mirror/linux-amd64/registry/docker/registry/v2/repositories/apps/worker/_manifests/tags/2.0/current/link");
+        assertEquals(single.digest(), Files.readString(link, StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void offlineWithAnEmptyCacheListsEveryMissingImage() {
         ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class,
                 () -> save(work.resolve("out-offline"), work.resolve("cache-empty"), List.of(Platform.LINUX_AMD64), false, true));
