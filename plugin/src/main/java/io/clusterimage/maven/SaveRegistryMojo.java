@@ -112,11 +112,6 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         }
         Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
         boolean offline = session != null && session.isOffline();
-        boolean interactive = session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
-        ProgressView progress = new ProgressView(getLog(), interactive,
-                (inventory.images().size() + inventory.tarImages().size()) * targetPlatforms.size(), "saving");
-        SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
-                cache, offline, progress);
         // An image that an archive of images/skopeo/tar.txt provides (same repository and tag) is not pulled.
         java.util.Set<String> fromArchives = new java.util.HashSet<>();
         inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
@@ -125,6 +120,11 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 .toList();
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
+        boolean interactive = session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
+        ProgressView progress = new ProgressView(getLog(), interactive,
+                (images.size() + inventory.tarImages().size()) * targetPlatforms.size(), "saving");
+        SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
+                cache, offline, progress);
         try {
             // start from empty trees: an image removed from the layout must not linger in the next cluster image
             // (blobs come back from the cache as hard links, so this costs little)
