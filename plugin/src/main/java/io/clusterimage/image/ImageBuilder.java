@@ -204,7 +204,8 @@ public final class ImageBuilder {
                 throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from()
                         + ": only earlier stages can be copied from yet (images are not supported by package-image)");
             }
-            copyFromStage(copy, done.get(stage.get().index()), dest, entries, owner, chmod, line);
+            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
+            copyFromStage(copy, done.get(stage.get().index()), dest, intoDirectory, entries, state.files, owner, chmod, line);
         } else {
             List<ContextFiles.Source> sources = new ArrayList<>();
             for (String written : copy.sources()) {
@@ -227,14 +228,14 @@ public final class ImageBuilder {
                 }
                 sources.addAll(matched.stream().filter(java.util.Objects::nonNull).toList());
             }
-            boolean intoDirectory = copy.destination().endsWith("/") || sources.size() > 1 || isDirectory(state, dest);
+            boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest);
             for (ContextFiles.Source source : sources) {
                 if (source == null) {
-                    addParents(entries, dest, owner);
+                    addParents(entries, state.files, dest, owner);
                     entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
-                addSource(context, source, dest, intoDirectory, entries, owner, chmod);
+                addSource(context, source, dest, intoDirectory, entries, state.files, owner, chmod);
             }
         }
         for (FileEntry entry : entries.values()) {
@@ -248,11 +249,12 @@ public final class ImageBuilder {
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
-                           TreeMap<String, FileEntry> entries, int[] owner, Integer chmod) throws IOException {
+                           TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, int[] owner, Integer chmod)
+            throws IOException {
         Path file = source.file();
         if (Files.isDirectory(file)) {
             // a directory's contents go into the destination
-            addParents(entries, dest, owner);
+            addParents(entries, existing, dest, owner);
             if (!dest.isEmpty()) {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
@@ -268,7 +270,7 @@ public final class ImageBuilder {
         }
         String name = file.getFileName().toString();
         String target = intoDirectory ? join(dest, name) : dest;
-        addParents(entries, target, owner);
+        addParents(entries, existing, target, owner);
         entries.put(target, entry(file, target, owner, chmod));
     }
 
@@ -309,9 +311,9 @@ public final class ImageBuilder {
         return new FileEntry(target, FileEntry.Type.FILE, file, Files.size(file), mode(chmod, mode), owner[0], owner[1], "");
     }
 
-    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, TreeMap<String, FileEntry> entries,
-                               int[] owner, Integer chmod, int line) throws ImageBuildException {
-        boolean intoDirectory = copy.destination().endsWith("/") || copy.sources().size() > 1;
+    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory,
+                               TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, int[] owner, Integer chmod,
+                               int line) throws ImageBuildException {
         for (String written : copy.sources()) {
             String path = ContextFiles.clean(written.startsWith("/") ? written.substring(1) : written);
             String prefix = path.equals(".") ? "" : path;
@@ -319,7 +321,7 @@ public final class ImageBuilder {
             boolean found = false;
             if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
                 String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
-                addParents(entries, target, owner);
+                addParents(entries, existing, target, owner);
                 entries.put(target, withOwner(exact, target, owner, chmod));
                 found = true;
             } else {
@@ -334,7 +336,7 @@ public final class ImageBuilder {
                         continue;
                     }
                     String target = join(dest, rest);
-                    addParents(entries, target, owner);
+                    addParents(entries, existing, target, owner);
                     entries.put(target, withOwner(candidate.getValue(), target, owner, chmod));
                     found = true;
                 }
@@ -351,13 +353,26 @@ public final class ImageBuilder {
         return new FileEntry(target, entry.type(), entry.source(), entry.size(), mode, owner[0], owner[1], entry.link());
     }
 
-    private static void addParents(TreeMap<String, FileEntry> entries, String path, int[] owner) {
+    /**
+     * Puts the parent directories of {@code path} into the layer: as they already are in the stage
+     * (a later layer must not reset their owner or mode), else new, owned by the --chown owner (as
+     * buildah and BuildKit create them).
+     */
+    private static void addParents(TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, String path, int[] owner) {
         int slash = path.lastIndexOf('/');
         while (slash > 0) {
             String parent = path.substring(0, slash);
-            entries.putIfAbsent(parent, FileEntry.directory(parent, 0755, 0, 0));
+            FileEntry before = existing.get(parent);
+            entries.putIfAbsent(parent, before != null && before.type() == FileEntry.Type.DIRECTORY ? before
+                    : FileEntry.directory(parent, 0755, owner[0], owner[1]));
             slash = parent.lastIndexOf('/');
         }
+    }
+
+    /** {@code dir/}, {@code .}, {@code dir/.} and {@code ..} name a directory to copy into, as in Docker. */
+    static boolean namesDirectory(String destination) {
+        return destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
+                || destination.equals("..") || destination.endsWith("/..");
     }
 
     private static boolean isDirectory(StageState state, String path) {
