@@ -143,7 +143,9 @@ public final class ImageBuilder {
         } else if (instruction instanceof Instruction.Label label) {
             label.pairs().forEach(p -> state.labels.put(p.key(), p.value()));
         } else if (instruction instanceof Instruction.Arg) {
-            return; // ARG leaves no trace in the image config (buildah records none)
+            // no trace in the config, but a history entry (as buildah and BuildKit record one)
+        } else if (instruction instanceof Instruction.Maintainer maintainer) {
+            state.author = maintainer.maintainer();
         } else if (instruction instanceof Instruction.Cmd cmd) {
             state.cmd = cmd.command().toArgv(state.shell);
         } else if (instruction instanceof Instruction.Entrypoint entrypoint) {
@@ -425,6 +427,9 @@ public final class ImageBuilder {
     private byte[] config(StageState state, List<Layer> layers, Platform platform) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("created", timestamp());
+        if (state.author != null) {
+            root.put("author", state.author);
+        }
         root.put("architecture", platform.architecture());
         root.put("os", platform.os());
         if (!platform.variant().isEmpty()) {
@@ -616,6 +621,8 @@ public final class ImageBuilder {
             text = "WORKDIR " + workdir.path();
         } else if (instruction instanceof Instruction.User user) {
             text = "USER " + user.user();
+        } else if (instruction instanceof Instruction.Arg arg) {
+            text = "ARG " + String.join(" ", arg.args().stream().map(a -> a.value() == null ? a.key() : a.key() + "=" + a.value()).toList());
         } else {
             text = instruction.keyword();
         }

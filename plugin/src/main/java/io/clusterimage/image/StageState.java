@@ -17,6 +17,8 @@ final class StageState {
     List<String> shell = List.of("/bin/sh", "-c");
     String workdir = "";
     String user = "";
+    /** MAINTAINER: the config's author. */
+    String author;
     final TreeSet<String> exposedPorts = new TreeSet<>();
     final TreeSet<String> volumes = new TreeSet<>();
     String stopSignal;
@@ -36,6 +38,7 @@ final class StageState {
         copy.shell = shell;
         copy.workdir = workdir;
         copy.user = user;
+        copy.author = author;
         copy.exposedPorts.addAll(exposedPorts);
         copy.volumes.addAll(volumes);
         copy.stopSignal = stopSignal;
