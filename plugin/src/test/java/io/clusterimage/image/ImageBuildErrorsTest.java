@@ -1,0 +1,99 @@
+package io.clusterimage.image;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.clusterimage.image.ImageTestSupport.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What cannot be built is refused with the Kubefile line and a message that says why. */
+class ImageBuildErrorsTest {
+
+    @TempDir
+    Path temp;
+
+    private Path context;
+
+    @BeforeEach
+    void layout() throws Exception {
+        context = Files.createDirectories(temp.resolve("context"));
+        write(context, "manifests/a.yaml", "a");
+        write(context, "one.txt", "1");
+    }
+
+    private ImageBuildException fails(String kubefile) {
+        return assertThrows(ImageBuildException.class, () -> ImageTestSupport.build(kubefile, context, temp.resolve("work")));
+    }
+
+    private static void assertMessage(ImageBuildException e, int line, String... parts) {
+        assertEquals(line, e.line(), e.describe());
+        assertEquals(Path.of("Kubefile"), e.file());
+        assertTrue(e.describe().startsWith("Kubefile:" + line + ": "), e.describe());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "'" + part + "' not in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void runIsRefusedWithItsLine() {
+        assertMessage(fails("FROM scratch\nCOPY one.txt .\nRUN chmod +x one.txt\n"), 3, "RUN");
+    }
+
+    @Test
+    void fromAnImageIsNotSupportedYet() {
+        assertMessage(fails("FROM scratch\nCOPY one.txt .\n\nFROM docker.io/labring/kubernetes:v1.28.15\nCOPY one.txt .\n"), 4,
+                "FROM docker.io/labring/kubernetes:v1.28.15", "not supported");
+    }
+
+    @Test
+    void aMissingSourceIsNamed() {
+        assertMessage(fails("FROM scratch\nCOPY manifests manifests\nCOPY charts charts\n"), 3, "'charts'", "does not exist");
+        assertMessage(fails("FROM scratch\nCOPY manifests/*.json m/\n"), 2, "'manifests/*.json'");
+    }
+
+    @Test
+    void aSourceExcludedByTheIgnoreFileIsNamed() throws Exception {
+        write(context, ".dockerignore", "one.txt\n");
+        assertMessage(fails("FROM scratch\nCOPY one.txt .\n"), 2, "'one.txt'", "ignore file");
+    }
+
+    @Test
+    void aSourceOutsideTheContextIsRefused() {
+        assertMessage(fails("FROM scratch\nCOPY ../secret .\n"), 2, "outside the build context");
+    }
+
+    @Test
+    void chownWithNamesNamesTheFlag() {
+        assertMessage(fails("FROM scratch\nCOPY --chown=nonroot one.txt .\n"), 2, "--chown=nonroot", "numeric");
+        assertMessage(fails("FROM scratch\nCOPY --chown=1000:staff one.txt .\n"), 2, "--chown=1000:staff");
+    }
+
+    @Test
+    void aChmodThatIsNotOctalNamesTheFlag() {
+        assertMessage(fails("FROM scratch\nCOPY --chmod=u+x one.txt .\n"), 2, "--chmod=u+x");
+    }
+
+    @Test
+    void copyFromAnImageOrAMissingStagePathIsRefused() {
+        assertMessage(fails("FROM scratch\nCOPY --from=docker.io/library/busybox /bin/sh /sh\n"), 2, "--from=docker.io/library/busybox");
+        assertMessage(fails("FROM scratch AS a\nCOPY one.txt /one\nFROM scratch\nCOPY --from=a /two /two\n"), 4, "'/two'",
+                "does not exist in that stage");
+    }
+
+    @Test
+    void addOfARemoteSourceIsRefused() {
+        assertMessage(fails("FROM scratch\nADD https://example.com/x.tgz /x.tgz\n"), 2, "https://example.com/x.tgz");
+    }
+
+    @Test
+    void aKubefileThatDoesNotParseIsRefused() {
+        ImageBuildException e = fails("FROM scratch\nCOPY\n");
+        assertEquals(2, e.line(), e.describe());
+    }
+}
