@@ -261,9 +261,9 @@ public final class ImageBuilder {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
             walk(context, file, source.contextPath(), dest, entries, owner, chmod);
-            if (source.contextPath().equals(".") && context.registryTree() != null && Files.isDirectory(context.registryTree())
-                    && !Files.exists(context.root().resolve("registry"))) {
-                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is
+            if (source.contextPath().equals(".") && hasGeneratedRegistry(context)) {
+                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is (in place
+                // of a registry/ directory the context has, as COPY registry does)
                 String registryDest = join(dest, "registry");
                 entries.put(registryDest, FileEntry.directory(registryDest, mode(chmod, 0755), owner[0], owner[1]));
                 walk(context, context.registryTree(), "registry", registryDest, entries, owner, chmod);
@@ -285,6 +285,10 @@ public final class ImageBuilder {
         boolean inRegistry = context.isUnderRegistryTree(dir);
         for (Path child : children) {
             String name = child.getFileName().toString();
+            if (contextPath.equals(".") && name.equals("registry") && hasGeneratedRegistry(context)
+                    && !context.isUnderRegistryTree(child)) {
+                continue; // replaced by the generated tree (see addSource)
+            }
             String childContext = contextPath.equals(".") ? name : contextPath + "/" + name;
             boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
             if (!inRegistry && context.isExcluded(childContext, directory)) {
@@ -302,6 +306,10 @@ public final class ImageBuilder {
                 entries.put(target, entry(child, target, owner, chmod));
             }
         }
+    }
+
+    private static boolean hasGeneratedRegistry(ContextFiles context) {
+        return context.registryTree() != null && Files.isDirectory(context.registryTree());
     }
 
     private static FileEntry entry(Path file, String target, int[] owner, Integer chmod) throws IOException {

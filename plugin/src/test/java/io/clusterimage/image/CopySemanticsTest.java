@@ -238,6 +238,22 @@ class CopySemanticsTest {
     }
 
     @Test
+    void copyDotTakesTheGeneratedRegistryEvenWhenTheContextHasARegistryDirectory() throws Exception {
+        // a committed registry/ (an empty one kept with .gitkeep, say) must not hide the saved images
+        write(context, "registry/.gitkeep", "");
+        Path tree = registryTree(temp.resolve("save/registry"), "library/nginx", "amd64");
+        String kubefile = "FROM scratch\nCOPY . .\n";
+        write(context, "Kubefile", kubefile);
+        BuiltImage dot = ImageTestSupport.build(kubefile,
+                ImageTestSupport.options(context, temp.resolve("work"), platform -> tree, List.of(AMD64)));
+        java.util.Set<String> copied = new java.util.TreeSet<>();
+        files(dot.platforms().get(0)).keySet().stream().filter(p -> p.startsWith("registry/"))
+                .forEach(p -> copied.add(p.substring("registry/".length())));
+        // the same as COPY registry registry takes
+        assertEquals(ImageTestSupport.tree(tree).keySet(), copied);
+    }
+
+    @Test
     void copyRegistryWithoutSavedImagesMakesAnEmptyDirectory() throws Exception {
         assertEquals(Map.of("registry", DIR), tree("FROM scratch\nCOPY registry registry\n"));
     }
