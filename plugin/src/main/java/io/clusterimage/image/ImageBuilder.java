@@ -228,7 +228,9 @@ public final class ImageBuilder {
                     // no images were saved: the Kubefile still gets the directory it copies
                     sources.add(null);
                 }
-                sources.addAll(matched.stream().filter(java.util.Objects::nonNull).toList());
+                for (ContextFiles.Source source : matched) {
+                    sources.add(followLink(context, source, copy, line));
+                }
             }
             boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest);
             for (ContextFiles.Source source : sources) {
@@ -270,7 +272,8 @@ public final class ImageBuilder {
             }
             return;
         }
-        String name = file.getFileName().toString();
+        String contextPath = source.contextPath();
+        String name = contextPath.substring(contextPath.lastIndexOf('/') + 1); // a followed link keeps its own name
         String target = intoDirectory ? join(dest, name) : dest;
         addParents(entries, existing, target, owner);
         entries.put(target, entry(file, target, owner, chmod));
@@ -306,6 +309,29 @@ public final class ImageBuilder {
                 entries.put(target, entry(child, target, owner, chmod));
             }
         }
+    }
+
+    /**
+     * A source named in the COPY that is a symbolic link is followed, as Docker and buildah do (links
+     * inside a copied directory are kept as links); it must lead to a place inside the build context.
+     */
+    private ContextFiles.Source followLink(ContextFiles context, ContextFiles.Source source, Instruction.Copy copy, int line)
+            throws IOException, ImageBuildException {
+        if (!Files.isSymbolicLink(source.file()) || context.isUnderRegistryTree(source.file())) {
+            return source;
+        }
+        Path real;
+        try {
+            real = source.file().toRealPath();
+        } catch (IOException e) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
+                    + "' is a symbolic link to " + Files.readSymbolicLink(source.file()) + ", which does not exist");
+        }
+        if (!real.startsWith(context.root().toRealPath())) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
+                    + "' is a symbolic link that leads outside the build context");
+        }
+        return new ContextFiles.Source(real, source.contextPath());
     }
 
     private static boolean hasGeneratedRegistry(ContextFiles context) {

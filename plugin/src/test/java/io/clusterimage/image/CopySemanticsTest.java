@@ -179,6 +179,18 @@ class CopySemanticsTest {
     }
 
     @Test
+    void aSymbolicLinkNamedAsSourceIsFollowedOneInsideADirectoryIsKept() throws Exception {
+        Files.createSymbolicLink(context.resolve("link.txt"), Path.of("one.txt"));
+        Files.createSymbolicLink(context.resolve("mlink"), Path.of("manifests"));
+        Files.createDirectories(context.resolve("withlink"));
+        Files.createSymbolicLink(context.resolve("withlink/l"), Path.of("../one.txt"));
+        // as buildah 1.28 and Docker do
+        assertEquals(expected("a", file("1"), "m", DIR, "m/a.yaml", file("a"), "m/b.yaml", file("b"), "m/c.tmp", file("t"),
+                        "w", DIR, "w/l", "l -> ../one.txt"),
+                tree("FROM scratch\nCOPY link.txt /a\nCOPY mlink /m/\nCOPY withlink /w\n"));
+    }
+
+    @Test
     void copyFromAnEarlierStage() throws Exception {
         TreeMap<String, String> tree = tree("""
                 FROM scratch AS base

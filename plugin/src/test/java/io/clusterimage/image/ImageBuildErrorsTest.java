@@ -69,6 +69,15 @@ class ImageBuildErrorsTest {
     }
 
     @Test
+    void aSourceLinkLeadingOutsideTheContextOrNowhereIsRefused() throws Exception {
+        write(temp, "outside.txt", "secret");
+        Files.createSymbolicLink(context.resolve("out.txt"), temp.resolve("outside.txt"));
+        Files.createSymbolicLink(context.resolve("dangling.txt"), Path.of("missing.txt"));
+        assertMessage(fails("FROM scratch\nCOPY out.txt .\n"), 2, "'out.txt'", "outside the build context");
+        assertMessage(fails("FROM scratch\nCOPY one.txt .\nCOPY dangling.txt .\n"), 3, "'dangling.txt'", "does not exist");
+    }
+
+    @Test
     void chownWithNamesNamesTheFlag() {
         assertMessage(fails("FROM scratch\nCOPY --chown=nonroot one.txt .\n"), 2, "--chown=nonroot", "numeric");
         assertMessage(fails("FROM scratch\nCOPY --chown=1000:staff one.txt .\n"), 2, "--chown=1000:staff");
