@@ -74,7 +74,13 @@ public final class ImageBuilder {
             byte[] index = builder.index(images);
             return new BuiltImage(Digests.of(index), index, images);
         } finally {
+            // a failed build must not leave layers being written into the work directory behind it
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

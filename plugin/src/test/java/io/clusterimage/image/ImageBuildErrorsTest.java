@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static io.clusterimage.image.ImageTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +100,34 @@ class ImageBuildErrorsTest {
     @Test
     void addOfARemoteSourceIsRefused() {
         assertMessage(fails("FROM scratch\nADD https://example.com/x.tgz /x.tgz\n"), 2, "https://example.com/x.tgz");
+    }
+
+    @Test
+    void aFailedBuildLeavesNoLayerBeingWrittenBehindIt() throws Exception {
+        // a layer big enough to be still being written when the missing source fails the build, and many files
+        // that keeps the main thread busy meanwhile
+        byte[] data = new byte[32 << 20];
+        new java.util.Random(1).nextBytes(data);
+        Files.write(context.resolve("big.bin"), data);
+        for (int i = 0; i < 3000; i++) {
+            write(context, "many/f" + i, Integer.toString(i));
+        }
+        Path work = temp.resolve("work");
+        assertThrows(ImageBuildException.class, () -> ImageTestSupport.build(
+                "FROM scratch\nCOPY big.bin a\nCOPY many m/\nCOPY missing.txt .\n", context, work));
+        List<String> after = list(work);
+        Thread.sleep(300);
+        assertEquals(after, list(work), "files still being written after build() failed");
+        assertTrue(after.stream().noneMatch(name -> name.endsWith(".tmp")), after.toString());
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.map(p -> dir.relativize(p) + " " + p.toFile().length()).sorted().toList();
+        }
     }
 
     @Test
