@@ -201,9 +201,13 @@ class CopySemanticsTest {
                 COPY --from=mid /m/a.yaml /o/one.txt /got/
                 COPY --from=0 /m /all
                 COPY --from=base --chown=5:5 m/b.yaml /b.yaml
+                WORKDIR /w
+                COPY --from=mid /o/one.txt .
+                COPY --from=mid /o/one.txt /all
                 """);
         assertEquals(expected("all", DIR, "all/a.yaml", file("a"), "all/b.yaml", file("b"), "all/c.tmp", file("t"),
-                "b.yaml", "f 0644 5:5 b", "got", DIR, "got/a.yaml", file("a"), "got/one.txt", file("1")), tree);
+                "all/one.txt", file("1"), "b.yaml", "f 0644 5:5 b", "got", DIR, "got/a.yaml", file("a"), "got/one.txt", file("1"),
+                "w", DIR, "w/one.txt", file("1")), tree);
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.testing.Tools;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -299,11 +298,5 @@ final class ImageTestSupport {
             };
         }
         return mode;
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 }
