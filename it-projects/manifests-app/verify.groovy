@@ -47,4 +47,8 @@ def config = new JsonSlurper().parse(entries["blobs/sha256/${manifest.config.dig
 assert config.config.Cmd == ['kubectl apply -n $(NAMESPACE) -f manifests/hello.yaml']
 assert config.config.Labels['sealos.io.type'] == 'application'
 assert config.created == '2026-01-01T00:00:00Z'
+// the second build: nothing changed, so nothing is redone
+assert log.contains('cluster-image: images up to date (1 image(s))') : 'scan-images should be up to date on the second build'
+assert log.contains('cluster-image: registry trees up to date')
+assert log.contains('cluster-image: manifests-app-1.0.0-cluster-image.tar up to date (' + digest + ')')
 return true

@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import io.clusterimage.core.GoGlob;
 import io.clusterimage.layout.ignore.IgnoreFile;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class ContextFiles {
         List<Source> matches = new ArrayList<>();
         if (relative.equals(".")) {
             matches.add(new Source(root, "."));
-        } else if (!hasGlob(relative)) {
+        } else if (!GoGlob.hasGlob(relative)) {
             Path file = root.resolve(relative);
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !isExcluded(relative, Files.isDirectory(file))) {
                 matches.add(new Source(file, relative));
@@ -70,7 +71,7 @@ final class ContextFiles {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        Pattern pattern = Pattern.compile(goPatternToRegex(parts[index]));
+        Pattern pattern = GoGlob.compile(parts[index]);
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);
@@ -147,35 +148,7 @@ final class ContextFiles {
         return parts.isEmpty() ? "." : String.join("/", parts);
     }
 
-    static boolean hasGlob(String path) {
-        return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0;
-    }
 
-    static String goPatternToRegex(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < pattern.length(); i++) {
-            char ch = pattern.charAt(i);
-            switch (ch) {
-                case '*' -> regex.append("[^/]*");
-                case '?' -> regex.append("[^/]");
-                case '\\' -> {
-                    if (i + 1 < pattern.length()) {
-                        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-                    }
-                }
-                case '[' -> {
-                    int end = pattern.indexOf(']', i + 2);
-                    if (end < 0) {
-                        throw new IllegalArgumentException("syntax error in pattern '" + pattern + "': missing ]");
-                    }
-                    regex.append('[').append(pattern, i + 1, end).append(']');
-                    i = end;
-                }
-                default -> regex.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return regex.toString();
-    }
 
     static void walkCheck(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

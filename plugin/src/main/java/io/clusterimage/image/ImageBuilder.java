@@ -11,7 +11,9 @@ import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileResolver;
 import io.clusterimage.kubefile.Stage;
+import io.clusterimage.registry.BaseImageFetcher;
 import io.clusterimage.registry.Digests;
+import io.clusterimage.registry.RegistryException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,21 +51,35 @@ public final class ImageBuilder {
     private final Kubefile kubefile;
     private final ImageBuildOptions options;
     private final ExecutorService layerPool;
+    private final BaseImageFetcher baseImages;
+    private final Map<String, Path> extractedImages = new java.util.HashMap<>();
+    private Platform currentPlatform;
 
-    private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, ExecutorService layerPool) {
+    private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, ExecutorService layerPool, BaseImageFetcher baseImages) {
         this.kubefile = kubefile;
         this.options = options;
         this.layerPool = layerPool;
+        this.baseImages = baseImages;
     }
 
+    /** Builds images that do not need a registry (FROM scratch, FROM earlier stages). */
     public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options) throws IOException, ImageBuildException {
+        return build(kubefile, options, null);
+    }
+
+    /**
+     * @param baseImages fetches FROM and COPY --from images through the registry cache; null when
+     *                   no registry may be used (then such instructions are an error)
+     */
+    public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages)
+            throws IOException, ImageBuildException {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), runnable -> {
             Thread thread = new Thread(runnable, "cluster-image-layer");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            ImageBuilder builder = new ImageBuilder(kubefile, options, pool);
+            ImageBuilder builder = new ImageBuilder(kubefile, options, pool, baseImages);
             List<PlatformImage> images = new ArrayList<>();
             for (Platform platform : options.platforms()) {
                 images.add(builder.buildPlatform(platform));
@@ -87,6 +103,7 @@ public final class ImageBuilder {
     // ---- one platform ----
 
     private PlatformImage buildPlatform(Platform platform) throws IOException, ImageBuildException {
+        currentPlatform = platform;
         BuildPlan plan = KubefileResolver.resolve(kubefile, options.buildArgs(), platform, Platform.host());
         for (Finding finding : plan.findings()) {
             if (finding.severity() == Severity.ERROR) {
@@ -126,9 +143,7 @@ public final class ImageBuilder {
         } else if (previous.isPresent()) {
             state = done.get(previous.get().index()).copy();
         } else {
-            throw new ImageBuildException(kubefile.file(), from.lines().first(), "FROM " + from.image()
-                    + ": base images are not supported yet by package-image; cluster images are built FROM scratch"
-                    + " (use COPY --from=<stage> for multi-stage builds)");
+            state = fromBaseImage(from);
         }
         for (Instruction instruction : stage.instructions()) {
             apply(instruction, state, plan, done, context, blobDir);
@@ -154,8 +169,12 @@ public final class ImageBuilder {
             state.author = maintainer.maintainer();
         } else if (instruction instanceof Instruction.Cmd cmd) {
             state.cmd = cmd.command().toArgv(state.shell);
+            state.cmdSetHere = true;
         } else if (instruction instanceof Instruction.Entrypoint entrypoint) {
             state.entrypoint = entrypoint.command().toArgv(state.shell);
+            if (!state.cmdSetHere) {
+                state.cmd = null; // as Docker: a new ENTRYPOINT drops the CMD inherited from the base image
+            }
         } else if (instruction instanceof Instruction.Shell shell) {
             state.shell = shell.shell();
         } else if (instruction instanceof Instruction.Workdir workdir) {
@@ -206,14 +225,24 @@ public final class ImageBuilder {
         String dest = destination.equals("/") ? "" : destination.substring(1);
         TreeMap<String, FileEntry> entries = new TreeMap<>();
         boolean fromRegistry = false;
-        if (copy.from() != null) {
-            Optional<Stage> stage = plan.stage(copy.from());
-            if (stage.isEmpty() || !done.containsKey(stage.get().index())) {
-                throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from()
-                        + ": only earlier stages can be copied from yet (images are not supported by package-image)");
-            }
+        if (copy.from() != null && plan.stage(copy.from()).filter(s -> done.containsKey(s.index())).isPresent()) {
             boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
-            copyFromStage(copy, done.get(stage.get().index()), dest, intoDirectory, entries, state.files, owner, chmod, line);
+            copyFromStage(copy, done.get(plan.stage(copy.from()).get().index()), dest, intoDirectory, entries, state, owner, chmod,
+                    line);
+        } else if (copy.from() != null) {
+            // not a stage: an image, whose files are unpacked once and copied like context files
+            ContextFiles image = new ContextFiles(extractedImage(copy.from(), line), List.of(), null);
+            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
+            for (String written : copy.sources()) {
+                List<ContextFiles.Source> matched = image.resolve(written.replaceFirst("^/+", ""));
+                if (matched.isEmpty()) {
+                    throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from() + ": '" + written
+                            + "' does not exist in that image");
+                }
+                for (ContextFiles.Source source : matched) {
+                    addSource(image, source, dest, intoDirectory || matched.size() > 1, entries, state, owner, chmod);
+                }
+            }
         } else {
             List<ContextFiles.Source> sources = new ArrayList<>();
             for (String written : copy.sources()) {
@@ -241,11 +270,11 @@ public final class ImageBuilder {
             boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest);
             for (ContextFiles.Source source : sources) {
                 if (source == null) {
-                    addParents(entries, state.files, dest, owner);
+                    addParents(entries, state, dest, owner);
                     entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
-                addSource(context, source, dest, intoDirectory, entries, state.files, owner, chmod);
+                addSource(context, source, dest, intoDirectory, entries, state, owner, chmod);
             }
         }
         for (FileEntry entry : entries.values()) {
@@ -259,12 +288,12 @@ public final class ImageBuilder {
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
-                           TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, int[] owner, Integer chmod)
+                           TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod)
             throws IOException {
         Path file = source.file();
         if (Files.isDirectory(file)) {
             // a directory's contents go into the destination
-            addParents(entries, existing, dest, owner);
+            addParents(entries, stage, dest, owner);
             if (!dest.isEmpty()) {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
@@ -281,7 +310,7 @@ public final class ImageBuilder {
         String contextPath = source.contextPath();
         String name = contextPath.substring(contextPath.lastIndexOf('/') + 1); // a followed link keeps its own name
         String target = intoDirectory ? join(dest, name) : dest;
-        addParents(entries, existing, target, owner);
+        addParents(entries, stage, target, owner);
         entries.put(target, entry(file, target, owner, chmod));
     }
 
@@ -354,7 +383,7 @@ public final class ImageBuilder {
     }
 
     private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory,
-                               TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, int[] owner, Integer chmod,
+                               TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod,
                                int line) throws ImageBuildException {
         for (String written : copy.sources()) {
             String path = ContextFiles.clean(written.startsWith("/") ? written.substring(1) : written);
@@ -363,7 +392,7 @@ public final class ImageBuilder {
             boolean found = false;
             if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
                 String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
-                addParents(entries, existing, target, owner);
+                addParents(entries, stage, target, owner);
                 entries.put(target, withOwner(exact, target, owner, chmod));
                 found = true;
             } else {
@@ -378,7 +407,7 @@ public final class ImageBuilder {
                         continue;
                     }
                     String target = join(dest, rest);
-                    addParents(entries, existing, target, owner);
+                    addParents(entries, stage, target, owner);
                     entries.put(target, withOwner(candidate.getValue(), target, owner, chmod));
                     found = true;
                 }
@@ -398,15 +427,16 @@ public final class ImageBuilder {
     /**
      * Puts the parent directories of {@code path} into the layer: as they already are in the stage
      * (a later layer must not reset their owner or mode), else new, owned by the --chown owner (as
-     * buildah and BuildKit create them).
+     * buildah and BuildKit create them) — unless the stage is built FROM an image, whose directories
+     * are not known here: those stay root's.
      */
-    private static void addParents(TreeMap<String, FileEntry> entries, Map<String, FileEntry> existing, String path, int[] owner) {
+    private static void addParents(TreeMap<String, FileEntry> entries, StageState stage, String path, int[] owner) {
         int slash = path.lastIndexOf('/');
         while (slash > 0) {
             String parent = path.substring(0, slash);
-            FileEntry before = existing.get(parent);
+            FileEntry before = stage.files.get(parent);
             entries.putIfAbsent(parent, before != null && before.type() == FileEntry.Type.DIRECTORY ? before
-                    : FileEntry.directory(parent, 0755, owner[0], owner[1]));
+                    : stage.fromImage ? FileEntry.directory(parent, 0755, 0, 0) : FileEntry.directory(parent, 0755, owner[0], owner[1]));
             slash = parent.lastIndexOf('/');
         }
     }
@@ -460,6 +490,96 @@ public final class ImageBuilder {
                     + " is not an octal mode; write e.g. --chmod=0755");
         }
         return Integer.parseInt(copy.chmod(), 8);
+    }
+
+    // ---- base images ----
+
+    private io.clusterimage.reference.ImageReference reference(String image, int line) throws ImageBuildException {
+        try {
+            return io.clusterimage.reference.ImageReference.parse(image);
+        } catch (io.clusterimage.reference.InvalidReferenceException e) {
+            throw new ImageBuildException(kubefile.file(), line, "'" + image + "' is neither an earlier stage nor a valid image reference: "
+                    + e.reason());
+        }
+    }
+
+    private BaseImageFetcher.Fetched fetch(String image, int line) throws IOException, ImageBuildException {
+        io.clusterimage.reference.ImageReference reference = reference(image, line);
+        if (baseImages == null) {
+            throw new ImageBuildException(kubefile.file(), line, image + ": base images need registry access, which this build has not");
+        }
+        try {
+            return baseImages.fetch(reference, currentPlatform);
+        } catch (RegistryException e) {
+            throw new ImageBuildException(kubefile.file(), line, "cannot fetch " + reference.canonical() + ": " + e.getMessage());
+        }
+    }
+
+    /** FROM an image: its layers are reused as they are, its config is inherited as buildah does. */
+    private StageState fromBaseImage(Instruction.From from) throws IOException, ImageBuildException {
+        BaseImageFetcher.Fetched base = fetch(from.image(), from.lines().first());
+        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(base.config());
+        com.fasterxml.jackson.databind.JsonNode config = root.path("config");
+        StageState state = new StageState();
+        state.fromImage = true;
+        for (com.fasterxml.jackson.databind.JsonNode env : config.path("Env")) {
+            String pair = env.asText();
+            int eq = pair.indexOf('=');
+            state.env.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+        }
+        if (!state.env.containsKey("PATH")) {
+            state.env.put("PATH", DEFAULT_PATH.substring("PATH=".length()));
+        }
+        config.path("Labels").fields().forEachRemaining(e -> state.labels.put(e.getKey(), e.getValue().asText()));
+        state.cmd = strings(config.path("Cmd"));
+        state.entrypoint = strings(config.path("Entrypoint"));
+        state.workdir = config.path("WorkingDir").asText("");
+        state.user = config.path("User").asText("");
+        config.path("ExposedPorts").fieldNames().forEachRemaining(state.exposedPorts::add);
+        config.path("Volumes").fieldNames().forEachRemaining(state.volumes::add);
+        if (config.hasNonNull("StopSignal")) {
+            state.stopSignal = config.path("StopSignal").asText();
+        }
+        for (com.fasterxml.jackson.databind.JsonNode onbuild : config.path("OnBuild")) {
+            state.onbuild.add(onbuild.asText());
+        }
+        for (com.fasterxml.jackson.databind.JsonNode history : root.path("history")) {
+            state.history.add(JSON.convertValue(history, Map.class));
+        }
+        com.fasterxml.jackson.databind.JsonNode diffIds = root.path("rootfs").path("diff_ids");
+        if (diffIds.size() != base.layers().size()) {
+            throw new ImageBuildException(kubefile.file(), from.lines().first(), from.image() + " has " + base.layers().size()
+                    + " layers but its config lists " + diffIds.size() + " diff_ids");
+        }
+        for (int i = 0; i < base.layers().size(); i++) {
+            BaseImageFetcher.FetchedLayer layer = base.layers().get(i);
+            state.layers.add(java.util.concurrent.CompletableFuture.completedFuture(new Layer(layer.file(), layer.digest(), layer.size(),
+                    diffIds.get(i).asText(), layer.mediaType(), "FROM " + from.image())));
+        }
+        return state;
+    }
+
+    private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    /** The file system of an image (COPY --from=<image>), unpacked once per image and platform. */
+    private Path extractedImage(String image, int line) throws IOException, ImageBuildException {
+        String key = image + " " + currentPlatform;
+        Path existing = extractedImages.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        BaseImageFetcher.Fetched fetched = fetch(image, line);
+        Path rootfs = options.workDir().resolve("from").resolve(Digests.hex(fetched.manifestDigest())).resolve("rootfs");
+        LayerUnpacker.unpack(fetched.layers(), rootfs);
+        extractedImages.put(key, rootfs);
+        return rootfs;
     }
 
     // ---- config, manifest, index ----

@@ -13,12 +13,16 @@ final class StageState {
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<String, String> labels = new LinkedHashMap<>();
     List<String> cmd;
+    /** Whether CMD was set in this stage (not inherited): a later ENTRYPOINT keeps it. */
+    boolean cmdSetHere;
     List<String> entrypoint;
     List<String> shell = List.of("/bin/sh", "-c");
     String workdir = "";
     String user = "";
     /** MAINTAINER: the config's author. */
     String author;
+    /** Built FROM an image: {@link #files} does not know the base image's files. */
+    boolean fromImage;
     final TreeSet<String> exposedPorts = new TreeSet<>();
     final TreeSet<String> volumes = new TreeSet<>();
     String stopSignal;
@@ -39,6 +43,7 @@ final class StageState {
         copy.workdir = workdir;
         copy.user = user;
         copy.author = author;
+        copy.fromImage = fromImage;
         copy.exposedPorts.addAll(exposedPorts);
         copy.volumes.addAll(volumes);
         copy.stopSignal = stopSignal;

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -28,9 +29,15 @@ import java.util.zip.GZIPInputStream;
  * the work directory, never from the user's files, with three changes:
  * <ul>
  *   <li>{@code lookup} becomes {@code pick (dict)}, which takes the same arguments and returns the
- *       empty map that sealos's offline lookup returns — so no cluster is ever contacted;</li>
+ *       empty map that sealos's offline lookup returns — so no cluster is ever contacted (helm-java
+ *       renders with dry-run option "none", so Helm's own lookup would call KUBECONFIG's cluster).
+ *       In templates every call is rewritten; in every other file of the chart, in values files and
+ *       in {@code --set} values — text that reaches the engine through {@code tpl} — only calls
+ *       inside {@code {{ }}} actions are;</li>
  *   <li>the {@code helm.sh/hook} annotation key is renamed, so hooks (and tests) are rendered as
- *       ordinary resources and their images found — helm-java drops hooks from its output;</li>
+ *       ordinary resources and their images found — helm-java drops hooks from its output. The key
+ *       is renamed in values too (files of the chart and values files), as charts often take a
+ *       hook's annotations from values;</li>
  *   <li>{@code kubeVersion} constraints are removed from every Chart.yaml, so the scan works whatever
  *       Kubernetes version the chart asks for.</li>
  * </ul>
@@ -43,6 +50,7 @@ final class ChartRenderer {
 
     private static final Pattern LOOKUP_CALL = Pattern.compile("(?<![\\w.$\"'/-])lookup(?=[\\s)])");
     private static final Pattern HOOK_ANNOTATION = Pattern.compile("helm\\.sh/hook(?=[\"'\\s:-])");
+    private static final Pattern ACTION = Pattern.compile("\\{\\{.*?}}", Pattern.DOTALL);
     private static final Pattern KUBE_VERSION_LINE = Pattern.compile("(?m)^kubeVersion:.*(\\r?\\n|$)");
 
     private ChartRenderer() {
@@ -68,15 +76,18 @@ final class ChartRenderer {
         if (kubeVersion != null && !kubeVersion.isBlank()) {
             template.withKubeVersion(kubeVersion);
         }
+        List<Path> valuesFiles = new ArrayList<>();
         if (valuesFile != null) {
-            template.withValuesFile(valuesFile.toAbsolutePath());
+            valuesFiles.add(valuesFile);
         }
-        for (Path values : options.valuesFiles()) {
-            template.withValuesFile(values.toAbsolutePath());
+        valuesFiles.addAll(options.valuesFiles());
+        for (int i = 0; i < valuesFiles.size(); i++) {
+            template.withValuesFile(rewritten(valuesFiles.get(i), workDir.resolve("values-" + i + ".yaml")));
         }
-        options.set().forEach(template::set);
+        options.set().forEach((key, value) -> template.set(key, rewriteActions(value)));
         try {
-            return new Rendered(template.call(), copy);
+            String manifest = template.call(); // null, not "", when nothing renders (e.g. a CRD-only chart)
+            return new Rendered(manifest == null ? "" : manifest, copy);
         } catch (IllegalStateException e) {
             throw new ChartRenderException(e.getMessage());
         }
@@ -133,7 +144,7 @@ final class ChartRenderer {
             if (!Files.exists(target)) {
                 Files.move(child, target);
             }
-            deleteTree(unpacked);
+            io.clusterimage.core.PathTrees.deleteTree(unpacked);
             Files.delete(archive);
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, Files::isDirectory)) {
@@ -155,6 +166,8 @@ final class ChartRenderer {
                 rewriteFile(file, text -> KUBE_VERSION_LINE.matcher(text).replaceAll(""));
             } else if (isUnderTemplates(chartDir, file)) {
                 rewriteFile(file, ChartRenderer::rewriteTemplate);
+            } else {
+                rewriteFile(file, ChartRenderer::rewriteNonTemplate); // values.yaml, files/...
             }
         }
     }
@@ -181,6 +194,40 @@ final class ChartRenderer {
             result = HOOK_ANNOTATION.matcher(result).replaceAll(HOOK_MARKER);
         }
         return result;
+    }
+
+    /** Values and other files of a chart: their text reaches the output through {@code toYaml}, {@code tpl}... */
+    static String rewriteNonTemplate(String text) {
+        String result = rewriteActions(text);
+        if (result.contains("helm.sh/hook")) {
+            result = HOOK_ANNOTATION.matcher(result).replaceAll(HOOK_MARKER);
+        }
+        return result;
+    }
+
+    /** {@code lookup} calls inside the {@code {{ }}} actions of text that is not a template but may reach {@code tpl}. */
+    static String rewriteActions(String text) {
+        if (!text.contains("lookup")) {
+            return text;
+        }
+        return ACTION.matcher(text).replaceAll(action -> Matcher.quoteReplacement(
+                LOOKUP_CALL.matcher(action.group()).replaceAll("pick (dict)")));
+    }
+
+    /** A values file from outside the chart, or a rewritten copy of it when it holds a lookup call or hook key. */
+    private static Path rewritten(Path values, Path copy) throws IOException {
+        String text;
+        try {
+            text = Files.readString(values, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return values.toAbsolutePath(); // missing or not text: Helm reports it as a render error
+        }
+        String changed = rewriteNonTemplate(text);
+        if (changed.equals(text)) {
+            return values.toAbsolutePath();
+        }
+        Files.writeString(copy, changed, StandardCharsets.UTF_8);
+        return copy.toAbsolutePath();
     }
 
     private static boolean isUnderTemplates(Path chartDir, Path file) {
@@ -210,14 +257,4 @@ final class ChartRenderer {
         });
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

@@ -114,7 +114,7 @@ public final class ImageScanner {
         Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
         ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
         Path workDir = options.workDir().resolve("charts").resolve(chart.source().getFileName().toString());
-        ChartRenderer.deleteTree(workDir);
+        io.clusterimage.core.PathTrees.deleteTree(workDir);
         ChartRenderer.Rendered rendered;
         try {
             rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,

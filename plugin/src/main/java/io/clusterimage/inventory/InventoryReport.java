@@ -34,6 +34,36 @@ public final class InventoryReport {
         writeAtomically(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
     }
 
+    /**
+     * Reads back the inventory {@link #write} wrote (its images, archive images and ignored images;
+     * findings are not kept, they were reported when the inventory was made).
+     */
+    public static ImageInventory read(Path directory) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(directory.resolve(IMAGES_JSON).toFile());
+        java.util.List<InventoryImage> images = readImages(root.path("images"));
+        java.util.List<InventoryImage> ignored = readImages(root.path("ignored"));
+        java.util.List<TarImage> tars = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode tar : root.path("tarImages")) {
+            tars.add(new TarImage(tar.path("transport").asText(), Path.of(tar.path("archive").asText()), tar.path("target").asText(),
+                    tar.path("line").asInt()));
+        }
+        return new ImageInventory(images, tars, ignored, java.util.List.of());
+    }
+
+    private static java.util.List<InventoryImage> readImages(com.fasterxml.jackson.databind.JsonNode array) {
+        java.util.List<InventoryImage> images = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode node : array) {
+            java.util.List<Occurrence> occurrences = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode place : node.path("foundIn")) {
+                occurrences.add(new Occurrence(Path.of(place.path("file").asText()), place.path("line").asInt(),
+                        SourceKind.valueOf(place.path("source").asText().toUpperCase(java.util.Locale.ROOT).replace(' ', '_')),
+                        place.path("written").asText()));
+            }
+            images.add(new InventoryImage(io.clusterimage.reference.ImageReference.parse(node.path("canonical").asText()), occurrences));
+        }
+        return images;
+    }
+
     static ObjectNode toJson(ImageInventory inventory) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode images = root.putArray("images");
@@ -82,6 +112,11 @@ public final class InventoryReport {
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             Files.write(temp, content);
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

@@ -37,7 +37,8 @@ final class TarList {
                         + " docker-archive:<path>@<repository[:tag]>", "see validate-layout's finding for this line"));
                 continue;
             }
-            Path archive = base.resolve(entry.substring(colon + 1, at)).normalize();
+            // sealos joins with Go's path.Join, so "/x.tar" is images/skopeo/x.tar too (as validate-layout reads it)
+            Path archive = Path.of(base + "/" + entry.substring(colon + 1, at)).normalize();
             if (!archive.startsWith(base)) {
                 findings.add(Finding.error("scan.tar", display, i + 1, "archive path points outside images/skopeo/",
                         "put the archive under images/skopeo/"));

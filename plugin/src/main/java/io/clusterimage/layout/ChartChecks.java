@@ -85,7 +85,7 @@ final class ChartChecks {
                     "move it out of charts/, or add the chart's Chart.yaml"));
             return java.util.Optional.empty();
         }
-        JsonNode metadata = parseChartYaml(rel(chartYaml), Files.readAllBytes(chartYaml));
+        JsonNode metadata = parseChartYaml(rel(chartYaml), null, Files.readAllBytes(chartYaml));
         if (metadata == null) {
             return java.util.Optional.empty();
         }
@@ -97,7 +97,7 @@ final class ChartChecks {
             dependencies.add(new Chart.Dependency(depName, dependency.path("alias").asText(null), version,
                     dependency.path("condition").asText(null), vendored));
             if (!vendored) {
-                findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), lineOf(chartYaml, "name: " + depName),
+                findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), dependencyLine(chartYaml, depName),
                         "dependency '" + depName + "' of chart '" + metadata.path("name").asText() + "' is not vendored under "
                                 + rel(dir.resolve("charts")) + "; its templates and images are left out, and helm install will fail",
                         "run 'helm dependency build " + rel(dir) + "' in init.sh"));
@@ -116,9 +116,16 @@ final class ChartChecks {
     }
 
     private java.util.Optional<Chart> readArchiveChart(Path archive) {
-        byte[] chartYaml;
+        byte[] chartYaml = null;
+        String entry = null;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
-            chartYaml = TarReader.find(in, name -> name.matches("[^/]+/Chart\\.yaml"), MAX_CHART_YAML);
+            TarReader tar = new TarReader(in);
+            while ((entry = tar.nextFile()) != null && !entry.matches("[^/]+/Chart\\.yaml")) {
+                // skip to the chart's Chart.yaml
+            }
+            if (entry != null) {
+                chartYaml = tar.readContent(MAX_CHART_YAML);
+            }
         } catch (IOException e) {
             findings.add(Finding.error("charts.bad-archive", rel(archive), 0,
                     "cannot read chart archive: " + e.getMessage(), "replace it with a chart packaged by 'helm package'"));
@@ -130,27 +137,39 @@ final class ChartChecks {
                     "replace it with a chart packaged by 'helm package', or move it out of charts/"));
             return java.util.Optional.empty();
         }
-        JsonNode metadata = parseChartYaml(rel(archive), chartYaml);
+        JsonNode metadata = parseChartYaml(rel(archive), entry, chartYaml);
         if (metadata == null) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new Chart(rel(archive), true, metadata.path("name").asText(), metadata.path("version").asText(""), List.of()));
     }
 
-    private JsonNode parseChartYaml(Path where, byte[] content) {
+    /**
+     * @param where        the Chart.yaml, or the archive that holds it
+     * @param archiveEntry the Chart.yaml's name inside the archive, or null for a chart directory: a line
+     *                     number inside an archive entry goes into the message, not into the finding's line
+     */
+    private JsonNode parseChartYaml(Path where, String archiveEntry, byte[] content) {
+        String subject = archiveEntry == null ? "Chart.yaml" : archiveEntry + " (inside the archive)";
         try {
             JsonNode node = YAML.readTree(content);
             if (node == null || !node.isObject() || node.path("name").asText("").isEmpty()) {
-                findings.add(Finding.error("charts.chart-yaml", where, 0, "Chart.yaml has no name",
+                findings.add(Finding.error("charts.chart-yaml", where, 0, subject + " has no name",
                         "add 'name: <chart name>' to Chart.yaml"));
                 return null;
             }
             return node;
         } catch (IOException e) {
-            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
-                    ? p.getLocation().getLineNr() : 0;
-            findings.add(Finding.error("charts.chart-yaml", where, line, "Chart.yaml is not valid YAML: " + firstLine(e.getMessage()),
-                    "fix the YAML syntax"));
+            int line = YamlErrors.line(e, content);
+            String problem = YamlErrors.message(e, content);
+            if (archiveEntry == null) {
+                findings.add(Finding.error("charts.chart-yaml", where, line, "Chart.yaml is not valid YAML: " + problem,
+                        "fix the YAML syntax"));
+            } else {
+                findings.add(Finding.error("charts.chart-yaml", where, 0,
+                        subject + " is not valid YAML" + (line > 0 ? " at line " + line : "") + ": " + problem,
+                        "fix the chart's Chart.yaml and package it again with 'helm package'"));
+            }
             return null;
         }
     }
@@ -163,11 +182,18 @@ final class ChartChecks {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static int lineOf(Path file, String needle) {
+    /** The line of {@code name: <dependency>} under {@code dependencies:} (not a longer name, not the chart's own). */
+    private static int dependencyLine(Path file, String dependencyName) {
+        java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
+                "\\s*(?:-\\s+)?name:\\s*([\"']?)" + java.util.regex.Pattern.quote(dependencyName) + "\\1\\s*(?:#.*)?");
         try {
             List<String> lines = Files.readAllLines(file);
+            boolean inDependencies = false;
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains(needle)) {
+                String line = lines.get(i);
+                if (line.startsWith("dependencies:")) {
+                    inDependencies = true;
+                } else if (inDependencies && entry.matcher(line).matches()) {
                     return i + 1;
                 }
             }

@@ -1,5 +1,7 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.GoGlob;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -73,16 +75,13 @@ final class ContextPaths {
         }
     }
 
-    static boolean hasGlob(String path) {
-        return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0;
-    }
 
     /** Files matching a Go {@code filepath.Match} pattern relative to the context, component by component. */
     List<Path> glob(String relativePattern) {
         List<Path> current = List.of(context);
         for (String component : relativePattern.split("/")) {
             List<Path> next = new ArrayList<>();
-            if (!hasGlob(component)) {
+            if (!GoGlob.hasGlob(component)) {
                 for (Path dir : current) {
                     Path child = dir.resolve(component);
                     if (Files.exists(child, LinkOption.NOFOLLOW_LINKS)) {
@@ -90,7 +89,7 @@ final class ContextPaths {
                     }
                 }
             } else {
-                Pattern regex = Pattern.compile(goPatternToRegex(component));
+                Pattern regex = GoGlob.compile(component);
                 for (Path dir : current) {
                     if (!Files.isDirectory(dir)) {
                         continue;
@@ -111,36 +110,6 @@ final class ContextPaths {
         return current.stream().sorted().toList();
     }
 
-    /** Go's filepath.Match syntax: {@code *}, {@code ?}, {@code [a-z]}, {@code [^x]}, {@code \} escapes. */
-    static String goPatternToRegex(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < pattern.length(); i++) {
-            char ch = pattern.charAt(i);
-            switch (ch) {
-                case '*' -> regex.append("[^/]*");
-                case '?' -> regex.append("[^/]");
-                case '\\' -> {
-                    if (i + 1 < pattern.length()) {
-                        regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-                    }
-                }
-                case '[' -> {
-                    int end = pattern.indexOf(']', i + 2);
-                    if (end < 0) {
-                        throw new IllegalArgumentException("syntax error in pattern '" + pattern + "': missing ]");
-                    }
-                    String body = pattern.substring(i + 1, end);
-                    if (body.startsWith("^") || body.startsWith("!")) {
-                        body = "^" + body.substring(1);
-                    }
-                    regex.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[")).append(']');
-                    i = end;
-                }
-                default -> regex.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return regex.toString();
-    }
 
     String relativize(Path path) {
         return context.relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');

@@ -68,6 +68,14 @@ final class ImageListChecks {
                         "push the image to a registry and list its reference, or save it to an archive and list it in images/skopeo/tar.txt"));
                 continue;
             }
+            if (value.startsWith("docker-archive:") || value.startsWith("oci-archive:")) {
+                // parses as repository 'docker-archive' with a tag, but sealos reads it as a transport and fails
+                findings.add(Finding.error("shim.invalid-reference", rel(file), i + 1,
+                        "'" + value + "' is an image archive, not an image reference; images/shim lists only registry images",
+                        "list the archive in images/skopeo/tar.txt as " + value.substring(0, value.indexOf(':') + 1)
+                                + "<path>@<repository[:tag]>"));
+                continue;
+            }
             try {
                 ImageReference.parse(value);
             } catch (InvalidReferenceException e) {
@@ -97,7 +105,11 @@ final class ImageListChecks {
             String archive = entry.substring(entry.indexOf(':') + 1, at);
             String target = entry.substring(at + 1);
             ContextPaths.Resolved resolved = paths.resolve("images/skopeo/" + archive);
-            if (archive.contains("..") && resolved.kind() == ContextPaths.Kind.ESCAPES || !resolved.relative().startsWith("images/skopeo/")) {
+            if (resolved.relative().equals("images/skopeo")) {
+                findings.add(Finding.error("tar.format", rel(file), i + 1,
+                        "'" + entry + "' names no archive file before the '@'",
+                        "write e.g. docker-archive:calico.tar@calico/cni:v3.20.0 (the path is relative to images/skopeo/)"));
+            } else if (archive.contains("..") && resolved.kind() == ContextPaths.Kind.ESCAPES || !resolved.relative().startsWith("images/skopeo/")) {
                 findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
                         "archive path '" + archive + "' points outside images/skopeo/",
                         "put the archive under images/skopeo/ and name it relative to that directory"));

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  */
 final class KubefileChecks {
 
-    static final Set<String> TYPE_LABELS = Set.of("sealos.io.type", "apps.sealos.io/type");
-    static final Set<String> VERSION_LABELS = Set.of("sealos.io.version", "apps.sealos.io/version");
+    /** In sealos's order: the first key with a non-empty value wins. */
+    static final List<String> TYPE_LABELS = List.of("sealos.io.type", "apps.sealos.io/type");
+    static final List<String> VERSION_LABELS = List.of("sealos.io.version", "apps.sealos.io/version");
     private static final Set<String> IMAGE_TYPES = Set.of("rootfs", "application", "patch");
     private static final Set<String> IMAGE_VERSIONS = Set.of("v1beta1", "v1beta2");
     private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9._/-]+");
@@ -88,7 +89,7 @@ final class KubefileChecks {
 
     private void checkSourceExists(Instruction.Copy copy, String source, String relative, int line) {
         List<Path> matches;
-        if (ContextPaths.hasGlob(relative)) {
+        if (io.clusterimage.core.GoGlob.hasGlob(relative)) {
             try {
                 matches = paths.glob(relative);
             } catch (IllegalArgumentException e) {
@@ -108,7 +109,12 @@ final class KubefileChecks {
         }
         boolean anyIncluded = false;
         for (Path match : matches) {
-            if (Files.isSymbolicLink(match) && !paths.staysInside(match)) {
+            if (Files.isSymbolicLink(match) && !Files.exists(match)) {
+                findings.add(Finding.error("copy.missing-source", file, line,
+                        copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to '" + linkTarget(match)
+                                + "', which does not exist",
+                        "create the link's target (init.sh usually downloads it) or remove it from the " + copy.keyword() + " line"));
+            } else if (Files.isSymbolicLink(match) && !paths.staysInside(match)) {
                 findings.add(Finding.error("copy.symlink-outside-context", file, line,
                         copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to a place outside the build context",
                         "copy the target into the build context instead of linking to it"));
@@ -122,6 +128,14 @@ final class KubefileChecks {
             findings.add(Finding.error("copy.ignored-source", file, line,
                     copy.keyword() + " source '" + source + "' is excluded by " + ignore.describe(),
                     "remove the matching pattern from " + ignore.describe() + " or add a '!" + relative + "' exception"));
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -152,20 +166,20 @@ final class KubefileChecks {
         Map<String, KeyValueAt> labels = new LinkedHashMap<>();
         for (Instruction.Label label : stage.all(Instruction.Label.class)) {
             for (KeyValue pair : label.pairs()) {
-                labels.put(pair.key(), new KeyValueAt(pair.value(), label.lines().first()));
+                labels.put(pair.key(), new KeyValueAt(pair.key(), pair.value(), label.lines().first()));
             }
         }
-        Optional<KeyValueAt> type = TYPE_LABELS.stream().map(labels::get).filter(java.util.Objects::nonNull).reduce((a, b) -> b);
+        Optional<KeyValueAt> type = firstNonEmpty(labels, TYPE_LABELS);
         String imageType = type.map(KeyValueAt::value).orElse("application");
         if (type.isPresent() && !IMAGE_TYPES.contains(imageType)) {
             findings.add(Finding.error("label.type", file, type.get().line(),
-                    "sealos.io.type is '" + imageType + "'; sealos knows only rootfs, application and patch",
+                    type.get().key() + " is '" + imageType + "'; sealos knows only rootfs, application and patch",
                     "set LABEL sealos.io.type=\"application\" (or rootfs / patch)"));
         }
-        Optional<KeyValueAt> version = VERSION_LABELS.stream().map(labels::get).filter(java.util.Objects::nonNull).reduce((a, b) -> b);
+        Optional<KeyValueAt> version = firstNonEmpty(labels, VERSION_LABELS);
         if (version.isPresent() && !IMAGE_VERSIONS.contains(version.get().value())) {
             findings.add(Finding.error("label.version", file, version.get().line(),
-                    "sealos.io.version is '" + version.get().value() + "'; sealos accepts v1beta1 and v1beta2",
+                    version.get().key() + " is '" + version.get().value() + "'; sealos accepts v1beta1 and v1beta2",
                     "set LABEL sealos.io.version=\"v1beta1\""));
         }
         if (imageType.equals("rootfs") && version.isEmpty()) {
@@ -190,7 +204,11 @@ final class KubefileChecks {
         }
     }
 
-    private record KeyValueAt(String value, int line) {
+    private record KeyValueAt(String key, String value, int line) {
+    }
+
+    private static Optional<KeyValueAt> firstNonEmpty(Map<String, KeyValueAt> labels, List<String> keys) {
+        return keys.stream().map(labels::get).filter(java.util.Objects::nonNull).filter(l -> !l.value().isEmpty()).findFirst();
     }
 
     // ---- CMD / ENTRYPOINT ----
@@ -225,15 +243,19 @@ final class KubefileChecks {
                 workdir = path.equals(".") ? "" : path;
             } else if (instruction instanceof Instruction.Copy copy && copy.from() == null) {
                 String destination = copy.destination();
-                boolean intoDirectory = destination.endsWith("/") || copy.sources().size() > 1;
                 String dest = paths.resolve(destination.startsWith("/") ? destination : workdir + "/" + destination).relative();
+                // '.', './' or '/' name the working directory or the root, which always exist as directories
+                boolean intoDirectory = destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
+                        || dest.equals(".") || copy.sources().size() > 1;
                 for (String source : copy.sources()) {
                     ContextPaths.Resolved resolved = paths.resolve(source);
-                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || ContextPaths.hasGlob(resolved.relative())) {
+                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || io.clusterimage.core.GoGlob.hasGlob(resolved.relative())) {
                         continue;
                     }
                     String src = resolved.relative();
-                    boolean directory = src.equals(".") || src.equals("registry") || Files.isDirectory(paths.root().resolve(src));
+                    // a missing source may well be a directory once init.sh has run; the COPY check reports it
+                    boolean directory = src.equals(".") || src.equals("registry") || Files.isDirectory(paths.root().resolve(src))
+                            || !Files.exists(paths.root().resolve(src), LinkOption.NOFOLLOW_LINKS);
                     String target = !directory && intoDirectory ? join(dest, Path.of(src).getFileName().toString()) : dest;
                     mappings.add(new CopyMapping(target, src, directory));
                 }
@@ -270,6 +292,9 @@ final class KubefileChecks {
             }
             if (contextPath.equals("registry") || contextPath.startsWith("registry/")) {
                 return;
+            }
+            if (!Files.exists(paths.root().resolve(mapping.source()), LinkOption.NOFOLLOW_LINKS)) {
+                return; // the COPY's own source is missing: copy.missing-source already says so
             }
             if (Files.exists(paths.root().resolve(contextPath))) {
                 return;

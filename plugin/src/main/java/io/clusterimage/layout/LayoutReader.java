@@ -48,7 +48,7 @@ public final class LayoutReader {
                 ignore = IgnoreRules.of(ignoreFile.get(), context);
             }
         } catch (IgnorePatternException e) {
-            findings.add(Finding.error("ignore.pattern", Path.of(e.fileName()), e.lineNumber(),
+            findings.add(Finding.error("ignore.pattern", displayPath(context, context.resolve(e.fileName())), e.lineNumber(),
                     "invalid pattern '" + e.line() + "': " + e.reason(), "fix the pattern (Go filepath.Match syntax, ** for any depth)"));
         }
 

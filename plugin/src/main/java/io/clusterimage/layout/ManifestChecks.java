@@ -67,14 +67,14 @@ final class ManifestChecks {
     }
 
     private void checkYaml(Path file) throws IOException {
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+        byte[] content = Files.readAllBytes(file);
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(content)) {
             while (documents.hasNextValue()) {
                 documents.nextValue();
             }
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            findings.add(Finding.error("manifests.yaml", rel(file), line,
-                    "not valid YAML: " + ChartChecks.firstLine(e.getOriginalMessage()),
+            findings.add(Finding.error("manifests.yaml", rel(file), YamlErrors.line(e, content),
+                    "not valid YAML: " + YamlErrors.message(e, content),
                     "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
         } catch (RuntimeException e) {
             findings.add(Finding.error("manifests.yaml", rel(file), 0, "not valid YAML: " + ChartChecks.firstLine(e.getMessage()),

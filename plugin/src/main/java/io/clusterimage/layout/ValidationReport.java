@@ -42,6 +42,11 @@ public final class ValidationReport {
         Path temp = Files.createTempFile(target.getParent(), ".validation", ".tmp");
         try {
             JSON.writeValue(temp.toFile(), root);
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

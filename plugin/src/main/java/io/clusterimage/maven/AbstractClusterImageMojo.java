@@ -59,6 +59,47 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     protected MavenSession session;
 
+    @Parameter(defaultValue = "${plugin}", readonly = true)
+    protected org.apache.maven.plugin.descriptor.PluginDescriptor plugin;
+
+    /**
+     * A fingerprint seeded with what every goal depends on: this plugin's build, the Kubefile
+     * choice, build args and platforms.
+     */
+    protected io.clusterimage.core.Fingerprint fingerprint(String goal) throws MojoExecutionException {
+        io.clusterimage.core.Fingerprint fingerprint = new io.clusterimage.core.Fingerprint(goal);
+        if (plugin != null && plugin.getPluginArtifact() != null && plugin.getPluginArtifact().getFile() != null) {
+            File jar = plugin.getPluginArtifact().getFile();
+            fingerprint.add("plugin", plugin.getVersion() + "@" + jar.lastModified() + "/" + jar.length());
+        }
+        fingerprint.add("context", contextDirectory.getAbsolutePath());
+        fingerprint.add("kubefile", kubefile);
+        fingerprint.add("buildArgs", new java.util.TreeMap<>(effectiveBuildArgs()));
+        fingerprint.add("platforms", effectivePlatforms());
+        return fingerprint;
+    }
+
+    /** Files of the build context, minus Maven's build directory (our own outputs). */
+    protected java.util.function.Predicate<java.nio.file.Path> notBuildOutput() {
+        java.nio.file.Path output = outputDirectory.toPath().toAbsolutePath().normalize();
+        java.nio.file.Path build = project != null && project.getBuild() != null && project.getBuild().getDirectory() != null
+                ? java.nio.file.Path.of(project.getBuild().getDirectory()).toAbsolutePath().normalize() : output;
+        return path -> {
+            java.nio.file.Path absolute = path.toAbsolutePath().normalize();
+            return absolute.startsWith(build) || absolute.startsWith(output) || absolute.getFileName() != null
+                    && absolute.getFileName().toString().equals(".git");
+        };
+    }
+
+    /** Logs a finding at its severity, in the compiler style IDEs link ({@code Kubefile:7: ...}). */
+    protected void log(io.clusterimage.core.Finding finding) {
+        switch (finding.severity()) {
+            case ERROR -> getLog().error(finding.describe());
+            case WARNING -> getLog().warn(finding.describe());
+            default -> getLog().info(finding.describe());
+        }
+    }
+
     /** Build args from the POM, overridden by {@code -Dcluster-image.buildArgs.NAME=value}. */
     protected Map<String, String> effectiveBuildArgs() {
         Map<String, String> args = new LinkedHashMap<>();

@@ -46,7 +46,7 @@ import java.util.Optional;
  * {@code image.json} next to it.
  */
 @Mojo(name = "package-image", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class PackageImageMojo extends AbstractClusterImageMojo {
+public class PackageImageMojo extends AbstractRegistryMojo {
 
     /** Skips this goal only. */
     @Parameter(property = "cluster-image.skipPackage", defaultValue = "false")
@@ -80,6 +80,10 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
+    /** The blob cache base images are fetched through (the one save-registry uses). */
+    @Parameter(property = "cluster-image.cacheDirectory")
+    protected File cacheDirectory;
+
     @Component
     protected MavenProjectHelper projectHelper;
 
@@ -106,13 +110,42 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
                 targets, effectiveBuildArgs(), created, compression("<registryLayerCompression>", registryLayerCompression),
                 compression("<layerCompression>", layerCompression), annotations(created), imagesLock(targets), imageName,
                 outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors());
+        io.clusterimage.core.Fingerprint fingerprint = fingerprint("package-image").add("outputFile", outputFile)
+                .add("imageName", imageName).add("layerCompression", layerCompression)
+                .add("registryLayerCompression", registryLayerCompression).add("created", created)
+                .add("annotations", new java.util.TreeMap<>(options.annotations()))
+                .add("locks", new java.util.TreeMap<>(options.imagesLock().entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
+        Path stamp = outputDirectory.toPath().resolve("package-image.fingerprint");
+        try {
+            for (Path input : copiedPaths(parsed, targets.get(0), located.get().file())) {
+                fingerprint.addTree(input, notBuildOutput());
+            }
+            for (Platform platform : targets) {
+                fingerprint.addTree(outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"), p -> false);
+            }
+            if (fingerprint.matches(stamp, List.of(outputFile.toPath(), outputDirectory.toPath().resolve("image.digest")))) {
+                getLog().info("cluster-image: " + outputFile.getName() + " up to date ("
+                        + Files.readString(outputDirectory.toPath().resolve("image.digest")).strip() + ")");
+                attachOrSetArtifact();
+                return;
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
+        }
         long start = System.nanoTime();
         BuiltImage image;
         try {
             deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
-            image = ImageBuilder.build(parsed, options);
+            io.clusterimage.registry.BaseImageFetcher baseImages = new io.clusterimage.registry.BaseImageFetcher(
+                    new io.clusterimage.registry.RegistryClient(registryOptions()),
+                    new io.clusterimage.registry.BlobCache(cacheDirectory != null ? cacheDirectory.toPath()
+                            : io.clusterimage.registry.BlobCache.defaultLocation()),
+                    session != null && session.isOffline());
+            image = ImageBuilder.build(parsed, options, baseImages);
             OciArchiveWriter.write(image, imageName, created, outputFile.toPath());
             writeReports(image);
+            fingerprint.record(stamp);
         } catch (ImageBuildException e) {
             throw new MojoFailureException(e.describe());
         } catch (IOException e) {
@@ -120,9 +153,41 @@ public class PackageImageMojo extends AbstractClusterImageMojo {
         }
         getLog().info(String.format(Locale.ROOT, "cluster-image: %s %s (%s) in %.1f s -> %s", imageName, image.digest(),
                 String.join(", ", targets.stream().map(Platform::toString).toList()), (System.nanoTime() - start) / 1e9, outputFile));
-        if (attach && project != null && projectHelper != null) {
+        attachOrSetArtifact();
+    }
+
+    private void attachOrSetArtifact() {
+        if (project != null && "cluster-image".equals(project.getPackaging())) {
+            project.getArtifact().setFile(outputFile); // the main artifact of the cluster-image packaging
+        } else if (attach && project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "tar", "cluster-image", outputFile);
         }
+    }
+
+    /**
+     * What the image is made of: the Kubefile, the ignore files and every context path a COPY/ADD
+     * reads (the whole context for {@code COPY . .}) — so files nothing copies do not trigger a rebuild.
+     */
+    private List<Path> copiedPaths(Kubefile parsed, Platform platform, Path kubefilePath) {
+        Path context = contextDirectory.toPath();
+        List<Path> inputs = new ArrayList<>(List.of(kubefilePath, context.resolve(".dockerignore"), context.resolve(".containerignore")));
+        io.clusterimage.kubefile.BuildPlan plan = io.clusterimage.kubefile.KubefileResolver.resolve(parsed, effectiveBuildArgs(),
+                platform, Platform.host());
+        for (io.clusterimage.kubefile.Stage stage : plan.stages()) {
+            for (io.clusterimage.kubefile.Instruction.Copy copy : stage.all(io.clusterimage.kubefile.Instruction.Copy.class)) {
+                if (copy.from() != null) {
+                    continue;
+                }
+                for (String source : copy.sources()) {
+                    String path = source.replaceFirst("^/+", "");
+                    int glob = path.replaceAll("[*?\\[].*$", "").lastIndexOf('/');
+                    String fixed = path.matches(".*[*?\\[].*") ? (glob < 0 ? "." : path.substring(0, glob)) : path;
+                    Path resolved = context.resolve(fixed.isEmpty() ? "." : fixed).normalize();
+                    inputs.add(resolved.startsWith(context.toAbsolutePath().normalize()) || !resolved.isAbsolute() ? resolved : context);
+                }
+            }
+        }
+        return inputs;
     }
 
     private Kubefile parsedKubefile(Path file) throws MojoExecutionException, MojoFailureException {

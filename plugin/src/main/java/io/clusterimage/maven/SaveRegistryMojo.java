@@ -52,7 +52,7 @@ import java.util.function.Function;
  * shared by all builds of the user. Never writes into the source tree.
  */
 @Mojo(name = "save-registry", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
-public class SaveRegistryMojo extends AbstractClusterImageMojo {
+public class SaveRegistryMojo extends AbstractRegistryMojo {
 
     /** Skips this goal only. */
     @Parameter(property = "cluster-image.skipSave", defaultValue = "false")
@@ -70,20 +70,12 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.cacheDirectory")
     protected File cacheDirectory;
 
-    /** Registries reached over plain HTTP. Every other registry's TLS certificate is verified. */
-    @Parameter(property = "cluster-image.insecureRegistries")
-    protected List<String> insecureRegistries;
-
-    /** Mirrors per registry, tried before the registry itself. */
-    @Parameter
-    protected List<RegistryMirror> mirrors;
-
-    /** Credentials per registry (settings.xml servers and Docker config files are consulted after these). */
-    @Parameter
-    protected List<RegistryAuth> auths;
-
-    @Component
-    protected SettingsDecrypter settingsDecrypter;
+    /**
+     * Re-resolve tags even when nothing changed since the last save (a tag such as {@code latest}
+     * may point to a new image). Digest-pinned images never need it.
+     */
+    @Parameter(property = "cluster-image.refreshTags", defaultValue = "false")
+    protected boolean refreshTags;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -97,6 +89,27 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
         }
         ImageInventory inventory = found.get();
         List<Platform> targetPlatforms = effectivePlatforms();
+        io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
+                .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
+                .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
+                .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
+                        .map(m -> m.registry + "=" + m.mirrors).toList());
+        Path stamp = outputDirectory.toPath().resolve("save-registry.fingerprint");
+        List<Path> trees = new ArrayList<>();
+        targetPlatforms.forEach(p -> trees.add(outputDirectory.toPath().resolve(SaveOptions.directoryName(p)).resolve("registry")));
+        trees.add(outputDirectory.toPath().resolve("images.lock"));
+        try {
+            for (TarImage tar : inventory.tarImages()) {
+                fingerprint.addTree(contextDirectory.toPath().resolve(tar.archive()), p -> false);
+            }
+            if (!refreshTags && fingerprint.matches(stamp, trees)) {
+                getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
+                        + " -Dcluster-image.refreshTags=true re-resolves tags that may have moved");
+                return;
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
+        }
         Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
         boolean offline = session != null && session.isOffline();
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
@@ -110,9 +123,15 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
         try {
+            // start from empty trees: an image removed from the layout must not linger in the next cluster image
+            // (blobs come back from the cache as hard links, so this costs little)
+            for (Platform platform : targetPlatforms) {
+                io.clusterimage.core.PathTrees.deleteTree(options.registryDirectory(platform));
+            }
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary = saver.save(images, archiveImages(inventory.tarImages()));
             writeLock(summary);
+            fingerprint.record(stamp);
             getLog().info(String.format(Locale.ROOT,
                     "cluster-image: saved %d image(s) in %.1f s: %d blob(s) fetched (%s), %s from cache; trees under %s",
                     summary.images(), summary.duration().toMillis() / 1000.0, summary.blobsFetched(),
@@ -167,90 +186,5 @@ public class SaveRegistryMojo extends AbstractClusterImageMojo {
         Path lock = outputDirectory.toPath().resolve("images.lock");
         Files.createDirectories(lock.getParent());
         Files.writeString(lock, String.join("\n", summary.locked()) + (summary.locked().isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
-    }
-
-    RegistryOptions registryOptions() throws MojoExecutionException {
-        List<CredentialProvider> providers = new ArrayList<>();
-        Map<String, Credentials> pom = new HashMap<>();
-        if (auths != null) {
-            for (RegistryAuth auth : auths) {
-                if (auth.registry == null || auth.username == null) {
-                    throw new MojoExecutionException("<auths><auth> needs <registry> and <username> (and <password>)");
-                }
-                pom.put(auth.registry, new Credentials(auth.username, auth.password == null ? "" : auth.password));
-            }
-        }
-        providers.add(host -> Optional.ofNullable(pom.get(host)));
-        providers.add(this::settingsCredentials);
-        providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
-        Map<String, List<String>> mirrorMap = new HashMap<>();
-        if (mirrors != null) {
-            for (RegistryMirror mirror : mirrors) {
-                if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
-                    throw new MojoExecutionException("<mirrors><mirror> needs <registry> and at least one <mirrors><mirror>");
-                }
-                mirrorMap.put(mirror.registry, List.copyOf(mirror.mirrors));
-            }
-        }
-        Set<String> insecure = new HashSet<>();
-        if (insecureRegistries != null) {
-            insecureRegistries.forEach(entry -> java.util.Arrays.stream(entry.split(",")).map(String::strip)
-                    .filter(s -> !s.isEmpty()).forEach(insecure::add));
-        }
-        return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
-                Duration.ofMillis(500), Duration.ofSeconds(60));
-    }
-
-    /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */
-    private Optional<Credentials> settingsCredentials(String host) {
-        if (session == null || session.getSettings() == null) {
-            return Optional.empty();
-        }
-        List<String> ids = new ArrayList<>(List.of(host));
-        if (host.contains(":")) {
-            ids.add(host.substring(0, host.lastIndexOf(':')));
-        }
-        for (String id : ids) {
-            Server server = session.getSettings().getServer(id);
-            if (server == null) {
-                continue;
-            }
-            if (settingsDecrypter != null) {
-                SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-                for (SettingsProblem problem : result.getProblems()) {
-                    getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
-                }
-                if (result.getServer() != null) {
-                    server = result.getServer();
-                }
-            }
-            if (server.getUsername() != null) {
-                return Optional.of(new Credentials(server.getUsername(), server.getPassword() == null ? "" : server.getPassword()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The active settings.xml proxy for https/http, honouring its nonProxyHosts. */
-    private Function<String, java.net.Proxy> proxySelector() {
-        if (session == null || session.getSettings() == null) {
-            return host -> java.net.Proxy.NO_PROXY;
-        }
-        Proxy active = session.getSettings().getActiveProxy();
-        if (active == null || active.getHost() == null) {
-            return host -> java.net.Proxy.NO_PROXY;
-        }
-        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP, new InetSocketAddress(active.getHost(), active.getPort()));
-        String nonProxy = active.getNonProxyHosts() == null ? "" : active.getNonProxyHosts();
-        List<String> patterns = java.util.Arrays.stream(nonProxy.split("[|,]")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return host -> {
-            for (String pattern : patterns) {
-                String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q");
-                if (host.matches(regex)) {
-                    return java.net.Proxy.NO_PROXY;
-                }
-            }
-            return proxy;
-        };
     }
 }

@@ -68,6 +68,27 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
             return;
         }
+        io.clusterimage.core.Fingerprint fingerprint = fingerprint("scan-images")
+                .add("images", images).add("charts", describeCharts()).add("namespace", namespace)
+                .add("kubeVersion", kubeVersion).add("failOnUnresolved", failOnUnresolved);
+        Path stamp = outputDirectory.toPath().resolve("scan-images.fingerprint");
+        try {
+            // exactly what the scan reads: the Kubefile choice, manifests/, charts/, images/, .sealignore
+            for (String input : List.of("manifests", "charts", "images", ".sealignore", "Kubefile", "Sealfile", "Dockerfile", "Containerfile")) {
+                fingerprint.addTree(contextDirectory.toPath().resolve(input), notBuildOutput());
+            }
+            if (fingerprint.matches(stamp, List.of(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON),
+                    outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT)))) {
+                ImageInventory previous = InventoryReport.read(outputDirectory.toPath());
+                if (project != null) {
+                    project.setContextValue(InventoryLookup.INVENTORY_CONTEXT_KEY, previous);
+                }
+                getLog().info("cluster-image: images up to date (" + previous.images().size() + " image(s)); nothing changed since the last scan");
+                return;
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
+        }
         Layout layout = layout();
         ScanOptions options = new ScanOptions(images == null ? List.of() : images, chartOptions(), namespace, kubeVersion,
                 failOnUnresolved, outputDirectory.toPath().resolve("work"));
@@ -79,13 +100,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         } catch (IOException | ChartRenderException e) {
             throw new MojoExecutionException("scan-images could not read the layout in " + contextDescription() + ": " + e.getMessage(), e);
         }
-        for (Finding finding : inventory.findings()) {
-            switch (finding.severity()) {
-                case ERROR -> getLog().error(finding.describe());
-                case WARNING -> getLog().warn(finding.describe());
-                default -> getLog().info(finding.describe());
-            }
-        }
+        inventory.findings().forEach(this::log);
         if (getLog().isDebugEnabled()) {
             for (InventoryImage image : inventory.images()) {
                 getLog().debug(image.canonical() + " <- " + image.occurrences());
@@ -97,6 +112,13 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
                 + outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT));
         if (project != null) {
             project.setContextValue(InventoryLookup.INVENTORY_CONTEXT_KEY, inventory);
+        }
+        if (inventory.errors().isEmpty()) {
+            try {
+                fingerprint.record(stamp);
+            } catch (IOException e) {
+                getLog().warn("cannot write " + stamp + ": " + e.getMessage());
+            }
         }
         if (!inventory.errors().isEmpty()) {
             throw new MojoFailureException("scan-images found " + inventory.errors().size()
@@ -116,6 +138,20 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
+    }
+
+    private String describeCharts() {
+        if (charts == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        for (ChartConfig chart : charts) {
+            text.append(chart.name).append(chart.valuesFiles).append(chart.set == null ? "" : new java.util.TreeMap<>(chart.set));
+            if (chart.valuesFiles != null) {
+                chart.valuesFiles.forEach(f -> text.append(f.lastModified()).append('/').append(f.length()));
+            }
+        }
+        return text.toString();
     }
 
     private Map<String, ChartOptions> chartOptions() throws MojoExecutionException {

@@ -34,6 +34,18 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.failOnWarning", defaultValue = "false")
     protected boolean failOnWarning;
 
+    /**
+     * Run the cluster-image convention {@code bash init.sh ARCH NAME VERSION} in the build context
+     * before validating (it downloads charts, manifests, binaries). Off by default: it writes into
+     * the source tree and usually needs the network.
+     */
+    @Parameter(property = "cluster-image.runInitScript", defaultValue = "false")
+    protected boolean runInitScript;
+
+    /** The script {@code runInitScript} runs, relative to the context. */
+    @Parameter(property = "cluster-image.initScript", defaultValue = "init.sh")
+    protected String initScript;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipValidate) {
@@ -49,6 +61,9 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
                     + "; nothing to validate");
             return;
         }
+        if (runInitScript) {
+            runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
+        }
         LayoutOptions options = new LayoutOptions(contextDirectory.toPath(), kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile),
                 effectiveBuildArgs(), effectivePlatforms());
         Layout layout;
@@ -57,13 +72,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
-        for (Finding finding : layout.findings()) {
-            switch (finding.severity()) {
-                case ERROR -> getLog().error(finding.describe());
-                case WARNING -> getLog().warn(finding.describe());
-                default -> getLog().info(finding.describe());
-            }
-        }
+        layout.findings().forEach(this::log);
         Path report = new File(outputDirectory, "validation.json").toPath();
         try {
             ValidationReport.write(layout, report);
@@ -84,6 +93,32 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         if (failOnWarning && warnings > 0) {
             throw new MojoFailureException("The cluster-image layout in " + contextDescription() + " has " + warnings
                     + " warning(s) and <failOnWarning> is true.");
+        }
+    }
+
+    private void runInitScript() throws MojoExecutionException, MojoFailureException {
+        java.util.List<io.clusterimage.core.Platform> targets = effectivePlatforms();
+        if (targets.size() > 1) {
+            // every run writes into the same source tree: the last platform's downloads would win for all
+            throw new MojoExecutionException("<runInitScript> works with one platform at a time (init.sh downloads per-arch files"
+                    + " into the source tree); build once per platform with -Dcluster-image.platforms=linux/<arch>");
+        }
+        String arch = targets.get(0).architecture();
+        String name = project != null ? project.getArtifactId() : contextDirectory.getName();
+        String version = project != null ? project.getVersion() : "latest";
+        getLog().info("cluster-image: bash " + initScript + " " + arch + " " + name + " " + version);
+        int exit;
+        try {
+            exit = io.clusterimage.layout.InitScript.run(contextDirectory.toPath(), initScript, arch, name, version,
+                    line -> getLog().info("[" + initScript + "] " + line));
+        } catch (IOException e) {
+            throw new MojoExecutionException("<initScript> " + initScript + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("interrupted while running " + initScript);
+        }
+        if (exit != 0) {
+            throw new MojoFailureException(initScript + " failed with exit code " + exit + " (its output is above)");
         }
     }
 

@@ -31,7 +31,7 @@ public final class ArchiveImages {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "archive " + archive + " does not exist");
         }
         Path unpacked = workDir.resolve("unpacked");
-        deleteTree(unpacked);
+        io.clusterimage.core.PathTrees.deleteTree(unpacked);
         Files.createDirectories(unpacked);
         try (InputStream in = Files.newInputStream(archive)) {
             TarReader.extract(in, unpacked);
@@ -59,7 +59,7 @@ public final class ArchiveImages {
                     + entries.size() + ")");
         }
         JsonNode entry = entries.get(0);
-        deleteTree(layout);
+        io.clusterimage.core.PathTrees.deleteTree(layout);
         Path blobs = layout.resolve("blobs/sha256");
         Files.createDirectories(blobs);
         ObjectNode manifest = JSON.createObjectNode();
@@ -116,14 +116,4 @@ public final class ArchiveImages {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

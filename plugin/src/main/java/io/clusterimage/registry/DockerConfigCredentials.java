@@ -84,13 +84,10 @@ public final class DockerConfigCredentials implements CredentialProvider {
             if (!entry.path("identitytoken").asText("").isEmpty()) {
                 return Optional.of(new Credentials("<token>", entry.path("identitytoken").asText()));
             }
-            String auth = entry.path("auth").asText("");
-            if (!auth.isEmpty()) {
-                String decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':'); // the password may itself contain ':'
-                if (colon > 0) {
-                    return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
-                }
+            String decoded = decodeAuth(entry.path("auth").asText(""));
+            int colon = decoded.indexOf(':'); // the password may itself contain ':'
+            if (colon > 0) {
+                return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
             }
             if (!entry.path("username").asText("").isEmpty()) {
                 return Optional.of(new Credentials(entry.path("username").asText(), entry.path("password").asText("")));
@@ -106,6 +103,15 @@ public final class DockerConfigCredentials implements CredentialProvider {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code user:password} from an {@code auth} value; empty when it is missing or not base64 (a broken entry is no credential). */
+    private static String decodeAuth(String auth) {
+        try {
+            return new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     static List<String> keysFor(String host) {

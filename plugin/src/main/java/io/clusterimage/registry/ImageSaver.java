@@ -121,6 +121,9 @@ public final class ImageSaver {
         } finally {
             imagePool.shutdownNow();
             blobPool.shutdownNow();
+            // let downloads still running settle (and remove their temporary files) before returning
+            awaitQuietly(imagePool);
+            awaitQuietly(blobPool);
         }
         if (!failures.isEmpty()) {
             throw new SaveException(failures);
@@ -193,8 +196,10 @@ public final class ImageSaver {
             throws IOException, RegistryException {
         String reference = image.digest().orElse(image.tag().orElse("latest"));
         Source source = registrySource(image.domain(), image.repositoryPath());
+        // a name without tag or digest means :latest, and is stored under that tag so the cluster can pull it by name
+        String tag = image.tag().orElse(image.digest().isPresent() ? null : "latest");
         return saveImage(tree, source, source.manifest(reference), image.canonical(), image.repositoryPath(),
-                image.tag().orElse(null), image.digest().isPresent(), platform);
+                tag, image.digest().isPresent(), platform);
     }
 
     private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)
@@ -282,7 +287,13 @@ public final class ImageSaver {
                             + repository + " is not in the cache " + cache.root());
                 }
                 Path temp = cache.newTempFile();
-                long size = fetchBlob(host, repository, digest, blob.size(), temp);
+                long size;
+                try {
+                    size = fetchBlob(host, repository, digest, blob.size(), temp);
+                } catch (RegistryException | RuntimeException e) {
+                    Files.deleteIfExists(temp);
+                    throw e;
+                }
                 blobsFetched.incrementAndGet();
                 bytesFetched.addAndGet(size);
                 synchronized (sizes) {
@@ -386,6 +397,14 @@ public final class ImageSaver {
                 throw io;
             }
             throw new IOException(cause);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

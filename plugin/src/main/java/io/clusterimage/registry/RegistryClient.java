@@ -88,12 +88,14 @@ public final class RegistryClient {
                 if (declared >= 0 && declared != body.length) {
                     throw new IOException("truncated manifest: " + body.length + " of " + declared + " bytes");
                 }
-                Manifest manifest = Manifest.of(body, connection.getContentType());
+                // the digest first: bytes that are not what was asked for are a mismatch, whether or not they parse
+                String actual = Digests.of(body);
                 String expected = Digests.isSha256(reference) ? reference : connection.getHeaderField("Docker-Content-Digest");
-                if (expected != null && Digests.isSha256(expected) && !expected.equals(manifest.digest())) {
+                if (expected != null && Digests.isSha256(expected) && !expected.equals(actual)) {
                     throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry served a manifest for "
-                            + describe(host, repository, reference) + " whose sha256 is " + manifest.digest() + ", not " + expected);
+                            + describe(host, repository, reference) + " whose sha256 is " + actual + ", not " + expected);
                 }
+                Manifest manifest = Manifest.of(body, connection.getContentType());
                 if (manifest.mediaType().startsWith("application/vnd.docker.distribution.manifest.v1+")) {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, reference)
                             + " only has a schema 1 manifest, which registries no longer serve to clients; re-push it with a current tool");
@@ -114,7 +116,13 @@ public final class RegistryClient {
     public long blob(String host, String repository, String digest, long expectedSize, Path target) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
         return withRetries(host, repository, digest, () -> {
-            HttpURLConnection connection = request("GET", url, host, repository, Map.of());
+            HttpURLConnection connection;
+            try {
+                connection = request("GET", url, host, repository, Map.of());
+            } catch (IOException | RegistryException | RuntimeException e) {
+                Files.deleteIfExists(target); // a refused request (404, 401...) leaves no file behind either
+                throw e;
+            }
             try {
                 MessageDigest sha = Digests.sha256();
                 long written = 0;
@@ -144,6 +152,74 @@ public final class RegistryClient {
             } finally {
                 connection.disconnect();
             }
+        });
+    }
+
+    // ---- pushing ----
+
+    private static String pushScope(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    /** Whether the registry already has the blob in this repository (HEAD). */
+    public boolean hasBlob(String host, String repository, String digest) throws RegistryException {
+        String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
+        try {
+            return withRetries(host, repository, digest, () -> {
+                HttpURLConnection connection = request("HEAD", url, host, repository, pushScope(repository), Map.of(), null);
+                connection.disconnect();
+                return true;
+            });
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Uploads a blob (monolithic: POST for an upload location, then one PUT with the content),
+     * first trying a cross-repository mount from {@code mountFrom} on the same registry when given.
+     */
+    public void pushBlob(String host, String repository, String digest, long size, Opener content, String mountFrom)
+            throws RegistryException {
+        String uploads = baseUrl(host) + "/v2/" + repository + "/blobs/uploads/";
+        withRetries(host, repository, digest, () -> {
+            String start = mountFrom == null ? uploads
+                    : uploads + "?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from=" + URLEncoder.encode(mountFrom, StandardCharsets.UTF_8);
+            HttpURLConnection post = request("POST", start, host, repository, pushScope(repository), Map.of(), null);
+            int status = post.getResponseCode();
+            String location = post.getHeaderField("Location");
+            post.disconnect();
+            if (status == 201) {
+                return null; // mounted
+            }
+            if (location == null) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, host + " gave no upload location for " + repository);
+            }
+            String put = URI.create(uploads).resolve(location).toString();
+            put += (put.contains("?") ? "&" : "?") + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8);
+            HttpURLConnection connection = request("PUT", put, host, repository, pushScope(repository), Map.of(),
+                    new Body("application/octet-stream", size, content));
+            connection.disconnect();
+            return null;
+        });
+    }
+
+    /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
+    public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
+        String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
+        withRetries(host, repository, reference, () -> {
+            HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
+                    new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
+            String served = connection.getHeaderField("Docker-Content-Digest");
+            connection.disconnect();
+            if (served != null && Digests.isSha256(served) && !served.equals(Digests.of(bytes))) {
+                throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, host + " stored the manifest of " + repository
+                        + " under " + served + " instead of " + Digests.of(bytes));
+            }
+            return null;
         });
     }
 
@@ -203,13 +279,26 @@ public final class RegistryClient {
      */
     private HttpURLConnection request(String method, String url, String host, String repository, Map<String, String> headers)
             throws IOException, RegistryException {
-        String scope = "repository:" + repository + ":pull";
+        return request(method, url, host, repository, "repository:" + repository + ":pull", headers, null);
+    }
+
+    /** A request body that can be sent again (after an auth challenge or a retry). */
+    record Body(String contentType, long length, Opener opener) {
+    }
+
+    @FunctionalInterface
+    interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    private HttpURLConnection request(String method, String url, String host, String repository, String scope,
+                                      Map<String, String> headers, Body body) throws IOException, RegistryException {
         String authorization = cachedAuthorization(host, scope);
         String currentUrl = url;
         boolean challenged = false;
         for (int hop = 0; hop < 10; hop++) {
             URL target = URI.create(currentUrl).toURL();
-            boolean sameOrigin = target.getHost().equals(URI.create(url).getHost());
+            boolean sameOrigin = sameOrigin(target, URI.create(url).toURL());
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
@@ -219,6 +308,18 @@ public final class RegistryClient {
             headers.forEach(connection::setRequestProperty);
             if (authorization != null && sameOrigin) {
                 connection.setRequestProperty("Authorization", authorization);
+            }
+            if (body != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", body.contentType());
+                connection.setFixedLengthStreamingMode(body.length());
+                try (OutputStream out = connection.getOutputStream(); InputStream in = body.opener().open()) {
+                    in.transferTo(out);
+                }
+            } else if (method.equals("POST") || method.equals("PUT")) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(0);
+                connection.getOutputStream().close();
             }
             int status = connection.getResponseCode();
             if (status >= 200 && status < 300) {
@@ -236,11 +337,18 @@ public final class RegistryClient {
                 authorization = answerChallenge(host, scope, challenge);
                 continue;
             }
-            String body = errorBody(connection);
+            String errorBody = errorBody(connection);
             connection.disconnect();
-            throw statusException(status, connection, host, repository, url, body);
+            throw statusException(status, connection, host, repository, url, errorBody);
         }
         throw new IOException("too many redirects for " + url);
+    }
+
+    /** Scheme, host and port all equal: credentials never follow a redirect to another server, even on the same host. */
+    static boolean sameOrigin(URL a, URL b) {
+        int portA = a.getPort() < 0 ? a.getDefaultPort() : a.getPort();
+        int portB = b.getPort() < 0 ? b.getDefaultPort() : b.getPort();
+        return a.getProtocol().equalsIgnoreCase(b.getProtocol()) && a.getHost().equalsIgnoreCase(b.getHost()) && portA == portB;
     }
 
     private IOException statusException(int status, HttpURLConnection connection, String host, String repository, String url,

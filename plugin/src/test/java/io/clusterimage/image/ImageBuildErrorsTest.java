@@ -48,9 +48,11 @@ class ImageBuildErrorsTest {
     }
 
     @Test
-    void fromAnImageIsNotSupportedYet() {
+    void fromAnImageWithoutRegistryAccessIsRefused() {
         assertMessage(fails("FROM scratch\nCOPY one.txt .\n\nFROM docker.io/labring/kubernetes:v1.28.15\nCOPY one.txt .\n"), 4,
-                "FROM docker.io/labring/kubernetes:v1.28.15", "not supported");
+                "docker.io/labring/kubernetes:v1.28.15", "registry access");
+        assertMessage(fails("FROM scratch\nCOPY one.txt .\nFROM Not_A/Reference!\n"), 3, "Not_A/Reference!",
+                "neither an earlier stage nor a valid image reference");
     }
 
     @Test
@@ -91,8 +93,9 @@ class ImageBuildErrorsTest {
     }
 
     @Test
-    void copyFromAnImageOrAMissingStagePathIsRefused() {
-        assertMessage(fails("FROM scratch\nCOPY --from=docker.io/library/busybox /bin/sh /sh\n"), 2, "--from=docker.io/library/busybox");
+    void copyFromAnImageWithoutRegistryAccessOrAMissingStagePathIsRefused() {
+        assertMessage(fails("FROM scratch\nCOPY --from=docker.io/library/busybox /bin/sh /sh\n"), 2, "docker.io/library/busybox",
+                "registry access");
         assertMessage(fails("FROM scratch AS a\nCOPY one.txt /one\nFROM scratch\nCOPY --from=a /two /two\n"), 4, "'/two'",
                 "does not exist in that stage");
     }

@@ -58,7 +58,6 @@ class CorpusAcceptanceTest {
             List<String> errors = layout.errors().stream().map(f -> f.code() + " " + f.location()).toList();
             assertEquals(KNOWN_BROKEN.getOrDefault(dir.getFileName().toString(), List.of()), errors,
                     () -> layout.errors().stream().map(Finding::describe).toList().toString());
-            assertTrue(millis < 1000, "validation took " + millis + " ms");
         }));
     }
 }

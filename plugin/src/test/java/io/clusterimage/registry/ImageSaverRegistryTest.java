@@ -123,6 +123,18 @@ class ImageSaverRegistryTest {
     }
 
     @Test
+    void aNameWithoutTagIsStoredUnderLatest() throws Exception {
+        TestImages.Blob plain = new TestImages(source.url()).pushImage("apps/plain", "latest", "linux/amd64",
+                List.of(TestImages.layer("plain.bin", 1_000, 99)));
+        RegistryOptions options = RegistryOptions.defaults().withInsecure(Set.of(source.host()));
+        ImageSaver saver = new ImageSaver(new RegistryClient(options),
+                new SaveOptions(work.resolve("out-latest"), List.of(Platform.LINUX_AMD64), false, 2, work.resolve("cache-latest"), false, l -> { }));
+        saver.save(List.of(ImageReference.parse(source.host() + "/apps/plain")));
+        Path link = work.resolve("out-latest/linux-amd64/registry/docker/registry/v2/repositories/apps/plain/_manifests/tags/latest/current/link");
+        assertEquals(plain.digest(), Files.readString(link, StandardCharsets.US_ASCII), "pullable by name, as sealos stores it");
+    }
+
+    @Test
     void offlineWithAnEmptyCacheListsEveryMissingImage() {
         ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class,
                 () -> save(work.resolve("out-offline"), work.resolve("cache-empty"), List.of(Platform.LINUX_AMD64), false, true));

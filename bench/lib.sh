@@ -1,0 +1,72 @@
+# Shared by bench/scan.sh and bench/save.sh; source it, do not run it.
+# Builds what the benchmarks need, without touching ~/.m2 or the default build:
+#   plugin/target/classes      ./mvnw compile -pl plugin
+#   bench/target/cp.txt        the plugin's runtime dependencies (dependency:build-classpath)
+#   bench/target/classes       bench/src/bench/*.java compiled with javac against both
+# and sets BENCH_CP to the classpath that runs them.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+BENCH_TARGET="$BENCH_DIR/target"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Maven offline first (the usual case on a machine that built the project), online if that fails.
+mvnw_quiet() {
+  (cd "$REPO_DIR" && ./mvnw -q -B -o "$@") || (cd "$REPO_DIR" && ./mvnw -q -B "$@")
+}
+
+bench_build() {
+  mkdir -p "$BENCH_TARGET"
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    log "compiling the plugin (./mvnw -q -B -o compile -pl plugin)"
+    mvnw_quiet compile -pl plugin >&2
+  fi
+  if [ ! -s "$BENCH_TARGET/cp.txt" ] || [ "$REPO_DIR/plugin/pom.xml" -nt "$BENCH_TARGET/cp.txt" ] \
+      || [ "$REPO_DIR/pom.xml" -nt "$BENCH_TARGET/cp.txt" ]; then
+    log "resolving the plugin's runtime classpath (dependency:build-classpath)"
+    mvnw_quiet dependency:build-classpath -pl plugin -DincludeScope=runtime \
+      -Dmdep.outputFile="$BENCH_TARGET/cp.txt" >&2
+  fi
+  local deps
+  deps=$(cat "$BENCH_TARGET/cp.txt")
+  rm -rf "$BENCH_TARGET/classes"
+  mkdir -p "$BENCH_TARGET/classes"
+  javac --release 17 -nowarn -d "$BENCH_TARGET/classes" -cp "$REPO_DIR/plugin/target/classes:$deps" \
+    "$BENCH_DIR"/src/bench/*.java
+  BENCH_CP="$BENCH_TARGET/classes:$REPO_DIR/plugin/target/classes:$deps"
+  export BENCH_CP
+}
+
+# Machine facts for the record.
+machine_facts() {
+  echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')$(grep -qw sha_ni /proc/cpuinfo && echo ' (sha_ni)')"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB; kernel $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# run_timed OUTFILE COMMAND... : runs the command in a subshell, stdout to OUTFILE, stderr to
+# OUTFILE.err; prints "wall_ms cpu_ms", the CPU being user + system time of the command and its
+# children (the subshell's cutime + cstime once they are waited for). Fails if the command fails.
+run_timed() {
+  local outfile=$1
+  shift
+  (
+    tick_ms=$((1000 / $(getconf CLK_TCK)))
+    t0=$(now_ms)
+    "$@" > "$outfile" 2> "$outfile.err" || { cat "$outfile.err" >&2; exit 1; }
+    t1=$(now_ms)
+    read -r stat < "/proc/$BASHPID/stat"
+    stat=${stat##*) }
+    read -ra f <<< "$stat"
+    echo "$((t1 - t0)) $(( (f[13] + f[14]) * tick_ms ))"
+  )
+}
+
+# Median of numbers on stdin (one per line).
+median() {
+  sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'
+}

@@ -1,0 +1,134 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.registry.CredentialProvider;
+import io.clusterimage.registry.Credentials;
+import io.clusterimage.registry.DockerConfigCredentials;
+import io.clusterimage.registry.RegistryOptions;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Parameters and settings of the goals that talk to registries (save-registry, push-image):
+ * credentials (POM, settings.xml, Docker config files), insecure registries, mirrors, proxies.
+ */
+public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
+
+    /** Registries reached over plain HTTP. Every other registry's TLS certificate is verified. */
+    @Parameter(property = "cluster-image.insecureRegistries")
+    protected List<String> insecureRegistries;
+
+    /** Mirrors per registry, tried before the registry itself. */
+    @Parameter
+    protected List<RegistryMirror> mirrors;
+
+    /** Credentials per registry (settings.xml servers and Docker config files are consulted after these). */
+    @Parameter
+    protected List<RegistryAuth> auths;
+
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
+
+    protected RegistryOptions registryOptions() throws MojoExecutionException {
+        List<CredentialProvider> providers = new ArrayList<>();
+        Map<String, Credentials> pom = new HashMap<>();
+        if (auths != null) {
+            for (RegistryAuth auth : auths) {
+                if (auth.registry == null || auth.username == null) {
+                    throw new MojoExecutionException("<auths><auth> needs <registry> and <username> (and <password>)");
+                }
+                pom.put(auth.registry, new Credentials(auth.username, auth.password == null ? "" : auth.password));
+            }
+        }
+        providers.add(host -> Optional.ofNullable(pom.get(host)));
+        providers.add(this::settingsCredentials);
+        providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
+        Map<String, List<String>> mirrorMap = new HashMap<>();
+        if (mirrors != null) {
+            for (RegistryMirror mirror : mirrors) {
+                if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
+                    throw new MojoExecutionException("<mirrors><mirror> needs <registry> and at least one <mirrors><mirror>");
+                }
+                mirrorMap.put(mirror.registry, List.copyOf(mirror.mirrors));
+            }
+        }
+        Set<String> insecure = new HashSet<>();
+        if (insecureRegistries != null) {
+            insecureRegistries.forEach(entry -> java.util.Arrays.stream(entry.split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).forEach(insecure::add));
+        }
+        return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
+                Duration.ofMillis(500), Duration.ofSeconds(60));
+    }
+
+    /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */
+    private Optional<Credentials> settingsCredentials(String host) {
+        if (session == null || session.getSettings() == null) {
+            return Optional.empty();
+        }
+        List<String> ids = new ArrayList<>(List.of(host));
+        if (host.contains(":")) {
+            ids.add(host.substring(0, host.lastIndexOf(':')));
+        }
+        for (String id : ids) {
+            Server server = session.getSettings().getServer(id);
+            if (server == null) {
+                continue;
+            }
+            if (settingsDecrypter != null) {
+                SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+                for (SettingsProblem problem : result.getProblems()) {
+                    getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
+                }
+                if (result.getServer() != null) {
+                    server = result.getServer();
+                }
+            }
+            if (server.getUsername() != null) {
+                return Optional.of(new Credentials(server.getUsername(), server.getPassword() == null ? "" : server.getPassword()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The active settings.xml proxy for https/http, honouring its nonProxyHosts. */
+    private Function<String, java.net.Proxy> proxySelector() {
+        if (session == null || session.getSettings() == null) {
+            return host -> java.net.Proxy.NO_PROXY;
+        }
+        Proxy active = session.getSettings().getActiveProxy();
+        if (active == null || active.getHost() == null) {
+            return host -> java.net.Proxy.NO_PROXY;
+        }
+        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP, new InetSocketAddress(active.getHost(), active.getPort()));
+        String nonProxy = active.getNonProxyHosts() == null ? "" : active.getNonProxyHosts();
+        List<String> patterns = java.util.Arrays.stream(nonProxy.split("[|,]")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return host -> {
+            for (String pattern : patterns) {
+                String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q");
+                if (host.matches(regex)) {
+                    return java.net.Proxy.NO_PROXY;
+                }
+            }
+            return proxy;
+        };
+    }
+}

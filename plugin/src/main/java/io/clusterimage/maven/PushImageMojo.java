@@ -1,0 +1,132 @@
+package io.clusterimage.maven;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.reference.ImageReference;
+import io.clusterimage.reference.InvalidReferenceException;
+import io.clusterimage.registry.ArchiveImages;
+import io.clusterimage.registry.ImagePusher;
+import io.clusterimage.registry.OciLayoutSource;
+import io.clusterimage.registry.RegistryClient;
+import io.clusterimage.registry.RegistryException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Publishes the cluster image package-image built (the OCI archive) to a registry, as its exact
+ * bytes: the pushed digest is the built digest. Blobs the registry already has are not uploaded.
+ */
+@Mojo(name = "push-image", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
+public class PushImageMojo extends AbstractRegistryMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cluster-image.skipPush", defaultValue = "false")
+    protected boolean skipPush;
+
+    /** Where to push: {@code <to><image>registry/repo:tag</image><tags>...</tags></to>}. */
+    @Parameter
+    protected PushTarget to;
+
+    /** The OCI archive package-image wrote. */
+    @Parameter(property = "cluster-image.outputFile",
+            defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
+    protected File outputFile;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip || skipPush) {
+            getLog().info("cluster-image: push-image skipped");
+            return;
+        }
+        String image = property("cluster-image.to.image", to == null ? null : to.image);
+        if (image == null || image.isBlank()) {
+            if (!outputFile.isFile()) {
+                getLog().info("cluster-image: nothing to push (no cluster image was built)");
+                return;
+            }
+            throw new MojoExecutionException("<to><image> is missing: say where to push, e.g. <to><image>registry.example.com/apps/"
+                    + (project == null ? "app" : project.getArtifactId()) + ":" + (project == null ? "1.0" : project.getVersion())
+                    + "</image></to> or -Dcluster-image.to.image=...");
+        }
+        if (session != null && session.isOffline()) {
+            throw new MojoExecutionException("push-image needs the network: Maven runs offline (-o); run without -o to push");
+        }
+        ImageReference target;
+        try {
+            target = ImageReference.parse(image.strip());
+        } catch (InvalidReferenceException e) {
+            throw new MojoExecutionException("<to><image> '" + image + "' is not a valid image reference: " + e.reason());
+        }
+        if (target.digest().isPresent()) {
+            throw new MojoExecutionException("<to><image> must name a tag, not a digest: the digest is the image's own");
+        }
+        if (!outputFile.isFile()) {
+            throw new MojoExecutionException(outputFile + " does not exist: run package-image first (mvn package)");
+        }
+        List<String> tags = new ArrayList<>();
+        String tagProperty = property("cluster-image.to.tags", null);
+        if (tagProperty != null) {
+            Arrays.stream(tagProperty.split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(tags::add);
+        } else if (to != null && to.tags != null) {
+            tags.addAll(to.tags);
+        }
+        for (String tag : tags) {
+            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+                throw new MojoExecutionException("<to><tags>: '" + tag + "' is not a valid tag");
+            }
+        }
+        try {
+            OciLayoutSource layout = ArchiveImages.open("oci-archive", outputFile.toPath(), outputDirectory.toPath().resolve("work/push"));
+            ImagePusher.PushResult result = new ImagePusher(new RegistryClient(registryOptions()), line -> getLog().info("  " + line))
+                    .push(layout, target, tags);
+            getLog().info("cluster-image: pushed " + target.familiar() + " " + result.digest() + " (" + result.blobsUploaded()
+                    + " blob(s) uploaded, " + result.blobsPresent() + " already there)");
+            writeReport(target, tags, result.digest());
+        } catch (RegistryException e) {
+            throw new MojoFailureException("push to " + target.familiar() + " failed: " + e.getMessage()
+                    + (e.kind() == RegistryException.Kind.UNAUTHORIZED || e.kind() == RegistryException.Kind.FORBIDDEN
+                    ? " — add credentials for " + target.domain() + " (settings.xml <server> with that id, <auths>, or docker login)" : ""));
+        } catch (IOException e) {
+            throw new MojoExecutionException("push-image failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** User property first (-D), then project property, then the POM value — the XML path as property name. */
+    private String property(String name, String pomValue) {
+        if (session != null && session.getUserProperties().getProperty(name) != null) {
+            return session.getUserProperties().getProperty(name);
+        }
+        if (project != null && project.getProperties().getProperty(name) != null) {
+            return project.getProperties().getProperty(name);
+        }
+        return pomValue;
+    }
+
+    private void writeReport(ImageReference target, List<String> tags, String digest) throws IOException {
+        Path dir = outputDirectory.toPath();
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path report = dir.resolve("image.json");
+        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) json.readTree(report.toFile()) : json.createObjectNode();
+        root.put("image", target.familiar());
+        root.put("imageDigest", digest);
+        var tagArray = root.putArray("tags");
+        tagArray.add(target.tag().orElse("latest"));
+        tags.forEach(tagArray::add);
+        root.put("imagePushed", true);
+        json.writeValue(report.toFile(), root);
+        Files.writeString(dir.resolve("image.digest"), digest);
+    }
+}

@@ -1,0 +1,273 @@
+package io.clusterimage.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * An HTTP/1.1 proxy on 127.0.0.1 in front of a real registry that injects faults into chosen
+ * requests: a status (500, 429 with Retry-After, 404, 401), a connection reset in the middle of the
+ * body, a body shorter than its Content-Length, or a body of the right length with flipped bytes.
+ * Raw sockets, so that resets and short bodies are really what goes over the wire. One request per
+ * connection ({@code Connection: close}); every request is logged with its time and outcome.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+    /** What to do to a matching request. */
+    public enum Fault {
+        /** Answer with the rule's status (and headers) instead of forwarding. */
+        STATUS,
+        /** Forward, send the headers and half of the body, then reset the connection (RST). */
+        RESET_MID_BODY,
+        /** Forward, announce the full Content-Length, send half of the body, then close normally. */
+        TRUNCATE,
+        /** Forward, but flip every byte of the body (same length). */
+        CORRUPT
+    }
+
+    /** One logged request. */
+    public record Request(long nanos, String method, String path, String authorization, int status, Fault fault) {
+    }
+
+    private record Rule(Predicate<String> path, AtomicInteger remaining, Fault fault, int status, Map<String, String> headers) {
+    }
+
+    private final ServerSocket server;
+    private final String backend;
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Request> log = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    public FaultProxy(String backendUrl) throws IOException {
+        this.backend = backendUrl;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public String host() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Applies {@code fault} to the next {@code times} requests whose path matches (-1: all of them). */
+    public FaultProxy inject(Predicate<String> path, int times, Fault fault) {
+        rules.add(new Rule(path, new AtomicInteger(times), fault, 0, Map.of()));
+        return this;
+    }
+
+    /** Answers the next {@code times} matching requests with {@code status} and {@code headers} (-1: all). */
+    public FaultProxy status(Predicate<String> path, int times, int status, Map<String, String> headers) {
+        rules.add(new Rule(path, new AtomicInteger(times), Fault.STATUS, status, Map.copyOf(headers)));
+        return this;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(log);
+    }
+
+    public List<Request> requests(Predicate<String> path) {
+        return log.stream().filter(r -> path.test(r.path())).toList();
+    }
+
+    /** A path predicate: the path contains {@code part}. */
+    public static Predicate<String> contains(String part) {
+        return path -> path.contains(part);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                open.add(socket);
+                Thread handler = new Thread(() -> handle(socket), "fault-proxy-conn");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    e.printStackTrace();
+                }
+                return;
+            }
+        }
+    }
+
+    private Rule match(String path) {
+        for (Rule rule : rules) {
+            if (rule.path().test(path)) {
+                int left = rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n);
+                if (left != 0) {
+                    return rule;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void handle(Socket socket) {
+        long start = System.nanoTime();
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            String requestLine = readLine(in);
+            if (requestLine == null || requestLine.isEmpty()) {
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                }
+            }
+            String[] parts = requestLine.split(" ");
+            String method = parts[0];
+            String path = parts[1];
+            OutputStream out = socket.getOutputStream();
+            Rule rule = match(path);
+            if (rule != null && rule.fault() == Fault.STATUS) {
+                log.add(new Request(start, method, path, headers.get("authorization"), rule.status(), Fault.STATUS));
+                byte[] body = ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected " + rule.status() + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                Map<String, String> responseHeaders = new LinkedHashMap<>(rule.headers());
+                responseHeaders.put("Content-Type", "application/json");
+                writeHead(out, rule.status(), responseHeaders, body.length);
+                out.write(body);
+                out.flush();
+                return;
+            }
+            Response response = forward(method, path, headers);
+            Fault fault = rule == null ? null : rule.fault();
+            log.add(new Request(start, method, path, headers.get("authorization"), response.status, fault));
+            byte[] body = response.body;
+            if (fault == Fault.CORRUPT) {
+                body = body.clone();
+                for (int i = 0; i < body.length; i++) {
+                    body[i] = (byte) ~body[i];
+                }
+            }
+            writeHead(out, response.status, response.headers, method.equals("HEAD") ? response.length : body.length);
+            if (method.equals("HEAD")) {
+                out.flush();
+                return;
+            }
+            if (fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE) {
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                if (fault == Fault.RESET_MID_BODY) {
+                    socket.setSoLinger(true, 0); // close() now sends RST instead of FIN
+                }
+                return;
+            }
+            out.write(body);
+            out.flush();
+        } catch (SocketException e) {
+            // the client went away
+        } catch (IOException e) {
+            if (!closed) {
+                e.printStackTrace();
+            }
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    private record Response(int status, Map<String, String> headers, byte[] body, long length) {
+    }
+
+    private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Docker-Content-Digest",
+            "Docker-Distribution-Api-Version", "Location", "WWW-Authenticate", "Retry-After", "ETag");
+
+    private Response forward(String method, String path, Map<String, String> requestHeaders) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(backend + path).toURL().openConnection();
+        connection.setRequestMethod(method);
+        connection.setInstanceFollowRedirects(false);
+        for (String name : List.of("accept", "authorization", "range")) {
+            if (requestHeaders.containsKey(name)) {
+                connection.setRequestProperty(name, requestHeaders.get(name));
+            }
+        }
+        int status = connection.getResponseCode();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : FORWARDED_RESPONSE_HEADERS) {
+            String value = connection.getHeaderField(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        byte[] body;
+        InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        try (InputStream in = stream) {
+            body = in == null ? new byte[0] : in.readAllBytes();
+        }
+        long length = connection.getContentLengthLong();
+        connection.disconnect();
+        return new Response(status, headers, body, length);
+    }
+
+    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        if (length >= 0) {
+            head.append("Content-Length: ").append(length).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 307 -> "Temporary Redirect";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            default -> "Status";
+        };
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (b < 0 && line.size() == 0) {
+            return null;
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        for (Socket socket : new ArrayList<>(open)) {
+            socket.close();
+        }
+    }
+}
