@@ -90,7 +90,13 @@ public final class ImageBuilder {
             byte[] index = builder.index(images);
             return new BuiltImage(Digests.of(index), index, images);
         } finally {
+            // a failed build must not leave layers being written into the work directory behind it
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -158,7 +164,9 @@ public final class ImageBuilder {
         } else if (instruction instanceof Instruction.Label label) {
             label.pairs().forEach(p -> state.labels.put(p.key(), p.value()));
         } else if (instruction instanceof Instruction.Arg) {
-            return; // ARG leaves no trace in the image config (buildah records none)
+            // no trace in the config, but a history entry (as buildah and BuildKit record one)
+        } else if (instruction instanceof Instruction.Maintainer maintainer) {
+            state.author = maintainer.maintainer();
         } else if (instruction instanceof Instruction.Cmd cmd) {
             state.cmd = cmd.command().toArgv(state.shell);
             state.cmdSetHere = true;
@@ -218,11 +226,13 @@ public final class ImageBuilder {
         TreeMap<String, FileEntry> entries = new TreeMap<>();
         boolean fromRegistry = false;
         if (copy.from() != null && plan.stage(copy.from()).filter(s -> done.containsKey(s.index())).isPresent()) {
-            copyFromStage(copy, done.get(plan.stage(copy.from()).get().index()), dest, entries, owner, chmod, line);
+            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
+            copyFromStage(copy, done.get(plan.stage(copy.from()).get().index()), dest, intoDirectory, entries, state, owner, chmod,
+                    line);
         } else if (copy.from() != null) {
             // not a stage: an image, whose files are unpacked once and copied like context files
             ContextFiles image = new ContextFiles(extractedImage(copy.from(), line), List.of(), null);
-            boolean intoDirectory = copy.destination().endsWith("/") || copy.sources().size() > 1 || isDirectory(state, dest);
+            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
             for (String written : copy.sources()) {
                 List<ContextFiles.Source> matched = image.resolve(written.replaceFirst("^/+", ""));
                 if (matched.isEmpty()) {
@@ -230,7 +240,7 @@ public final class ImageBuilder {
                             + "' does not exist in that image");
                 }
                 for (ContextFiles.Source source : matched) {
-                    addSource(image, source, dest, intoDirectory || matched.size() > 1, entries, owner, chmod);
+                    addSource(image, source, dest, intoDirectory || matched.size() > 1, entries, state, owner, chmod);
                 }
             }
         } else {
@@ -253,16 +263,18 @@ public final class ImageBuilder {
                     // no images were saved: the Kubefile still gets the directory it copies
                     sources.add(null);
                 }
-                sources.addAll(matched.stream().filter(java.util.Objects::nonNull).toList());
+                for (ContextFiles.Source source : matched) {
+                    sources.add(followLink(context, source, copy, line));
+                }
             }
-            boolean intoDirectory = copy.destination().endsWith("/") || sources.size() > 1 || isDirectory(state, dest);
+            boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest);
             for (ContextFiles.Source source : sources) {
                 if (source == null) {
-                    addParents(entries, dest, owner);
+                    addParents(entries, state, dest, owner);
                     entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
-                addSource(context, source, dest, intoDirectory, entries, owner, chmod);
+                addSource(context, source, dest, intoDirectory, entries, state, owner, chmod);
             }
         }
         for (FileEntry entry : entries.values()) {
@@ -276,27 +288,29 @@ public final class ImageBuilder {
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
-                           TreeMap<String, FileEntry> entries, int[] owner, Integer chmod) throws IOException {
+                           TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod)
+            throws IOException {
         Path file = source.file();
         if (Files.isDirectory(file)) {
             // a directory's contents go into the destination
-            addParents(entries, dest, owner);
+            addParents(entries, stage, dest, owner);
             if (!dest.isEmpty()) {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
             walk(context, file, source.contextPath(), dest, entries, owner, chmod);
-            if (source.contextPath().equals(".") && context.registryTree() != null && Files.isDirectory(context.registryTree())
-                    && !Files.exists(context.root().resolve("registry"))) {
-                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is
+            if (source.contextPath().equals(".") && hasGeneratedRegistry(context)) {
+                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is (in place
+                // of a registry/ directory the context has, as COPY registry does)
                 String registryDest = join(dest, "registry");
                 entries.put(registryDest, FileEntry.directory(registryDest, mode(chmod, 0755), owner[0], owner[1]));
                 walk(context, context.registryTree(), "registry", registryDest, entries, owner, chmod);
             }
             return;
         }
-        String name = file.getFileName().toString();
+        String contextPath = source.contextPath();
+        String name = contextPath.substring(contextPath.lastIndexOf('/') + 1); // a followed link keeps its own name
         String target = intoDirectory ? join(dest, name) : dest;
-        addParents(entries, target, owner);
+        addParents(entries, stage, target, owner);
         entries.put(target, entry(file, target, owner, chmod));
     }
 
@@ -309,6 +323,10 @@ public final class ImageBuilder {
         boolean inRegistry = context.isUnderRegistryTree(dir);
         for (Path child : children) {
             String name = child.getFileName().toString();
+            if (contextPath.equals(".") && name.equals("registry") && hasGeneratedRegistry(context)
+                    && !context.isUnderRegistryTree(child)) {
+                continue; // replaced by the generated tree (see addSource)
+            }
             String childContext = contextPath.equals(".") ? name : contextPath + "/" + name;
             boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
             if (!inRegistry && context.isExcluded(childContext, directory)) {
@@ -328,6 +346,33 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * A source named in the COPY that is a symbolic link is followed, as Docker and buildah do (links
+     * inside a copied directory are kept as links); it must lead to a place inside the build context.
+     */
+    private ContextFiles.Source followLink(ContextFiles context, ContextFiles.Source source, Instruction.Copy copy, int line)
+            throws IOException, ImageBuildException {
+        if (!Files.isSymbolicLink(source.file()) || context.isUnderRegistryTree(source.file())) {
+            return source;
+        }
+        Path real;
+        try {
+            real = source.file().toRealPath();
+        } catch (IOException e) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
+                    + "' is a symbolic link to " + Files.readSymbolicLink(source.file()) + ", which does not exist");
+        }
+        if (!real.startsWith(context.root().toRealPath())) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
+                    + "' is a symbolic link that leads outside the build context");
+        }
+        return new ContextFiles.Source(real, source.contextPath());
+    }
+
+    private static boolean hasGeneratedRegistry(ContextFiles context) {
+        return context.registryTree() != null && Files.isDirectory(context.registryTree());
+    }
+
     private static FileEntry entry(Path file, String target, int[] owner, Integer chmod) throws IOException {
         if (Files.isSymbolicLink(file)) {
             return new FileEntry(target, FileEntry.Type.SYMLINK, null, 0, 0777, owner[0], owner[1],
@@ -337,9 +382,9 @@ public final class ImageBuilder {
         return new FileEntry(target, FileEntry.Type.FILE, file, Files.size(file), mode(chmod, mode), owner[0], owner[1], "");
     }
 
-    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, TreeMap<String, FileEntry> entries,
-                               int[] owner, Integer chmod, int line) throws ImageBuildException {
-        boolean intoDirectory = copy.destination().endsWith("/") || copy.sources().size() > 1;
+    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory,
+                               TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod,
+                               int line) throws ImageBuildException {
         for (String written : copy.sources()) {
             String path = ContextFiles.clean(written.startsWith("/") ? written.substring(1) : written);
             String prefix = path.equals(".") ? "" : path;
@@ -347,7 +392,7 @@ public final class ImageBuilder {
             boolean found = false;
             if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
                 String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
-                addParents(entries, target, owner);
+                addParents(entries, stage, target, owner);
                 entries.put(target, withOwner(exact, target, owner, chmod));
                 found = true;
             } else {
@@ -362,7 +407,7 @@ public final class ImageBuilder {
                         continue;
                     }
                     String target = join(dest, rest);
-                    addParents(entries, target, owner);
+                    addParents(entries, stage, target, owner);
                     entries.put(target, withOwner(candidate.getValue(), target, owner, chmod));
                     found = true;
                 }
@@ -379,13 +424,27 @@ public final class ImageBuilder {
         return new FileEntry(target, entry.type(), entry.source(), entry.size(), mode, owner[0], owner[1], entry.link());
     }
 
-    private static void addParents(TreeMap<String, FileEntry> entries, String path, int[] owner) {
+    /**
+     * Puts the parent directories of {@code path} into the layer: as they already are in the stage
+     * (a later layer must not reset their owner or mode), else new, owned by the --chown owner (as
+     * buildah and BuildKit create them) — unless the stage is built FROM an image, whose directories
+     * are not known here: those stay root's.
+     */
+    private static void addParents(TreeMap<String, FileEntry> entries, StageState stage, String path, int[] owner) {
         int slash = path.lastIndexOf('/');
         while (slash > 0) {
             String parent = path.substring(0, slash);
-            entries.putIfAbsent(parent, FileEntry.directory(parent, 0755, 0, 0));
+            FileEntry before = stage.files.get(parent);
+            entries.putIfAbsent(parent, before != null && before.type() == FileEntry.Type.DIRECTORY ? before
+                    : stage.fromImage ? FileEntry.directory(parent, 0755, 0, 0) : FileEntry.directory(parent, 0755, owner[0], owner[1]));
             slash = parent.lastIndexOf('/');
         }
+    }
+
+    /** {@code dir/}, {@code .}, {@code dir/.} and {@code ..} name a directory to copy into, as in Docker. */
+    static boolean namesDirectory(String destination) {
+        return destination.endsWith("/") || destination.equals(".") || destination.endsWith("/.")
+                || destination.equals("..") || destination.endsWith("/..");
     }
 
     private static boolean isDirectory(StageState state, String path) {
@@ -462,6 +521,7 @@ public final class ImageBuilder {
         com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(base.config());
         com.fasterxml.jackson.databind.JsonNode config = root.path("config");
         StageState state = new StageState();
+        state.fromImage = true;
         for (com.fasterxml.jackson.databind.JsonNode env : config.path("Env")) {
             String pair = env.asText();
             int eq = pair.indexOf('=');
@@ -527,6 +587,9 @@ public final class ImageBuilder {
     private byte[] config(StageState state, List<Layer> layers, Platform platform) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("created", timestamp());
+        if (state.author != null) {
+            root.put("author", state.author);
+        }
         root.put("architecture", platform.architecture());
         root.put("os", platform.os());
         if (!platform.variant().isEmpty()) {
@@ -718,6 +781,8 @@ public final class ImageBuilder {
             text = "WORKDIR " + workdir.path();
         } else if (instruction instanceof Instruction.User user) {
             text = "USER " + user.user();
+        } else if (instruction instanceof Instruction.Arg arg) {
+            text = "ARG " + String.join(" ", arg.args().stream().map(a -> a.value() == null ? a.key() : a.key() + "=" + a.value()).toList());
         } else {
             text = instruction.keyword();
         }

@@ -30,6 +30,7 @@ final class LayerWriter {
         MessageDigest blobDigest = Digests.sha256();
         MessageDigest diffDigest = Digests.sha256();
         CountingOutputStream counted;
+        boolean written = false;
         try (OutputStream file = Files.newOutputStream(temp);
              OutputStream buffered = new java.io.BufferedOutputStream(file, 256 * 1024);
              DigestOutputStream blob = new DigestOutputStream(buffered, blobDigest)) {
@@ -53,6 +54,11 @@ final class LayerWriter {
                 gzip.finish();
             }
             tarStream.flush();
+            written = true;
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(temp);
+            }
         }
         String digest = Digests.format(blobDigest);
         Path target = blobDir.resolve(Digests.hex(digest));

@@ -19,6 +19,10 @@ final class StageState {
     List<String> shell = List.of("/bin/sh", "-c");
     String workdir = "";
     String user = "";
+    /** MAINTAINER: the config's author. */
+    String author;
+    /** Built FROM an image: {@link #files} does not know the base image's files. */
+    boolean fromImage;
     final TreeSet<String> exposedPorts = new TreeSet<>();
     final TreeSet<String> volumes = new TreeSet<>();
     String stopSignal;
@@ -38,6 +42,8 @@ final class StageState {
         copy.shell = shell;
         copy.workdir = workdir;
         copy.user = user;
+        copy.author = author;
+        copy.fromImage = fromImage;
         copy.exposedPorts.addAll(exposedPorts);
         copy.volumes.addAll(volumes);
         copy.stopSignal = stopSignal;
