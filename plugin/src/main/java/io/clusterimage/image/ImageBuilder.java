@@ -555,8 +555,33 @@ public final class ImageBuilder {
             BaseImageFetcher.FetchedLayer layer = base.layers().get(i);
             state.layers.add(java.util.concurrent.CompletableFuture.completedFuture(new Layer(layer.file(), layer.digest(), layer.size(),
                     diffIds.get(i).asText(), layer.mediaType(), "FROM " + from.image())));
+            recordBaseDirectories(layer.file(), state);
         }
         return state;
+    }
+
+    /**
+     * The directories of a base layer (the parents of its files), so that COPY into one of them
+     * copies into it, as buildah does, instead of replacing it with a file. Reads tar headers only.
+     */
+    private static void recordBaseDirectories(Path layer, StageState state) throws IOException {
+        try (java.io.InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(layer))) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            java.io.InputStream in = gzip ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw;
+            io.clusterimage.core.TarReader reader = new io.clusterimage.core.TarReader(in);
+            String name;
+            while ((name = reader.nextFile()) != null) {
+                String path = name.replaceFirst("^\\./", "").replaceFirst("^/+", "");
+                for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+                    String dir = path.substring(0, slash);
+                    if (state.files.putIfAbsent(dir, FileEntry.directory(dir, 0755, 0, 0)) != null) {
+                        break; // its parents are recorded already
+                    }
+                }
+            }
+        }
     }
 
     private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {

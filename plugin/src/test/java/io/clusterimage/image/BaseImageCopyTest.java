@@ -9,7 +9,6 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,8 +64,6 @@ class BaseImageCopyTest {
     }
 
     @Test
-    @Disabled("known gap of FROM <image>: the stage does not know the base image's directories, so a file copied to an"
-            + " existing base directory without a trailing slash replaces it with a file (buildah copies into it)")
     void aFileCopiedToADirectoryOfTheBaseImageGoesIntoIt() throws Exception {
         PlatformImage image = build("FROM " + base + "\nCOPY one.txt /opt\n");
         var entries = ImageTestSupport.entries(image.layers().get(image.layers().size() - 1));
