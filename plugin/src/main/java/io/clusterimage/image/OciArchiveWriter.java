@@ -40,7 +40,65 @@ public final class OciArchiveWriter {
         }
     }
 
+    /** What to write. */
+    public enum Format {
+        /** An OCI image layout in a tar (the default): sealos load, skopeo, podman, umoci, buildah. */
+        OCI_ARCHIVE,
+        /** The same OCI image layout as a directory. */
+        OCI_DIRECTORY,
+        /** A docker-archive (manifest.json) for {@code docker load}; one platform only. */
+        DOCKER_ARCHIVE;
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static Format parse(String text) {
+            return switch (text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "oci-archive", "oci" -> OCI_ARCHIVE;
+                case "oci-dir", "oci-directory", "oci-layout" -> OCI_DIRECTORY;
+                case "docker-archive", "docker" -> DOCKER_ARCHIVE;
+                default -> throw new IllegalArgumentException("'" + text + "' is not an output format; use oci-archive, oci-dir or docker-archive");
+            };
+        }
+    }
+
     public static void write(BuiltImage image, String refName, Instant time, Path target) throws IOException {
+        write(image, refName, time, target, Format.OCI_ARCHIVE);
+    }
+
+    public static void write(BuiltImage image, String refName, Instant time, Path target, Format format) throws IOException {
+        TreeMap<String, BlobContent> files = format == Format.DOCKER_ARCHIVE ? dockerArchive(image, refName) : ociLayout(image, refName);
+        if (format == Format.OCI_DIRECTORY) {
+            writeDirectory(files, target);
+        } else {
+            writeTar(files, time, target);
+        }
+    }
+
+    private static TreeMap<String, BlobContent> dockerArchive(BuiltImage image, String refName) throws IOException {
+        if (image.platforms().size() != 1) {
+            throw new IllegalArgumentException("a docker-archive holds one platform; build one platform, or use oci-archive for "
+                    + image.platforms().size());
+        }
+        PlatformImage single = image.platforms().get(0);
+        TreeMap<String, BlobContent> files = new TreeMap<>();
+        ObjectNode entry = JSON.createArrayNode().addObject();
+        String config = "blobs/sha256/" + Digests.hex(single.configDigest());
+        files.put(config, new BlobContent(single.config(), null));
+        entry.put("Config", config);
+        var tags = entry.putArray("RepoTags");
+        if (refName != null && !refName.isBlank()) {
+            tags.add(refName);
+        }
+        var layers = entry.putArray("Layers");
+        for (Layer layer : single.layers()) {
+            String name = "blobs/sha256/" + Digests.hex(layer.digest());
+            files.put(name, new BlobContent(null, layer.file()));
+            layers.add(name);
+        }
+        files.put("manifest.json", new BlobContent(JSON.writeValueAsBytes(JSON.createArrayNode().add(entry)), null));
+        return files;
+    }
+
+    private static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName) throws IOException {
         TreeMap<String, BlobContent> blobs = new TreeMap<>();
         for (PlatformImage platform : image.platforms()) {
             for (Layer layer : platform.layers()) {
@@ -73,24 +131,48 @@ public final class OciArchiveWriter {
         if (refName != null && !refName.isBlank()) {
             entry.putObject("annotations").put("org.opencontainers.image.ref.name", refName);
         }
-        byte[] indexJson = JSON.writeValueAsBytes(index);
-        byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+        TreeMap<String, BlobContent> files = new TreeMap<>();
+        blobs.forEach((hex, content) -> files.put("blobs/sha256/" + hex, content));
+        files.put("index.json", new BlobContent(JSON.writeValueAsBytes(index), null));
+        files.put("oci-layout", new BlobContent("{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8), null));
+        return files;
+    }
 
+    private static void writeDirectory(TreeMap<String, BlobContent> files, Path target) throws IOException {
+        Path staging = target.resolveSibling(target.getFileName() + ".partial");
+        io.clusterimage.core.PathTrees.deleteTree(staging);
+        for (var file : files.entrySet()) {
+            Path path = staging.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            try (InputStream in = file.getValue().open()) {
+                Files.copy(in, path);
+            }
+        }
+        io.clusterimage.core.PathTrees.deleteTree(target);
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Entries sorted, directories first where needed, fixed owners and times: same files, same bytes. */
+    private static void writeTar(TreeMap<String, BlobContent> files, Instant time, Path target) throws IOException {
         long mtime = time.getEpochSecond();
         Files.createDirectories(target.toAbsolutePath().getParent());
         Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
                 TarWriter tar = new TarWriter(out);
-                tar.directory("blobs", 0755, 0, 0, mtime);
-                tar.directory("blobs/sha256", 0755, 0, 0, mtime);
-                for (var blob : blobs.entrySet()) {
-                    try (InputStream in = blob.getValue().open()) {
-                        tar.file("blobs/sha256/" + blob.getKey(), 0644, 0, 0, mtime, blob.getValue().size(), in);
+                java.util.Set<String> directories = new java.util.HashSet<>();
+                for (var file : files.entrySet()) {
+                    String name = file.getKey();
+                    for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                        String dir = name.substring(0, slash);
+                        if (directories.add(dir)) {
+                            tar.directory(dir, 0755, 0, 0, mtime);
+                        }
+                    }
+                    try (InputStream in = file.getValue().open()) {
+                        tar.file(name, 0644, 0, 0, mtime, file.getValue().size(), in);
                     }
                 }
-                tar.file("index.json", 0644, 0, 0, mtime, indexJson.length, new ByteArrayInputStream(indexJson));
-                tar.file("oci-layout", 0644, 0, 0, mtime, layout.length, new ByteArrayInputStream(layout));
                 tar.finish();
             }
             try {

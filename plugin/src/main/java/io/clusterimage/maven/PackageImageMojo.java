@@ -72,6 +72,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.registryLayerCompression", defaultValue = "none")
     protected String registryLayerCompression;
 
+    /**
+     * What to write: {@code oci-archive} (an OCI layout in a tar: sealos load, skopeo, podman, umoci,
+     * buildah), {@code oci-dir} (the same layout as a directory, the file name without .tar) or
+     * {@code docker-archive} (for docker load; one platform only).
+     */
+    @Parameter(property = "cluster-image.outputFormat", defaultValue = "oci-archive")
+    protected String outputFormat;
+
     /** Attach the archive to the project, so install/deploy ship it (off by default: these files are large). */
     @Parameter(property = "cluster-image.attach", defaultValue = "false")
     protected boolean attach;
@@ -103,6 +111,15 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             return;
         }
         Kubefile parsed = parsedKubefile(located.get().file());
+        OciArchiveWriter.Format format;
+        try {
+            format = OciArchiveWriter.Format.parse(outputFormat);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("<outputFormat>: " + e.getMessage());
+        }
+        if (format == OciArchiveWriter.Format.OCI_DIRECTORY && outputFile.getName().endsWith(".tar")) {
+            outputFile = new File(outputFile.getParentFile(), outputFile.getName().substring(0, outputFile.getName().length() - 4));
+        }
         List<Platform> targets = effectivePlatforms();
         Instant created = created();
         ImageBuildOptions options = new ImageBuildOptions(contextDirectory.toPath(), excludedDirectories(),
@@ -111,6 +128,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 compression("<layerCompression>", layerCompression), annotations(created), imagesLock(targets), imageName,
                 outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors());
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("package-image").add("outputFile", outputFile)
+                .add("outputFormat", outputFormat)
                 .add("imageName", imageName).add("layerCompression", layerCompression)
                 .add("registryLayerCompression", registryLayerCompression).add("created", created)
                 .add("annotations", new java.util.TreeMap<>(options.annotations()))
@@ -143,7 +161,11 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                             : io.clusterimage.registry.BlobCache.defaultLocation()),
                     session != null && session.isOffline());
             image = ImageBuilder.build(parsed, options, baseImages);
-            OciArchiveWriter.write(image, imageName, created, outputFile.toPath());
+            try {
+                OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format);
+            } catch (IllegalArgumentException e) {
+                throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
+            }
             writeReports(image);
             fingerprint.record(stamp);
         } catch (ImageBuildException e) {

@@ -52,7 +52,7 @@ public class PushImageMojo extends AbstractRegistryMojo {
         }
         String image = property("cluster-image.to.image", to == null ? null : to.image);
         if (image == null || image.isBlank()) {
-            if (!outputFile.isFile()) {
+            if (!outputFile.isFile() && !outputFile.isDirectory()) {
                 getLog().info("cluster-image: nothing to push (no cluster image was built)");
                 return;
             }
@@ -72,7 +72,7 @@ public class PushImageMojo extends AbstractRegistryMojo {
         if (target.digest().isPresent()) {
             throw new MojoExecutionException("<to><image> must name a tag, not a digest: the digest is the image's own");
         }
-        if (!outputFile.isFile()) {
+        if (!outputFile.isFile() && !outputFile.isDirectory()) {
             throw new MojoExecutionException(outputFile + " does not exist: run package-image first (mvn package)");
         }
         List<String> tags = new ArrayList<>();
@@ -88,7 +88,8 @@ public class PushImageMojo extends AbstractRegistryMojo {
             }
         }
         try {
-            OciLayoutSource layout = ArchiveImages.open("oci-archive", outputFile.toPath(), outputDirectory.toPath().resolve("work/push"));
+            OciLayoutSource layout = outputFile.isDirectory() ? new OciLayoutSource(outputFile.toPath())
+                    : ArchiveImages.open("oci-archive", outputFile.toPath(), outputDirectory.toPath().resolve("work/push"));
             ImagePusher.PushResult result = new ImagePusher(new RegistryClient(registryOptions()), line -> getLog().info("  " + line))
                     .push(layout, target, tags);
             getLog().info("cluster-image: pushed " + target.familiar() + " " + result.digest() + " (" + result.blobsUploaded()
