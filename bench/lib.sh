@@ -133,3 +133,11 @@ settle() {
   [ $(( $(now_ms) - t0 )) -gt 500 ] && log "  (sync took $(( $(now_ms) - t0 )) ms)"
   return 0
 }
+
+# What a registry tree (a docker-registry filesystem store) holds: every blob digest, and every tag's target.
+tree_summary() {
+  local v2=$1/docker/registry/v2
+  find "$v2/blobs" -name data | sed 's|.*/\([0-9a-f]\{64\}\)/data$|\1|' | LC_ALL=C sort
+  (cd "$v2/repositories" && for link in $(find . -path '*/_manifests/tags/*/current/link' | LC_ALL=C sort); do
+    printf '%s %s\n' "$link" "$(cat "$link")"; done)
+}

@@ -81,14 +81,6 @@ done
 
 images_of() { for i in $(seq 1 "$IMAGES"); do echo "$SRC/${SET_PREFIX[$1]}-$i:v1"; done; }
 
-# What a saved tree holds: every blob digest, and every tag's target.
-tree_summary() {
-  local v2=$1/docker/registry/v2
-  find "$v2/blobs" -name data | sed 's|.*/\([0-9a-f]\{64\}\)/data$|\1|' | LC_ALL=C sort
-  (cd "$v2/repositories" && for link in $(find . -path '*/_manifests/tags/*/current/link' | LC_ALL=C sort); do
-    printf '%s %s\n' "$link" "$(cat "$link")"; done)
-}
-
 # plugin SET RUN WHAT CACHE OUT [java options...]
 plugin() {
   local set=$1 run=$2 what=$3 cache=$4 out=$5
