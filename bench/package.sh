@@ -12,8 +12,9 @@
 #   RUNS [3]               repetitions; medians are reported
 #   PARTS [engine,pipeline]  engine: the layout benchmark; pipeline: mvn package against sealos's steps
 #   BUILDAH_DRIVER [overlay] buildah's storage driver (overlay, as sealos uses; or vfs)
-#   EXPERIMENTS [1]        also time `buildah push --disable-compression` (buildah without its gzip step)
-#                          and the engine a second time in a warmed-up JVM; 0 skips them
+#   EXPERIMENTS [1]        also time `buildah push --disable-compression` (buildah without its gzip step),
+#                          the engine a second time in a warmed-up JVM, and bench.OnePassArchive (a
+#                          prototype of a one-pass archive writer, see bench/README.md); 0 skips them
 #   JAVA_OPTS              extra options for the engine's JVM (bench.PackageBench)
 #   BENCH_SKIP_BUILD=1     reuse plugin/target/classes and the installed plugin as they are
 # Quick run: IMAGES=2 LAYER_MB=4 SHARED_MB=2 RUNS=1 bench/package.sh
@@ -262,6 +263,18 @@ if part engine; then
       record engine "$run" plugin-again "" "" "" "$again" "" ""
       log "  experiment: engine again in a warmed-up JVM $again ms"
       rm -rf "$WORK/pkg-work" "$WORK/plugin.tar"
+
+      # a prototype of the one-pass archive writer suggested in bench/README.md (not the plugin's code)
+      rm -f "$WORK/onepass.tar"
+      settle
+      t=$(run_timed "$WORK/onepass.out" java ${JAVA_OPTS:-} -cp "$BENCH_CP" bench.OnePassArchive "$LAYOUT" "$WORK/onepass.tar" manifests registry)
+      onepass=$(sed -n 's/^onepass_ms=//p' "$WORK/onepass.out")
+      record engine "$run" onepass-jvm "${t% *}" "${t#* }" "" "$onepass" "" "$(stat -c %s "$WORK/onepass.tar") bytes"
+      log "  experiment: one-pass prototype $onepass ms, whole JVM ${t% *} ms (CPU ${t#* })"
+      if [ "$run" = 1 ]; then
+        archive_files "$WORK/onepass.tar" > "$WORK/onepass.files"
+      fi
+      rm -f "$WORK/onepass.tar"
     fi
   done
 
@@ -269,6 +282,10 @@ if part engine; then
   if diff <(strip_hash < "$WORK/plugin.files") "$WORK/layout.files" > "$WORK/diff.txt" \
       && diff "$WORK/plugin.files" "$WORK/buildah.files" > "$WORK/diff.txt"; then
     CHECKS+=("engine: the plugin's and buildah's archives hold the layout's $LAYOUT_FILES files and their directories, with the same content (SHA-256 of every file)")
+    if [ "$EXPERIMENTS" = 1 ]; then
+      diff "$WORK/plugin.files" "$WORK/onepass.files" > "$WORK/diff.txt" || { head -20 "$WORK/diff.txt" >&2; echo "package.sh: the one-pass prototype's archive differs" >&2; exit 1; }
+      CHECKS+=("engine: so does the one-pass prototype's archive")
+    fi
   else
     head -20 "$WORK/diff.txt" >&2
     echo "package.sh: the plugin's archive, buildah's and the layout differ" >&2
@@ -506,10 +523,19 @@ if part engine; then
       "$(runs engine buildah-push-nocompress 4)" "$(med engine buildah-push-nocompress 5)"
     printf '| experiment: buildah bud + push --disable-compression | %s | | | %s | %s |\n' "$nc" "$(ratio "$engine" "$nc")" "$(ratio "$jvm" "$nc")"
     printf '| experiment: plugin engine again in a warmed-up JVM | %s | %s | | | |\n' "$(med engine plugin-again 7)" "$(runs engine plugin-again 7)"
+    op=$(med engine onepass-jvm 7)
+    opj=$(med engine onepass-jvm 4)
+    printf '| experiment: one-pass prototype (bench.OnePassArchive), in place of the engine | %s | %s | | | |\n' "$op" \
+      "$(runs engine onepass-jvm 7)"
+    printf '| experiment: one-pass prototype, whole JVM | %s | %s | %s | | |\n' "$opj" "$(runs engine onepass-jvm 4)" "$(med engine onepass-jvm 5)"
   fi
   echo
   echo "Goals: plugin ÷ buildah <= 0.2: $(ratio "$engine" "$bud_push") (engine), $(ratio "$jvm" "$bud_push") (whole JVM);" \
     "plugin ÷ tar <= 2: $(ratio "$engine" "$tarm") (engine), $(ratio "$jvm" "$tarm") (whole JVM)."
+  if [ "$EXPERIMENTS" = 1 ]; then
+    echo "Experiment, the one-pass prototype: ÷ buildah $(ratio "$op" "$bud_push") (its write call), $(ratio "$opj" "$bud_push") (whole JVM);" \
+      "÷ tar $(ratio "$op" "$tarm") (write call), $(ratio "$opj" "$tarm") (whole JVM)."
+  fi
 fi
 if part pipeline; then
   sealos=$(sum_rows pipeline 4 skopeo buildah-bud buildah-push | median)
