@@ -12,9 +12,8 @@
 #   RUNS [3]               repetitions; medians are reported
 #   PARTS [engine,pipeline]  engine: the layout benchmark; pipeline: mvn package against sealos's steps
 #   BUILDAH_DRIVER [overlay] buildah's storage driver (overlay, as sealos uses; or vfs)
-#   EXPERIMENTS [1]        also time `buildah push --disable-compression` (buildah without its gzip step),
-#                          the engine a second time in a warmed-up JVM, and bench.OnePassArchive (a
-#                          prototype of a one-pass archive writer, see bench/README.md); 0 skips them
+#   EXPERIMENTS [1]        also time the engine a second time in a warmed-up JVM, and bench.OnePassArchive
+#                          (a prototype of a one-pass archive writer, see bench/README.md); 0 skips them
 #   JAVA_OPTS              extra options for the engine's JVM (bench.PackageBench)
 #   BENCH_SKIP_BUILD=1     reuse plugin/target/classes and the installed plugin as they are
 # Quick run: IMAGES=2 LAYER_MB=4 SHARED_MB=2 RUNS=1 bench/package.sh
@@ -164,12 +163,13 @@ EOF
 
 # What a layout or an archive holds, without modes and owners: "d path" and "f path size" lines.
 layout_files() { (cd "$1" && find manifests registry \( -type d -printf 'd %p\n' \) -o \( -type f -printf 'f %p %s\n' \)) | LC_ALL=C sort; }
-archive_files() { java -cp "$BENCH_CP" bench.ArchiveFiles "$1"; }
+archive_files() { java -cp "$BENCH_CP" bench.ArchiveFiles "$1" 2> "$1.layers"; } # ARCHIVE; its layers' media types and sizes in ARCHIVE.layers
+layers_of() { awk '{sub(/application\/vnd.oci.image.layer.v1./, "", $2); printf "%s%s %s B", (n++ ? ", " : ""), $2, $3}' "$1"; }
 strip_hash() { sed 's/^\(f .* [0-9]*\) [0-9a-f]\{64\}$/\1/' | LC_ALL=C sort; }
 
 timed_field() { echo "${1% *}"; }
 
-# buildah bud + push of CONTEXT into ARCHIVE; records what (bud, push, and push-nocompress) for PART RUN
+# buildah bud + push of CONTEXT into ARCHIVE; records buildah-bud and buildah-push for PART RUN
 buildah_build() { # PART RUN CONTEXT ARCHIVE
   local part=$1 run=$2 ctx=$3 archive=$4 t
   bh_clear
@@ -184,14 +184,6 @@ buildah_build() { # PART RUN CONTEXT ARCHIVE
   record "$part" "$run" buildah-bud "$BUD_WALL" "$BUD_CPU" "" "" "" ""
   record "$part" "$run" buildah-push "$PUSH_WALL" "$PUSH_CPU" "" "" "" "$(stat -c %s "$archive") bytes"
   log "  buildah bud $BUD_WALL ms (CPU $BUD_CPU), push $PUSH_WALL ms (CPU $PUSH_CPU)"
-  if [ "$EXPERIMENTS" = 1 ] && [ "$part" = engine ]; then
-    settle
-    t=$(run_timed "$WORK/push-d.out" bh push --disable-compression "localhost/bench/package:$run" "oci-archive:$WORK/buildah-d.tar")
-    disk_mark
-    record "$part" "$run" buildah-push-nocompress "${t% *}" "${t#* }" "" "" "" "$(stat -c %s "$WORK/buildah-d.tar") bytes"
-    log "  experiment: buildah push --disable-compression ${t% *} ms (CPU ${t#* })"
-    rm -f "$WORK/buildah-d.tar"
-  fi
   bh_clear
 }
 
@@ -233,6 +225,7 @@ if part engine; then
     log "  plugin: engine $(get engine_ms) ms (build $(get build_ms) + write $(get write_ms); CPU $(get engine_cpu_ms)), JVM start $(get jvm_start_ms) ms, whole JVM ${t% *} ms (CPU ${t#* })"
     if [ "$run" = 1 ]; then
       archive_files "$WORK/plugin.tar" > "$WORK/plugin.files"
+      PLUGIN_LAYERS=$(layers_of "$WORK/plugin.tar.layers")
     fi
     rm -rf "$WORK/pkg-work" "$WORK/plugin.tar"
 
@@ -241,6 +234,7 @@ if part engine; then
     buildah_build engine "$run" "$LAYOUT" "$WORK/buildah.tar"
     if [ "$run" = 1 ]; then
       archive_files "$WORK/buildah.tar" > "$WORK/buildah.files"
+      BUILDAH_LAYERS=$(layers_of "$WORK/buildah.tar.layers")
     fi
     rm -f "$WORK/buildah.tar"
 
@@ -518,10 +512,6 @@ if part engine; then
     "$bud_push_cpu" "$(ratio "$engine" "$bud_push")" "$(ratio "$jvm" "$bud_push")"
   printf '| **tar cf** | %s | %s | %s | **%s** | %s |\n' "$tarm" "$(runs engine tar 4)" "$(med engine tar 5)" "$(ratio "$engine" "$tarm")" "$(ratio "$jvm" "$tarm")"
   if [ "$EXPERIMENTS" = 1 ]; then
-    nc=$(sum_rows engine 4 buildah-bud buildah-push-nocompress | median)
-    printf '| experiment: buildah push --disable-compression | %s | %s | %s | | |\n' "$(med engine buildah-push-nocompress 4)" \
-      "$(runs engine buildah-push-nocompress 4)" "$(med engine buildah-push-nocompress 5)"
-    printf '| experiment: buildah bud + push --disable-compression | %s | | | %s | %s |\n' "$nc" "$(ratio "$engine" "$nc")" "$(ratio "$jvm" "$nc")"
     printf '| experiment: plugin engine again in a warmed-up JVM | %s | %s | | | |\n' "$(med engine plugin-again 7)" "$(runs engine plugin-again 7)"
     op=$(med engine onepass-jvm 7)
     opj=$(med engine onepass-jvm 4)
@@ -530,6 +520,7 @@ if part engine; then
     printf '| experiment: one-pass prototype, whole JVM | %s | %s | %s | | |\n' "$opj" "$(runs engine onepass-jvm 4)" "$(med engine onepass-jvm 5)"
   fi
   echo
+  echo "Layers in the archives: plugin: $PLUGIN_LAYERS; buildah: $BUILDAH_LAYERS."
   echo "Goals: plugin ÷ buildah <= 0.2: $(ratio "$engine" "$bud_push") (engine), $(ratio "$jvm" "$bud_push") (whole JVM);" \
     "plugin ÷ tar <= 2: $(ratio "$engine" "$tarm") (engine), $(ratio "$jvm" "$tarm") (whole JVM)."
   if [ "$EXPERIMENTS" = 1 ]; then

@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
  * design (the plugin normalizes them). Whiteouts are not expected and are listed as files.
  *
  * <p>Usage: {@code ArchiveFiles <oci-archive.tar>}. The layers are read in place from the archive
- * (gzip'd or not), nothing is extracted.
+ * (gzip'd or not), nothing is extracted. On stderr, one line per layer: {@code layer <mediaType> <size>}.
  */
 public final class ArchiveFiles {
 
@@ -81,6 +81,7 @@ public final class ArchiveFiles {
                 if (b0 == 0x1f && b1 == 0x8b) {
                     layerIn = new BufferedInputStream(new GZIPInputStream(layerIn, 1 << 16), 1 << 16);
                 }
+                System.err.println("layer " + layer.path("mediaType").asText() + " " + span.size);
                 list(new Tar(layerIn), files);
             }
             StringBuilder out = new StringBuilder();
