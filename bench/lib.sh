@@ -1,4 +1,4 @@
-# Shared by bench/scan.sh and bench/save.sh; source it, do not run it.
+# Shared by the bench/*.sh scripts; source it, do not run it.
 # Builds what the benchmarks need, without touching ~/.m2 or the default build:
 #   plugin/target/classes      ./mvnw compile -pl plugin
 #   bench/target/cp.txt        the plugin's runtime dependencies (dependency:build-classpath)
@@ -69,4 +69,75 @@ run_timed() {
 # Median of numbers on stdin (one per line).
 median() {
   sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}}'
+}
+
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+# CPU time (user + system, ms) a process has used so far; threads included.
+proc_cpu_ms() { awk -v t="$TICK_MS" '{sub(/^.*\) /, ""); print ($12 + $13) * t}' "/proc/$1/stat"; }
+
+# ---- local registries (bench/save.sh, bench/package.sh) ----
+# They use the caller's WORK (a scratch directory) and append every PID they start to its PIDS array,
+# which the caller's exit trap stops.
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
+  done
+}
+
+# start_registry NAME ROOTDIR -> sets REGISTRY_PORT and REGISTRY_PID; listens on 127.0.0.1 only.
+start_registry() {
+  local name=$1 root=$2
+  REGISTRY_PORT=$(free_port)
+  mkdir -p "$root"
+  cat > "$WORK/$name.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $root
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+YML
+  docker-registry serve "$WORK/$name.yml" > "$WORK/$name.log" 2>&1 &
+  REGISTRY_PID=$!
+  PIDS+=("$REGISTRY_PID")
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$REGISTRY_PORT/v2/" > /dev/null && return
+    sleep 0.1
+  done
+  cat "$WORK/$name.log" >&2
+  echo "$(basename "$0"): docker-registry $name did not start" >&2
+  exit 1
+}
+
+stop_registry() {
+  kill "$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+}
+
+# Every timed step starts with no dirty pages, so that no step pays for the previous one's writeback
+# (the steps write hundreds of MiB; the kernel throttles writers when too much is dirty).
+settle() {
+  local t0
+  t0=$(now_ms)
+  sync
+  [ $(( $(now_ms) - t0 )) -gt 500 ] && log "  (sync took $(( $(now_ms) - t0 )) ms)"
+  return 0
+}
+
+# What a registry tree (a docker-registry filesystem store) holds: every blob digest, and every tag's target.
+tree_summary() {
+  local v2=$1/docker/registry/v2
+  find "$v2/blobs" -name data | sed 's|.*/\([0-9a-f]\{64\}\)/data$|\1|' | LC_ALL=C sort
+  (cd "$v2/repositories" && for link in $(find . -path '*/_manifests/tags/*/current/link' | LC_ALL=C sort); do
+    printf '%s %s\n' "$link" "$(cat "$link")"; done)
 }

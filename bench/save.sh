@@ -52,62 +52,7 @@ trap cleanup EXIT
 RESULTS="$BENCH_TARGET/save-results.tsv"
 printf 'set\trun\twhat\twall_ms\tsave_ms\tclient_cpu_ms\tregistry_cpu_ms\theap_peak_mib\theap_sampled_max_mib\tgc_live_max_mib\tbytes_fetched\n' > "$RESULTS"
 
-# ---- registries ----
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
-  done
-}
-
-# start_registry NAME ROOTDIR -> sets REGISTRY_PORT and REGISTRY_PID
-start_registry() {
-  local name=$1 root=$2
-  REGISTRY_PORT=$(free_port)
-  mkdir -p "$root"
-  cat > "$WORK/$name.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $root
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:$REGISTRY_PORT
-EOF
-  docker-registry serve "$WORK/$name.yml" > "$WORK/$name.log" 2>&1 &
-  REGISTRY_PID=$!
-  PIDS+=("$REGISTRY_PID")
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$REGISTRY_PORT/v2/" > /dev/null && return
-    sleep 0.1
-  done
-  cat "$WORK/$name.log" >&2
-  echo "save.sh: docker-registry $name did not start" >&2
-  exit 1
-}
-
-stop_registry() {
-  kill "$1" 2> /dev/null || true
-  wait "$1" 2> /dev/null || true
-}
-
-# Every timed step starts with no dirty pages, so that no step pays for the previous one's writeback
-# (the push and each step write hundreds of MiB; the kernel throttles writers when too much is dirty).
-settle() {
-  local t0
-  t0=$(now_ms)
-  sync
-  [ $(( $(now_ms) - t0 )) -gt 500 ] && log "  (sync took $(( $(now_ms) - t0 )) ms)"
-  return 0
-}
+# ---- registries: start_registry, stop_registry, settle (bench/lib.sh) ----
 
 # ---- facts ----
 
@@ -135,18 +80,6 @@ for set in "${SETS[@]}"; do
 done
 
 images_of() { for i in $(seq 1 "$IMAGES"); do echo "$SRC/${SET_PREFIX[$1]}-$i:v1"; done; }
-
-# What a saved tree holds: every blob digest, and every tag's target.
-tree_summary() {
-  local v2=$1/docker/registry/v2
-  find "$v2/blobs" -name data | sed 's|.*/\([0-9a-f]\{64\}\)/data$|\1|' | LC_ALL=C sort
-  (cd "$v2/repositories" && for link in $(find . -path '*/_manifests/tags/*/current/link' | LC_ALL=C sort); do
-    printf '%s %s\n' "$link" "$(cat "$link")"; done)
-}
-
-TICK_MS=$((1000 / $(getconf CLK_TCK)))
-# CPU time (user + system, ms) a process has used so far; threads included.
-proc_cpu_ms() { awk -v t="$TICK_MS" '{sub(/^.*\) /, ""); print ($12 + $13) * t}' "/proc/$1/stat"; }
 
 # plugin SET RUN WHAT CACHE OUT [java options...]
 plugin() {
