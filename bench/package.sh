@@ -115,6 +115,18 @@ echo "buildah: $(buildah --version | awk '{print $3}') ($BUILDAH_DRIVER, --isola
   "docker-registry: $(docker-registry --version | awk '{print $3}'); tar: $(tar --version | head -1)"
 echo "maven: $("$REPO_DIR/mvnw" -B -o -v 2>/dev/null | head -1); plugin $PLUGIN_VERSION installed, jar sha256 $PLUGIN_JAR_SUM..."
 echo "disk for the work directory: $(df -h "$WORK" | awk 'NR==2 {print $4 " free on " $1}')"
+# Some VMs (this one: Firecracker, virtio-balloon) hand freed memory back to the host, and writing into
+# memory the guest has not used lately costs several times the CPU. Writing the same GiB twice shows it.
+first_touch() {
+  local i out
+  [ -x /usr/bin/time ] || { echo "n/a (no /usr/bin/time)"; return; }
+  for i in 1 2; do
+    out=$( { /usr/bin/time -f '%e s, %S s system' dd if=/dev/zero of="$WORK/touch" bs=1M count=1024 status=none; } 2>&1 )
+    rm -f "$WORK/touch"
+    printf '%s%s' "${i/2/; then }" "$out" | sed 's/^1//'
+  done
+}
+echo "page-cache writes: 1 GiB with dd: $(first_touch) (a large first figure: fresh memory is expensive here)"
 
 # ---- source registry and images ----
 
