@@ -1,5 +1,6 @@
 # Shared by the bench/*.sh scripts; source it, do not run it.
-# Builds what the benchmarks need, without touching ~/.m2 or the default build:
+# bench_build builds what the benchmarks need, without touching ~/.m2 or the default build
+# (bench/package.sh installs the plugin into ~/.m2 itself, before calling it):
 #   plugin/target/classes      ./mvnw compile -pl plugin
 #   bench/target/cp.txt        the plugin's runtime dependencies (dependency:build-classpath)
 #   bench/target/classes       bench/src/bench/*.java compiled with javac against both

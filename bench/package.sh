@@ -115,6 +115,18 @@ echo "buildah: $(buildah --version | awk '{print $3}') ($BUILDAH_DRIVER, --isola
   "docker-registry: $(docker-registry --version | awk '{print $3}'); tar: $(tar --version | head -1)"
 echo "maven: $("$REPO_DIR/mvnw" -B -o -v 2>/dev/null | head -1); plugin $PLUGIN_VERSION installed, jar sha256 $PLUGIN_JAR_SUM..."
 echo "disk for the work directory: $(df -h "$WORK" | awk 'NR==2 {print $4 " free on " $1}')"
+# Some VMs (this one: Firecracker, virtio-balloon) hand freed memory back to the host, and writing into
+# memory the guest has not used lately costs several times the CPU. Writing the same GiB twice shows it.
+first_touch() {
+  local i out
+  [ -x /usr/bin/time ] || { echo "n/a (no /usr/bin/time)"; return; }
+  for i in 1 2; do
+    out=$( { /usr/bin/time -f '%e s, %S s system' dd if=/dev/zero of="$WORK/touch" bs=1M count=1024 status=none; } 2>&1 )
+    rm -f "$WORK/touch"
+    printf '%s%s' "${i/2/; then }" "$out" | sed 's/^1//'
+  done
+}
+echo "page-cache writes: 1 GiB with dd: $(first_touch) (a large first figure: fresh memory is expensive here)"
 
 # ---- source registry and images ----
 
@@ -293,11 +305,15 @@ fi
 # =====================================================================================================
 
 # the plugin's goals in a Maven log with timestamps (-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS):
-# prints "validate-layout scan-images save-registry package-image plugin maven_total" in ms
+# prints "validate-layout scan-images save-registry package-image plugin maven_total start_up exit" in ms:
+# start_up = from the launch of ./mvnw to Maven's first log line, exit = from BUILD SUCCESS to the end of
+# the process (the launch and end times are in LOG.stamps)
 mvn_times() {
   awk '
     function ms(t,  a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+    FILENAME ~ /\.stamps$/ { if (launch == "") launch = ms($1); else ended = ms($1); next }
     /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] / {
+      if (firstline == "") firstline = ms($1)
       t = ms($1)
       goal = ""
       if ($0 ~ /\] --- .*:validate-layout \(/) goal = "validate-layout"
@@ -308,8 +324,9 @@ mvn_times() {
       if ($0 ~ /BUILD SUCCESS/) { if (cur != "") d[cur] += t - start; cur = ""; end = t }
       if ($0 ~ /Total time:/) { v = $0; sub(/.*Total time: */, "", v); split(v, p, " "); total = (p[2] == "min") ? 0 : p[1] * 1000 }
     }
-    END { printf "%d %d %d %d %d %d\n", d["validate-layout"], d["scan-images"], d["save-registry"], d["package-image"], end - first, total }
-  ' "$1"
+    END { printf "%d %d %d %d %d %d %d %d\n", d["validate-layout"], d["scan-images"], d["save-registry"], d["package-image"], end - first, total,
+          firstline - launch, ended - end }
+  ' "$1.stamps" "$1"
 }
 
 if part pipeline; then
@@ -361,10 +378,12 @@ EOF
   </mirrors>
 </settings>
 EOF
-  mvn_package() { # LOG
+  mvn_package() { # LOG; the launch and exit times go to LOG.stamps, as the log's HH:MM:SS.mmm
+    date +%H:%M:%S.%3N > "$1.stamps"
     (cd "$PROJECT" && "$REPO_DIR/mvnw" -B -s "$WORK/settings.xml" package "${MVN_LOG_OPTS[@]}" \
       -Dcluster-image.cacheDirectory="$WORK/mvn-cache") > "$1" 2>&1 \
       || { tail -40 "$1" >&2; echo "package.sh: mvn package failed (log above)" >&2; return 1; }
+    date +%H:%M:%S.%3N >> "$1.stamps"
     if grep -q 'Downloading from' "$1"; then
       grep 'Downloading from' "$1" | head -5 >&2
       echo "package.sh: Maven tried to download artifacts; run ./mvnw install once online" >&2
@@ -380,11 +399,30 @@ EOF
   }
   NOOP_OK=1
   JAR_CHANGED=()
+  # Maven's own fixed cost, for reference: a project with nothing bound (packaging pom, phase validate)
+  EMPTY="$WORK/empty"
+  mkdir -p "$EMPTY"
+  cat > "$EMPTY/pom.xml" <<'EOF'
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.clusterimage.bench</groupId>
+  <artifactId>empty</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+</project>
+EOF
+  mvn_empty() { (cd "$EMPTY" && "$REPO_DIR/mvnw" -B -s "$WORK/settings.xml" validate) > "$WORK/mvn-empty.log" 2>&1 || { tail -20 "$WORK/mvn-empty.log" >&2; return 1; }; }
 
   for run in $(seq 1 "$RUNS"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     LOADS+=("pipeline/$run: $load")
     log "pipeline, run $run/$RUNS (load $load)"
+
+    # Maven alone
+    settle
+    t=$(run_timed "$WORK/mvn.out" mvn_empty)
+    record pipeline "$run" mvn-empty "${t% *}" "${t#* }" "" "" "" ""
+    log "  mvn validate of an empty project: ${t% *} ms (CPU ${t#* })"
 
     # mvn package, cold: empty cache, no target/
     ensure_plugin
@@ -394,19 +432,21 @@ EOF
     t=$(run_timed "$WORK/mvn.out" mvn_package "$WORK/mvn-cold.log")
     reg1=$(proc_cpu_ms "$SRC_PID")
     disk_mark
-    read -r v s sv p plugin total < <(mvn_times "$WORK/mvn-cold.log")
+    read -r v s sv p plugin total up down < <(mvn_times "$WORK/mvn-cold.log")
     record pipeline "$run" mvn-cold "${t% *}" "${t#* }" "$((reg1 - reg0))" "$plugin" "" "maven total $total"
+    record pipeline "$run" mvn-cold-start-up "" "" "" "$up" "" ""
+    record pipeline "$run" mvn-cold-exit "" "" "" "$down" "" ""
     record pipeline "$run" mvn-cold-validate-layout "" "" "" "$v" "" ""
     record pipeline "$run" mvn-cold-scan-images "" "" "" "$s" "" ""
     record pipeline "$run" mvn-cold-save-registry "" "" "" "$sv" "" ""
     record pipeline "$run" mvn-cold-package-image "" "" "" "$p" "" ""
-    log "  mvn package cold: ${t% *} ms (CPU ${t#* } + registry $((reg1 - reg0))); plugin goals $plugin ms (validate $v, scan $s, save $sv, package $p)"
+    log "  mvn package cold: ${t% *} ms (CPU ${t#* } + registry $((reg1 - reg0))); start-up $up ms, plugin goals $plugin ms (validate $v, scan $s, save $sv, package $p), exit $down ms"
     cp "$WORK/mvn-cold.log" "$BENCH_TARGET/package-mvn-cold.log"
 
     # mvn package again, nothing changed
     settle
     t=$(run_timed "$WORK/mvn.out" mvn_package "$WORK/mvn-warm.log")
-    read -r v s sv p plugin total < <(mvn_times "$WORK/mvn-warm.log")
+    read -r v s sv p plugin total up down < <(mvn_times "$WORK/mvn-warm.log")
     note="maven total $total"
     if ! grep -q 'registry trees up to date' "$WORK/mvn-warm.log" || ! grep -q 'cluster-image.tar up to date' "$WORK/mvn-warm.log"; then
       note="$note; NOT a no-op (save-registry or package-image ran again)"
@@ -417,11 +457,13 @@ EOF
       JAR_CHANGED+=("$run")
     fi
     record pipeline "$run" mvn-warm "${t% *}" "${t#* }" "" "$plugin" "" "$note"
+    record pipeline "$run" mvn-warm-start-up "" "" "" "$up" "" ""
+    record pipeline "$run" mvn-warm-exit "" "" "" "$down" "" ""
     record pipeline "$run" mvn-warm-validate-layout "" "" "" "$v" "" ""
     record pipeline "$run" mvn-warm-scan-images "" "" "" "$s" "" ""
     record pipeline "$run" mvn-warm-save-registry "" "" "" "$sv" "" ""
     record pipeline "$run" mvn-warm-package-image "" "" "" "$p" "" ""
-    log "  mvn package warm: ${t% *} ms (CPU ${t#* }); plugin goals $plugin ms (validate $v, scan $s, save $sv, package $p)"
+    log "  mvn package warm: ${t% *} ms (CPU ${t#* }); start-up $up ms, plugin goals $plugin ms (validate $v, scan $s, save $sv, package $p), exit $down ms"
     cp "$WORK/mvn-warm.log" "$BENCH_TARGET/package-mvn-warm.log"
     if [ "$run" = 1 ]; then
       archive_files "$PROJECT/target/bench-app-1.0.0-cluster-image.tar" > "$WORK/mvn.files"
@@ -543,12 +585,16 @@ if part pipeline; then
   echo "|---|---:|---:|---:|---:|"
   printf '| **mvn package, cold (wall)** | %s | %s | %s + %s | **%s** |\n' "$cold" "$(runs pipeline mvn-cold 4)" \
     "$(med pipeline mvn-cold 5)" "$(med pipeline mvn-cold 6)" "$(ratio "$cold" "$sealos")"
-  printf '| - Maven'"'"'s "Total time" (log; JVM and Maven start-up not in it) | %s | %s | | |\n' "$(col pipeline mvn-cold 9 | sed 's/^maven total \([0-9]*\).*/\1/' | median)" \
+  printf '| - JVM and Maven start-up (launch of ./mvnw to the first log line) | %s | %s | | |\n' "$(med pipeline mvn-cold-start-up 7)" "$(runs pipeline mvn-cold-start-up 7)"
+  printf '| - Maven'"'"'s "Total time" (log) | %s | %s | | |\n' "$(col pipeline mvn-cold 9 | sed 's/^maven total \([0-9]*\).*/\1/' | median)" \
     "$(col pipeline mvn-cold 9 | sed 's/^maven total \([0-9]*\).*/\1/' | paste -sd/ | sed 's:/: / :g')"
+  printf '| - BUILD SUCCESS to the end of the process | %s | %s | | |\n' "$(med pipeline mvn-cold-exit 7)" "$(runs pipeline mvn-cold-exit 7)"
   printf '| - the plugin goals (Maven log) | %s | %s | | %s |\n' "$coldp" "$(runs pipeline mvn-cold 7)" "$(ratio "$coldp" "$sealos")"
   for g in validate-layout scan-images save-registry package-image; do
     printf '| -- %s | %s | %s | | |\n' "$g" "$(med pipeline "mvn-cold-$g" 7)" "$(runs pipeline "mvn-cold-$g" 7)"
   done
+  printf '| for reference: Maven alone (mvn validate of an empty pom-packaging project, wall) | %s | %s | %s | %s |\n' "$(med pipeline mvn-empty 4)" \
+    "$(runs pipeline mvn-empty 4)" "$(med pipeline mvn-empty 5)" "$(ratio "$(med pipeline mvn-empty 4)" "$sealos")"
   printf '| skopeo copy × %s | %s | %s | %s + %s | |\n' "$IMAGES" "$(med pipeline skopeo 4)" "$(runs pipeline skopeo 4)" \
     "$(med pipeline skopeo 5)" "$(med pipeline skopeo 6)"
   printf '| buildah bud | %s | %s | %s | |\n' "$(med pipeline buildah-bud 4)" "$(runs pipeline buildah-bud 4)" "$(med pipeline buildah-bud 5)"
@@ -556,8 +602,10 @@ if part pipeline; then
   printf '| **sealos-equivalent total** | %s | %s | %s | 1 |\n' "$sealos" "$(sum_rows pipeline 4 skopeo buildah-bud buildah-push | paste -sd/ | sed 's:/: / :g')" "$sealos_cpu"
   printf '| **mvn package, warm (wall)** | %s | %s | %s | %s |\n' "$(med pipeline mvn-warm 4)" "$(runs pipeline mvn-warm 4)" \
     "$(med pipeline mvn-warm 5)" "$(ratio "$(med pipeline mvn-warm 4)" "$sealos")"
-  printf '| - Maven'"'"'s "Total time" (log; JVM and Maven start-up not in it) | %s | %s | | |\n' "$(col pipeline mvn-warm 9 | sed 's/^maven total \([0-9]*\).*/\1/' | median)" \
+  printf '| - JVM and Maven start-up (launch of ./mvnw to the first log line) | %s | %s | | |\n' "$(med pipeline mvn-warm-start-up 7)" "$(runs pipeline mvn-warm-start-up 7)"
+  printf '| - Maven'"'"'s "Total time" (log) | %s | %s | | |\n' "$(col pipeline mvn-warm 9 | sed 's/^maven total \([0-9]*\).*/\1/' | median)" \
     "$(col pipeline mvn-warm 9 | sed 's/^maven total \([0-9]*\).*/\1/' | paste -sd/ | sed 's:/: / :g')"
+  printf '| - BUILD SUCCESS to the end of the process | %s | %s | | |\n' "$(med pipeline mvn-warm-exit 7)" "$(runs pipeline mvn-warm-exit 7)"
   printf '| - **the plugin goals (Maven log)** | %s | %s | | |\n' "$(med pipeline mvn-warm 7)" "$(runs pipeline mvn-warm 7)"
   for g in validate-layout scan-images save-registry package-image; do
     printf '| -- %s | %s | %s | | |\n' "$g" "$(med pipeline "mvn-warm-$g" 7)" "$(runs pipeline "mvn-warm-$g" 7)"
