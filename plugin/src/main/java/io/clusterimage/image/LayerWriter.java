@@ -34,6 +34,8 @@ final class LayerWriter {
         try (OutputStream file = Files.newOutputStream(temp);
              OutputStream buffered = new java.io.BufferedOutputStream(file, 256 * 1024);
              DigestOutputStream blob = new DigestOutputStream(buffered, blobDigest)) {
+            // an uncompressed layer's blob is its tar: hash it once (the registry layer is hundreds of MB)
+            blob.on(compression != LayerCompression.NONE);
             counted = new CountingOutputStream(blob);
             OutputStream compressed = compression == LayerCompression.GZIP ? new FastGzip(counted) : counted;
             DigestOutputStream tarStream = new DigestOutputStream(compressed, diffDigest);
@@ -60,10 +62,11 @@ final class LayerWriter {
                 Files.deleteIfExists(temp);
             }
         }
-        String digest = Digests.format(blobDigest);
+        String diffId = Digests.format(diffDigest);
+        String digest = compression == LayerCompression.NONE ? diffId : Digests.format(blobDigest);
         Path target = blobDir.resolve(Digests.hex(digest));
         Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return new Layer(target, digest, counted.count, Digests.format(diffDigest), compression.mediaType(), createdBy);
+        return new Layer(target, digest, counted.count, diffId, compression.mediaType(), createdBy);
     }
 
     /** gzip at a fast level: layers are big and the gain of higher levels is small. */
