@@ -8,7 +8,6 @@ import io.clusterimage.registry.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,35 +154,22 @@ public final class OciArchiveWriter {
     /** Entries sorted, directories first where needed, fixed owners and times: same files, same bytes. */
     private static void writeTar(TreeMap<String, BlobContent> files, Instant time, Path target) throws IOException {
         long mtime = time.getEpochSecond();
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-                TarWriter tar = new TarWriter(out);
-                java.util.Set<String> directories = new java.util.HashSet<>();
-                for (var file : files.entrySet()) {
-                    String name = file.getKey();
-                    for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-                        String dir = name.substring(0, slash);
-                        if (directories.add(dir)) {
-                            tar.directory(dir, 0755, 0, 0, mtime);
-                        }
-                    }
-                    try (InputStream in = file.getValue().open()) {
-                        tar.file(name, 0644, 0, 0, mtime, file.getValue().size(), in);
+        io.clusterimage.core.AtomicFiles.write(target, out -> {
+            TarWriter tar = new TarWriter(out);
+            java.util.Set<String> directories = new java.util.HashSet<>();
+            for (var file : files.entrySet()) {
+                String name = file.getKey();
+                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                    String dir = name.substring(0, slash);
+                    if (directories.add(dir)) {
+                        tar.directory(dir, 0755, 0, 0, mtime);
                     }
                 }
-                tar.finish();
+                try (InputStream in = file.getValue().open()) {
+                    tar.file(name, 0644, 0, 0, mtime, file.getValue().size(), in);
+                }
             }
-            try {
-                // createTempFile makes it private; the archive is an ordinary build output
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the default permissions are fine
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+            tar.finish();
+        });
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes the inventory: {@code images.txt} (one canonical reference a line, sorted — what later goals
@@ -30,8 +29,8 @@ public final class InventoryReport {
         Files.createDirectories(directory);
         StringBuilder text = new StringBuilder();
         inventory.images().forEach(image -> text.append(image.canonical()).append('\n'));
-        writeAtomically(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
-        writeAtomically(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
+        io.clusterimage.core.AtomicFiles.write(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
+        io.clusterimage.core.AtomicFiles.write(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
     }
 
     /**
@@ -106,20 +105,5 @@ public final class InventoryReport {
 
     private static String slashes(Path path) {
         return path.toString().replace('\\', '/');
-    }
-
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(temp, content);
-            try {
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.Finding;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes {@code validation.json}: the findings of validate-layout for tools, IDEs and CI.
@@ -38,18 +36,6 @@ public final class ValidationReport {
             node.put("message", finding.message());
             node.put("fix", finding.fix());
         }
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".validation", ".tmp");
-        try {
-            JSON.writeValue(temp.toFile(), root);
-            try {
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        io.clusterimage.core.AtomicFiles.write(target, out -> JSON.writeValue(out, root));
     }
 }
