@@ -128,7 +128,7 @@ public final class ImageBuilder {
         }
         byte[] config = config(last, layers, platform);
         String configDigest = Digests.of(config);
-        byte[] manifest = manifest(config, configDigest, layers, platform);
+        byte[] manifest = manifest(config, configDigest, layers, platform, last);
         return new PlatformImage(platform, manifest, Digests.of(manifest), config, configDigest, layers);
     }
 
@@ -522,6 +522,9 @@ public final class ImageBuilder {
         com.fasterxml.jackson.databind.JsonNode config = root.path("config");
         StageState state = new StageState();
         state.fromImage = true;
+        // the OCI annotations a registry client can use to mount the base layers instead of uploading them
+        state.baseName = reference(from.image(), from.lines().first()).canonical();
+        state.baseDigest = base.manifestDigest();
         for (com.fasterxml.jackson.databind.JsonNode env : config.path("Env")) {
             String pair = env.asText();
             int eq = pair.indexOf('=');
@@ -668,7 +671,8 @@ public final class ImageBuilder {
         return JSON.writeValueAsBytes(root);
     }
 
-    private byte[] manifest(byte[] config, String configDigest, List<Layer> layers, Platform platform) throws IOException {
+    private byte[] manifest(byte[] config, String configDigest, List<Layer> layers, Platform platform, StageState state)
+            throws IOException {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
@@ -685,6 +689,10 @@ public final class ImageBuilder {
         }
         Map<String, String> annotations = new TreeMap<>(options.annotations());
         annotations.put("org.opencontainers.image.created", timestamp());
+        if (state.baseName != null) {
+            annotations.put("org.opencontainers.image.base.name", state.baseName);
+            annotations.put("org.opencontainers.image.base.digest", state.baseDigest);
+        }
         String lock = options.imagesLock().get(platform);
         if (lock != null && !lock.isEmpty()) {
             annotations.put("io.clusterimage.images.lock", lock);

@@ -23,6 +23,10 @@ final class StageState {
     String author;
     /** Built FROM an image: {@link #files} does not know the base image's files. */
     boolean fromImage;
+    /** The image the stage's layers start from (FROM an image, directly or through an earlier stage), or null. */
+    String baseName;
+    /** That image's manifest digest for the platform being built. */
+    String baseDigest;
     final TreeSet<String> exposedPorts = new TreeSet<>();
     final TreeSet<String> volumes = new TreeSet<>();
     String stopSignal;
@@ -44,6 +48,8 @@ final class StageState {
         copy.user = user;
         copy.author = author;
         copy.fromImage = fromImage;
+        copy.baseName = baseName;
+        copy.baseDigest = baseDigest;
         copy.exposedPorts.addAll(exposedPorts);
         copy.volumes.addAll(volumes);
         copy.stopSignal = stopSignal;

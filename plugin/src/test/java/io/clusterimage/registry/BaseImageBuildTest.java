@@ -76,6 +76,11 @@ class BaseImageBuildTest {
         assertEquals("PATH=/bin", config.path("config").path("Env").get(0).asText(), "the base's Env is inherited");
         assertEquals(3, config.path("rootfs").path("diff_ids").size());
         assertTrue(config.path("history").size() >= 2);
+        JsonNode annotations = new ObjectMapper().readTree(amd64.manifest()).path("annotations");
+        assertEquals(registry.host() + "/base/rootfs:1.0", annotations.path("org.opencontainers.image.base.name").asText(),
+                "the base image is named, so a push can mount its layers");
+        assertTrue(annotations.path("org.opencontainers.image.base.digest").asText().startsWith("sha256:"));
+        assertTrue(annotations.path("org.opencontainers.image.base.digest").asText().length() == 71);
     }
 
     @Test
@@ -83,6 +88,8 @@ class BaseImageBuildTest {
         BuiltImage image = build("FROM scratch\nCOPY --from=" + registry.host() + "/base/rootfs:1.0 /opt/tool.bin /opt/\n");
         PlatformImage amd64 = image.platforms().get(0);
         assertEquals(1, amd64.layers().size());
+        assertTrue(new ObjectMapper().readTree(amd64.manifest()).path("annotations").path("org.opencontainers.image.base.name").isMissingNode(),
+                "FROM scratch has no base image, whatever COPY --from copies");
         Map<String, byte[]> files = files(amd64.layers().get(0).file());
         byte[] expected = new byte[30_000];
         new java.util.Random(7).nextBytes(expected);
