@@ -543,9 +543,9 @@ if part engine; then
   echo
   echo "| | median ms | runs (ms) | CPU ms | plugin engine ÷ this | plugin whole JVM ÷ this |"
   echo "|---|---:|---:|---:|---:|---:|"
-  printf '| plugin engine: ImageBuilder.build + OciArchiveWriter.write | %s | %s | %s | | |\n' "$engine" "$(runs engine plugin-jvm 7)" "$(med engine plugin-engine-cpu 5)"
-  printf '| - of which ImageBuilder.build | %s | %s | | | |\n' "$(med engine plugin-build 7)" "$(runs engine plugin-build 7)"
-  printf '| - of which OciArchiveWriter.write | %s | %s | | | |\n' "$(med engine plugin-write 7)" "$(runs engine plugin-write 7)"
+  printf '| plugin engine: ImageBuilder.build into an OciArchive + finish | %s | %s | %s | | |\n' "$engine" "$(runs engine plugin-jvm 7)" "$(med engine plugin-engine-cpu 5)"
+  printf '| - of which ImageBuilder.build (layers written into the archive) | %s | %s | | | |\n' "$(med engine plugin-build 7)" "$(runs engine plugin-build 7)"
+  printf '| - of which OciArchive.finish | %s | %s | | | |\n' "$(med engine plugin-write 7)" "$(runs engine plugin-write 7)"
   printf '| plugin JVM start (launch to main) | %s | %s | | | |\n' "$(med engine plugin-jvm 8)" "$(runs engine plugin-jvm 8)"
   printf '| plugin whole JVM (launch to exit) | %s | %s | %s | | |\n' "$jvm" "$(runs engine plugin-jvm 4)" "$(med engine plugin-jvm 5)"
   printf '| buildah bud | %s | %s | %s | | |\n' "$(med engine buildah-bud 4)" "$(runs engine buildah-bud 4)" "$(med engine buildah-bud 5)"

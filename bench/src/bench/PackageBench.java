@@ -6,7 +6,7 @@ import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
 import io.clusterimage.image.Layer;
 import io.clusterimage.image.LayerCompression;
-import io.clusterimage.image.OciArchiveWriter;
+import io.clusterimage.image.OciArchive;
 import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileParser;
 
@@ -19,9 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One package-image build, as the package-image goal does it once its inputs are known:
- * {@link ImageBuilder#build} (the layers, config and manifest; the registry layer uncompressed, the
- * others gzip'd, the goal's defaults) then {@link OciArchiveWriter#write} (the OCI archive), in this JVM.
+ * One package-image build, as the package-image goal does it once its inputs are known, in this JVM:
+ * {@link OciArchive#create}, {@link ImageBuilder#build} into it (the layers streamed straight into the
+ * archive — the registry layer uncompressed, the others gzip'd, the goal's defaults — then config and
+ * manifest), then {@link OciArchive#finish} (configs, manifests, index.json; the rename into place).
  *
  * <p>Usage: {@code PackageBench <contextDir> <registryTree> <workDir> <archive>}. The context holds the
  * Kubefile; {@code COPY registry} takes {@code registryTree} (the goal passes the tree save-registry
@@ -29,7 +30,8 @@ import java.util.Map;
  * {@code blobs/} is emptied first, as the goal does. One image, linux/amd64, created at the epoch.
  *
  * <p>Prints {@code key=value} lines: {@code jvm_start_ms} (from the launch time the script passes as
- * {@code -Dbench.launchMs} to the first line of main: JVM start-up), {@code build_ms}, {@code write_ms},
+ * {@code -Dbench.launchMs} to the first line of main: JVM start-up), {@code build_ms} (create + build:
+ * the layers are written here), {@code write_ms} (finish),
  * {@code engine_ms} (the two together: what the goal adds to a running Maven build),
  * {@code engine_cpu_ms} (this JVM's CPU time during them, all threads), {@code cpu_ms} (this JVM's CPU
  * time, start-up included), {@code layers}, {@code layer_bytes}, {@code archive_bytes}, {@code digest}.
@@ -76,9 +78,12 @@ public final class PackageBench {
                     List.of(Platform.LINUX_AMD64), Map.of(), Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP,
                     Map.of(), Map.of(), "bench/package:1", work, Runtime.getRuntime().availableProcessors());
             deleteBlobs(work.resolve("blobs"));
-            image = ImageBuilder.build(kubefile, options);
-            long built = System.nanoTime();
-            OciArchiveWriter.write(image, "bench/package:1", Instant.EPOCH, archive);
+            long built;
+            try (OciArchive output = OciArchive.create(archive, Instant.EPOCH)) {
+                image = ImageBuilder.build(kubefile, options, null, output);
+                built = System.nanoTime();
+                output.finish(image, "bench/package:1");
+            }
             long written = System.nanoTime();
             long cpu1 = os.getProcessCpuTime();
             lastEngine = (written - start) / 1e6;

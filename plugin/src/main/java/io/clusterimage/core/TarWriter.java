@@ -84,12 +84,41 @@ public final class TarWriter implements AutoCloseable {
 
     private void writeHeader(String name, char type, int mode, int uid, int gid, long mtime, long size, String linkName)
             throws IOException {
+        write(headerBlock(name, type, mode, uid, gid, mtime, size, linkName), 0, BLOCK);
+    }
+
+    /**
+     * The 512-byte header of a regular file whose name fits ustar (ASCII, at most 100 characters), for
+     * writers that fill the header in after the content (its size known only then). A size of 8 GiB or
+     * more, which the octal field cannot hold, is written in base-256 (a GNU extension that Go's
+     * archive/tar, GNU tar and libarchive read), so the header is always one block.
+     */
+    public static byte[] fileHeader(String name, int mode, int uid, int gid, long mtimeSeconds, long size) {
+        if (!fitsUstar(name, 100)) {
+            throw new IllegalArgumentException("'" + name + "' does not fit a ustar header");
+        }
+        return headerBlock(name, '0', mode, uid, gid, mtimeSeconds, size, "");
+    }
+
+    /** Bytes of padding that follow {@code size} bytes of content. */
+    public static int padding(long size) {
+        return (int) ((BLOCK - size % BLOCK) % BLOCK);
+    }
+
+    private static byte[] headerBlock(String name, char type, int mode, int uid, int gid, long mtime, long size, String linkName) {
         byte[] header = new byte[BLOCK];
         put(header, 0, 100, name.getBytes(StandardCharsets.UTF_8));
         octal(header, 100, 8, mode);
         octal(header, 108, 8, uid);
         octal(header, 116, 8, gid);
-        octal(header, 124, 12, size);
+        if (size > 077777777777L) {
+            header[124] = (byte) 0x80; // base-256: the marker bit, then the value big-endian in the other 11 bytes
+            for (int i = 0; i < 8; i++) {
+                header[135 - i] = (byte) (size >>> (8 * i));
+            }
+        } else {
+            octal(header, 124, 12, size);
+        }
         octal(header, 136, 12, mtime);
         header[156] = (byte) type;
         put(header, 157, 100, linkName.getBytes(StandardCharsets.UTF_8));
@@ -108,7 +137,7 @@ public final class TarWriter implements AutoCloseable {
         put(header, 148, 6, checksum.getBytes(StandardCharsets.US_ASCII));
         header[154] = 0;
         header[155] = ' ';
-        write(header, 0, BLOCK);
+        return header;
     }
 
     private static void put(byte[] header, int offset, int length, byte[] value) {
@@ -127,7 +156,7 @@ public final class TarWriter implements AutoCloseable {
     }
 
     private void pad() throws IOException {
-        int padding = (int) ((BLOCK - written % BLOCK) % BLOCK);
+        int padding = padding(written);
         if (padding > 0) {
             write(new byte[padding], 0, padding);
         }

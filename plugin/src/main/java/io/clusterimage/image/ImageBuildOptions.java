@@ -23,7 +23,7 @@ import java.util.function.Function;
  * @param imagesLock          per platform, the images lock text, stored as an annotation
  * @param refName             {@code org.opencontainers.image.ref.name} in the OCI layout ({@code name:tag})
  * @param workDir             scratch space under target/
- * @param threads             layers built at once
+ * @param threads             threads a layer's compression may use
  */
 public record ImageBuildOptions(Path contextDir, List<Path> excludedFromContext, Function<Platform, Path> registryTree,
                                 List<Platform> platforms, Map<String, String> buildArgs, Instant created,

@@ -28,10 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -50,59 +46,55 @@ public final class ImageBuilder {
 
     private final Kubefile kubefile;
     private final ImageBuildOptions options;
-    private final ExecutorService layerPool;
     private final BaseImageFetcher baseImages;
     private final Map<String, Path> extractedImages = new java.util.HashMap<>();
     private Platform currentPlatform;
 
-    private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, ExecutorService layerPool, BaseImageFetcher baseImages) {
+    private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages) {
         this.kubefile = kubefile;
         this.options = options;
-        this.layerPool = layerPool;
         this.baseImages = baseImages;
     }
 
-    /** Builds images that do not need a registry (FROM scratch, FROM earlier stages). */
+    /** Builds images that do not need a registry (FROM scratch, FROM earlier stages); layers go to the work directory. */
     public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options) throws IOException, ImageBuildException {
         return build(kubefile, options, null);
     }
 
     /**
+     * Builds with the layers written as files into the work directory ({@code blobs/}), for
+     * {@link OciArchiveWriter}'s formats.
+     *
      * @param baseImages fetches FROM and COPY --from images through the registry cache; null when
      *                   no registry may be used (then such instructions are an error)
      */
     public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages)
             throws IOException, ImageBuildException {
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), runnable -> {
-            Thread thread = new Thread(runnable, "cluster-image-layer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            ImageBuilder builder = new ImageBuilder(kubefile, options, pool, baseImages);
-            List<PlatformImage> images = new ArrayList<>();
-            for (Platform platform : options.platforms()) {
-                images.add(builder.buildPlatform(platform));
-            }
-            if (images.size() == 1) {
-                return new BuiltImage(images.get(0).manifestDigest(), null, images);
-            }
-            byte[] index = builder.index(images);
-            return new BuiltImage(Digests.of(index), index, images);
-        } finally {
-            // a failed build must not leave layers being written into the work directory behind it
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        return build(kubefile, options, baseImages, new DirectoryBlobSink(options.workDir().resolve("blobs")));
+    }
+
+    /**
+     * Builds the image, writing its layers into {@code sink} as they are assembled — platform after
+     * platform, each one's layers bottom first. With an {@link OciArchive} as the sink every layer is
+     * written once, straight into the archive; {@link OciArchive#finish} then completes it.
+     */
+    public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages, BlobSink sink)
+            throws IOException, ImageBuildException {
+        ImageBuilder builder = new ImageBuilder(kubefile, options, baseImages);
+        List<PlatformImage> images = new ArrayList<>();
+        for (Platform platform : options.platforms()) {
+            images.add(builder.buildPlatform(platform, sink));
         }
+        if (images.size() == 1) {
+            return new BuiltImage(images.get(0).manifestDigest(), null, images);
+        }
+        byte[] index = builder.index(images);
+        return new BuiltImage(Digests.of(index), index, images);
     }
 
     // ---- one platform ----
 
-    private PlatformImage buildPlatform(Platform platform) throws IOException, ImageBuildException {
+    private PlatformImage buildPlatform(Platform platform, BlobSink sink) throws IOException, ImageBuildException {
         currentPlatform = platform;
         BuildPlan plan = KubefileResolver.resolve(kubefile, options.buildArgs(), platform, Platform.host());
         for (Finding finding : plan.findings()) {
@@ -116,15 +108,14 @@ public final class ImageBuilder {
         }
         Path registry = options.registryTree().apply(platform);
         ContextFiles context = new ContextFiles(options.contextDir(), options.excludedFromContext(), registry);
-        Path blobDir = options.workDir().resolve("blobs");
         Map<Integer, StageState> done = new LinkedHashMap<>();
         for (Stage stage : plan.stages()) {
-            done.put(stage.index(), runStage(stage, plan, done, context, blobDir));
+            done.put(stage.index(), runStage(stage, plan, done, context));
         }
         StageState last = done.get(plan.finalStage().index());
         List<Layer> layers = new ArrayList<>();
-        for (Future<Layer> layer : last.layers) {
-            layers.add(await(layer));
+        for (StageLayer layer : last.layers) {
+            layers.add(layer.writeTo(sink));
         }
         byte[] config = config(last, layers, platform);
         String configDigest = Digests.of(config);
@@ -132,7 +123,7 @@ public final class ImageBuilder {
         return new PlatformImage(platform, manifest, Digests.of(manifest), config, configDigest, layers);
     }
 
-    private StageState runStage(Stage stage, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context, Path blobDir)
+    private StageState runStage(Stage stage, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context)
             throws IOException, ImageBuildException {
         Instruction.From from = stage.from();
         StageState state;
@@ -146,18 +137,18 @@ public final class ImageBuilder {
             state = fromBaseImage(from);
         }
         for (Instruction instruction : stage.instructions()) {
-            apply(instruction, state, plan, done, context, blobDir);
+            apply(instruction, state, plan, done, context);
         }
         return state;
     }
 
     private void apply(Instruction instruction, StageState state, BuildPlan plan, Map<Integer, StageState> done,
-                       ContextFiles context, Path blobDir) throws IOException, ImageBuildException {
+                       ContextFiles context) throws IOException, ImageBuildException {
         int line = instruction.lines().first();
         boolean emptyLayer = true;
         String createdBy = describe(instruction);
         if (instruction instanceof Instruction.Copy copy) {
-            copy(copy, state, plan, done, context, blobDir);
+            copy(copy, state, plan, done, context);
             emptyLayer = false;
         } else if (instruction instanceof Instruction.Env env) {
             env.pairs().forEach(p -> state.env.put(p.key(), p.value()));
@@ -208,8 +199,8 @@ public final class ImageBuilder {
 
     // ---- COPY / ADD ----
 
-    private void copy(Instruction.Copy copy, StageState state, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context,
-                      Path blobDir) throws IOException, ImageBuildException {
+    private void copy(Instruction.Copy copy, StageState state, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context)
+            throws IOException, ImageBuildException {
         int line = copy.lines().first();
         if (copy.add()) {
             for (String source : copy.sources()) {
@@ -280,11 +271,9 @@ public final class ImageBuilder {
         for (FileEntry entry : entries.values()) {
             state.files.put(entry.path(), entry);
         }
-        List<FileEntry> ordered = new ArrayList<>(entries.values());
         LayerCompression compression = fromRegistry ? options.registryCompression() : options.compression();
-        long mtime = options.created().getEpochSecond();
-        String createdBy = describe(copy);
-        state.layers.add(layerPool.submit(() -> LayerWriter.write(ordered, mtime, compression, blobDir, createdBy)));
+        state.layers.add(new StageLayer.Copied(new ArrayList<>(entries.values()), options.created().getEpochSecond(), compression,
+                describe(copy)));
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
@@ -556,8 +545,8 @@ public final class ImageBuilder {
         }
         for (int i = 0; i < base.layers().size(); i++) {
             BaseImageFetcher.FetchedLayer layer = base.layers().get(i);
-            state.layers.add(java.util.concurrent.CompletableFuture.completedFuture(new Layer(layer.file(), layer.digest(), layer.size(),
-                    diffIds.get(i).asText(), layer.mediaType(), "FROM " + from.image())));
+            state.layers.add(new StageLayer.Inherited(new Layer(layer.file(), layer.digest(), layer.size(), diffIds.get(i).asText(),
+                    layer.mediaType(), "FROM " + from.image())));
             recordBaseDirectories(layer.file(), state);
         }
         return state;
@@ -820,20 +809,6 @@ public final class ImageBuilder {
             text = instruction.keyword();
         }
         return "/bin/sh -c #(nop) " + text;
-    }
-
-    private static Layer await(Future<Layer> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     static String iso(Instant instant) {

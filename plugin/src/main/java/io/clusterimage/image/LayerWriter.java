@@ -23,20 +23,15 @@ final class LayerWriter {
     private LayerWriter() {
     }
 
-    static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, Path blobDir, String createdBy)
+    static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, BlobSink sink, String createdBy)
             throws IOException {
-        Files.createDirectories(blobDir);
-        Path temp = Files.createTempFile(blobDir, "layer", ".tmp");
         MessageDigest blobDigest = Digests.sha256();
         MessageDigest diffDigest = Digests.sha256();
-        CountingOutputStream counted;
-        boolean written = false;
-        try (OutputStream file = Files.newOutputStream(temp);
-             OutputStream buffered = new java.io.BufferedOutputStream(file, 256 * 1024);
-             DigestOutputStream blob = new DigestOutputStream(buffered, blobDigest)) {
+        try (BlobSink.NewBlob blob = sink.begin()) {
+            DigestOutputStream hashedBlob = new DigestOutputStream(blob.out(), blobDigest);
             // an uncompressed layer's blob is its tar: hash it once (the registry layer is hundreds of MB)
-            blob.on(compression != LayerCompression.NONE);
-            counted = new CountingOutputStream(blob);
+            hashedBlob.on(compression != LayerCompression.NONE);
+            CountingOutputStream counted = new CountingOutputStream(hashedBlob);
             OutputStream compressed = compression == LayerCompression.GZIP ? new FastGzip(counted) : counted;
             DigestOutputStream tarStream = new DigestOutputStream(compressed, diffDigest);
             TarWriter tar = new TarWriter(tarStream);
@@ -56,17 +51,11 @@ final class LayerWriter {
                 gzip.finish();
             }
             tarStream.flush();
-            written = true;
-        } finally {
-            if (!written) {
-                Files.deleteIfExists(temp);
-            }
+            String diffId = Digests.format(diffDigest);
+            String digest = compression == LayerCompression.NONE ? diffId : Digests.format(blobDigest);
+            Path file = blob.commit(digest, counted.count);
+            return new Layer(file, digest, counted.count, diffId, compression.mediaType(), createdBy);
         }
-        String diffId = Digests.format(diffDigest);
-        String digest = compression == LayerCompression.NONE ? diffId : Digests.format(blobDigest);
-        Path target = blobDir.resolve(Digests.hex(digest));
-        Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return new Layer(target, digest, counted.count, diffId, compression.mediaType(), createdBy);
     }
 
     /** gzip at a fast level: layers are big and the gain of higher levels is small. */

@@ -16,10 +16,10 @@ import java.time.Instant;
 import java.util.TreeMap;
 
 /**
- * Writes a built image as an OCI archive: a tar of an OCI image layout ({@code oci-layout},
- * {@code index.json}, {@code blobs/sha256/...}) that {@code skopeo}, {@code podman load},
- * {@code buildah from oci-archive:}, {@code umoci} and {@code sealos load} read. Entries are sorted
- * and carry fixed owners and times, so the same image gives the same archive bytes.
+ * Writes a built image whose layers are files (built into a {@link DirectoryBlobSink}) in one of the
+ * output formats: an OCI archive ({@link OciArchive}, the same bytes as one written while building), an
+ * OCI image layout directory, or a docker-archive. Entries carry fixed owners and times, so the same
+ * image gives the same bytes.
  */
 public final class OciArchiveWriter {
 
@@ -64,12 +64,27 @@ public final class OciArchiveWriter {
     }
 
     public static void write(BuiltImage image, String refName, Instant time, Path target, Format format) throws IOException {
-        TreeMap<String, BlobContent> files = format == Format.DOCKER_ARCHIVE ? dockerArchive(image, refName) : ociLayout(image, refName);
-        if (format == Format.OCI_DIRECTORY) {
-            writeDirectory(files, target);
+        if (format == Format.OCI_ARCHIVE) {
+            try (OciArchive archive = OciArchive.create(target, time)) {
+                for (PlatformImage platform : image.platforms()) {
+                    for (Layer layer : platform.layers()) {
+                        archive.add(layer.digest(), layerFile(layer));
+                    }
+                }
+                archive.finish(image, refName);
+            }
+        } else if (format == Format.OCI_DIRECTORY) {
+            writeDirectory(ociLayout(image, refName), target);
         } else {
-            writeTar(files, time, target);
+            writeTar(dockerArchive(image, refName), time, target);
         }
+    }
+
+    private static Path layerFile(Layer layer) {
+        if (layer.file() == null) {
+            throw new IllegalArgumentException("layer " + layer.digest() + " was built into an archive and has no file of its own");
+        }
+        return layer.file();
     }
 
     private static TreeMap<String, BlobContent> dockerArchive(BuiltImage image, String refName) throws IOException {
@@ -90,7 +105,7 @@ public final class OciArchiveWriter {
         var layers = entry.putArray("Layers");
         for (Layer layer : single.layers()) {
             String name = "blobs/sha256/" + Digests.hex(layer.digest());
-            files.put(name, new BlobContent(null, layer.file()));
+            files.put(name, new BlobContent(null, layerFile(layer)));
             layers.add(name);
         }
         files.put("manifest.json", new BlobContent(JSON.writeValueAsBytes(JSON.createArrayNode().add(entry)), null));
@@ -98,42 +113,19 @@ public final class OciArchiveWriter {
     }
 
     private static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName) throws IOException {
-        TreeMap<String, BlobContent> blobs = new TreeMap<>();
+        TreeMap<String, BlobContent> files = new TreeMap<>();
         for (PlatformImage platform : image.platforms()) {
             for (Layer layer : platform.layers()) {
-                blobs.put(Digests.hex(layer.digest()), new BlobContent(null, layer.file()));
+                files.put("blobs/sha256/" + Digests.hex(layer.digest()), new BlobContent(null, layerFile(layer)));
             }
-            blobs.put(Digests.hex(platform.configDigest()), new BlobContent(platform.config(), null));
-            blobs.put(Digests.hex(platform.manifestDigest()), new BlobContent(platform.manifest(), null));
+            files.put("blobs/sha256/" + Digests.hex(platform.configDigest()), new BlobContent(platform.config(), null));
+            files.put("blobs/sha256/" + Digests.hex(platform.manifestDigest()), new BlobContent(platform.manifest(), null));
         }
-        ObjectNode index = JSON.createObjectNode();
-        index.put("schemaVersion", 2);
-        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
-        ObjectNode entry = index.putArray("manifests").addObject();
         if (image.index() != null) {
-            blobs.put(Digests.hex(image.digest()), new BlobContent(image.index(), null));
-            entry.put("mediaType", "application/vnd.oci.image.index.v1+json");
-            entry.put("digest", image.digest());
-            entry.put("size", image.index().length);
-        } else {
-            PlatformImage single = image.platforms().get(0);
-            entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            entry.put("digest", single.manifestDigest());
-            entry.put("size", single.manifest().length);
-            ObjectNode platform = entry.putObject("platform");
-            platform.put("architecture", single.platform().architecture());
-            platform.put("os", single.platform().os());
-            if (!single.platform().variant().isEmpty()) {
-                platform.put("variant", single.platform().variant());
-            }
+            files.put("blobs/sha256/" + Digests.hex(image.digest()), new BlobContent(image.index(), null));
         }
-        if (refName != null && !refName.isBlank()) {
-            entry.putObject("annotations").put("org.opencontainers.image.ref.name", refName);
-        }
-        TreeMap<String, BlobContent> files = new TreeMap<>();
-        blobs.forEach((hex, content) -> files.put("blobs/sha256/" + hex, content));
-        files.put("index.json", new BlobContent(JSON.writeValueAsBytes(index), null));
-        files.put("oci-layout", new BlobContent("{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8), null));
+        files.put("index.json", new BlobContent(OciArchive.indexJson(image, refName), null));
+        files.put("oci-layout", new BlobContent(OciArchive.layoutFile(), null));
         return files;
     }
 

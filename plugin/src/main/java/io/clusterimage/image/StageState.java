@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Future;
 
 /** Everything a stage has set so far: the image config being built and the stage's files. */
 final class StageState {
@@ -32,7 +31,7 @@ final class StageState {
     String stopSignal;
     Map<String, Object> healthcheck;
     final List<String> onbuild = new ArrayList<>();
-    final List<Future<Layer>> layers = new ArrayList<>();
+    final List<StageLayer> layers = new ArrayList<>();
     final List<Map<String, Object>> history = new ArrayList<>();
     /** The stage's file system (for COPY --from=stage): image path → entry, later layers winning. */
     final TreeMap<String, FileEntry> files = new TreeMap<>();

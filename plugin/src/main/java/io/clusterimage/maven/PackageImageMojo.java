@@ -9,6 +9,7 @@ import io.clusterimage.image.ImageBuildException;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
 import io.clusterimage.image.LayerCompression;
+import io.clusterimage.image.OciArchive;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.image.PlatformImage;
 import io.clusterimage.kubefile.Kubefile;
@@ -160,11 +161,19 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                     new io.clusterimage.registry.BlobCache(cacheDirectory != null ? cacheDirectory.toPath()
                             : io.clusterimage.registry.BlobCache.defaultLocation()),
                     session != null && session.isOffline());
-            image = ImageBuilder.build(parsed, options, baseImages);
-            try {
-                OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format);
-            } catch (IllegalArgumentException e) {
-                throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
+            if (format == OciArchiveWriter.Format.OCI_ARCHIVE) {
+                // the default: layers written once, straight into the archive
+                try (OciArchive archive = OciArchive.create(outputFile.toPath(), created)) {
+                    image = ImageBuilder.build(parsed, options, baseImages, archive);
+                    archive.finish(image, imageName);
+                }
+            } else {
+                image = ImageBuilder.build(parsed, options, baseImages);
+                try {
+                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format);
+                } catch (IllegalArgumentException e) {
+                    throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
+                }
             }
             writeReports(image);
             fingerprint.record(stamp);

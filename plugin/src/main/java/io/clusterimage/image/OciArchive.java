@@ -1,0 +1,263 @@
+package io.clusterimage.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.TarWriter;
+import io.clusterimage.registry.Digests;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * An OCI archive (a tar of an OCI image layout: {@code blobs/sha256/...}, {@code index.json},
+ * {@code oci-layout}) written in one pass while the image is built: each layer streams straight into
+ * its tar entry, behind a header block that is filled in (name = digest, size) once the layer is
+ * complete. The registry layer — hundreds of megabytes — is thus read once, hashed once and written
+ * once, and no second copy of it is left in {@code target/}.
+ *
+ * <p>Entries come in the order the image has them — per platform its layers bottom first, then every
+ * config and manifest, the index, {@code index.json} and {@code oci-layout} — with fixed owners, modes
+ * and times: the same image gives the same archive bytes. A blob the archive holds already (a layer
+ * several platforms share) is cut off again, so each blob is stored once.
+ *
+ * <p>The archive is written next to its target under a temporary name and renamed over it by
+ * {@link #finish}; closing an unfinished archive deletes it, so a failed build leaves the previous
+ * output as it was.
+ */
+public final class OciArchive implements BlobSink, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BLOCK = 512;
+    private static final String BLOB_DIRECTORY = "blobs/sha256/";
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final OutputStream out;
+    private final long mtime;
+    private final Set<String> blobs = new HashSet<>();
+    private boolean writingBlob;
+    private boolean finished;
+
+    private OciArchive(Path target, Path temp, FileChannel channel, long mtime) {
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
+        this.mtime = mtime;
+    }
+
+    /** Starts an archive that {@link #finish} will put at {@code target}; every entry gets {@code time}. */
+    public static OciArchive create(Path target, Instant time) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".partial");
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        OciArchive archive = new OciArchive(target, temp, channel, time.getEpochSecond());
+        try {
+            TarWriter directories = new TarWriter(archive.out);
+            directories.directory("blobs", 0755, 0, 0, archive.mtime);
+            directories.directory("blobs/sha256", 0755, 0, 0, archive.mtime);
+        } catch (IOException | RuntimeException e) {
+            archive.close();
+            throw e;
+        }
+        return archive;
+    }
+
+    @Override
+    public NewBlob begin() throws IOException {
+        if (writingBlob) {
+            throw new IllegalStateException("one blob at a time: the previous one is not committed");
+        }
+        out.flush();
+        long start = channel.position();
+        out.write(new byte[BLOCK]); // the header's place, filled in by commit
+        writingBlob = true;
+        OutputStream content = new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                // the archive's stream stays open for the entries after this one
+            }
+        };
+        return new NewBlob() {
+            private boolean done;
+
+            @Override
+            public OutputStream out() {
+                return content;
+            }
+
+            @Override
+            public Path commit(String digest, long size) throws IOException {
+                out.flush();
+                long written = channel.position() - start - BLOCK;
+                if (written != size) {
+                    throw new IOException("blob " + digest + ": " + written + " bytes in the archive, " + size + " expected");
+                }
+                done = true;
+                writingBlob = false;
+                String hex = Digests.hex(digest);
+                if (!blobs.add(hex)) {
+                    cutOff(start); // stored already (a layer two platforms share)
+                    return null;
+                }
+                channel.write(ByteBuffer.wrap(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, size)), start);
+                out.write(new byte[TarWriter.padding(size)]);
+                return null;
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!done) {
+                    done = true;
+                    writingBlob = false;
+                    out.flush();
+                    cutOff(start);
+                }
+            }
+        };
+    }
+
+    private void cutOff(long start) throws IOException {
+        channel.truncate(start);
+        channel.position(start);
+    }
+
+    @Override
+    public Path add(String digest, Path file) throws IOException {
+        if (writingBlob) {
+            throw new IllegalStateException("one blob at a time: the previous one is not committed");
+        }
+        String hex = Digests.hex(digest);
+        if (!blobs.add(hex)) {
+            return null;
+        }
+        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = source.size();
+            out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, size));
+            out.flush();
+            // the kernel copies file to file (no trip through the JVM's heap)
+            for (long position = 0; position < size; ) {
+                long copied = source.transferTo(position, size - position, channel);
+                if (copied <= 0 && source.size() < size) {
+                    throw new IOException(file + " shrank while it was being copied into the archive");
+                }
+                position += copied;
+            }
+            out.write(new byte[TarWriter.padding(size)]);
+        }
+        return null;
+    }
+
+    private void addBytes(String name, byte[] content) throws IOException {
+        out.write(TarWriter.fileHeader(name, 0644, 0, 0, mtime, content.length));
+        out.write(content);
+        out.write(new byte[TarWriter.padding(content.length)]);
+    }
+
+    private void addBlob(byte[] content) throws IOException {
+        String hex = Digests.hex(Digests.of(content));
+        if (blobs.add(hex)) {
+            addBytes(BLOB_DIRECTORY + hex, content);
+        }
+    }
+
+    /**
+     * Adds the image's configs, manifests and index, {@code index.json} and {@code oci-layout}, ends the
+     * tar and puts the archive at its target. The image's layers must have gone into this archive.
+     */
+    public void finish(BuiltImage image, String refName) throws IOException {
+        if (writingBlob) {
+            throw new IllegalStateException("a blob is still being written");
+        }
+        for (PlatformImage platform : image.platforms()) {
+            for (Layer layer : platform.layers()) {
+                if (!blobs.contains(Digests.hex(layer.digest()))) {
+                    throw new IllegalStateException("layer " + layer.digest() + " of " + platform.platform() + " is not in the archive");
+                }
+            }
+            addBlob(platform.config());
+            addBlob(platform.manifest());
+        }
+        if (image.index() != null) {
+            addBlob(image.index());
+        }
+        addBytes("index.json", indexJson(image, refName));
+        addBytes("oci-layout", layoutFile());
+        out.write(new byte[2 * BLOCK]);
+        out.flush();
+        channel.close();
+        try {
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions are fine
+        }
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        finished = true;
+    }
+
+    /** Closes the archive; one that was not finished is deleted. */
+    @Override
+    public void close() throws IOException {
+        if (!finished) {
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** The {@code oci-layout} file of an OCI image layout. */
+    static byte[] layoutFile() {
+        return "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The {@code index.json} of an OCI image layout holding {@code image}, named {@code refName}. */
+    static byte[] indexJson(BuiltImage image, String refName) throws IOException {
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        ObjectNode entry = index.putArray("manifests").addObject();
+        if (image.index() != null) {
+            entry.put("mediaType", "application/vnd.oci.image.index.v1+json");
+            entry.put("digest", image.digest());
+            entry.put("size", image.index().length);
+        } else {
+            PlatformImage single = image.platforms().get(0);
+            entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+            entry.put("digest", single.manifestDigest());
+            entry.put("size", single.manifest().length);
+            ObjectNode platform = entry.putObject("platform");
+            platform.put("architecture", single.platform().architecture());
+            platform.put("os", single.platform().os());
+            if (!single.platform().variant().isEmpty()) {
+                platform.put("variant", single.platform().variant());
+            }
+        }
+        if (refName != null && !refName.isBlank()) {
+            entry.putObject("annotations").put("org.opencontainers.image.ref.name", refName);
+        }
+        return JSON.writeValueAsBytes(index);
+    }
+}

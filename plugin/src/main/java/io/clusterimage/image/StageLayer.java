@@ -1,0 +1,36 @@
+package io.clusterimage.image;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A layer of a stage, written only when the image is assembled: layers of stages that only serve
+ * {@code COPY --from} are never written at all, and the image's layers are written one after the
+ * other, in order, into the output (see {@link OciArchive}).
+ */
+sealed interface StageLayer {
+
+    /** Writes (or adds) the layer into the sink. */
+    Layer writeTo(BlobSink sink) throws IOException;
+
+    /** A COPY/ADD: its entries, in tar order, read from their sources when written. */
+    record Copied(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, String createdBy) implements StageLayer {
+        public Copied {
+            entries = List.copyOf(entries);
+        }
+
+        @Override
+        public Layer writeTo(BlobSink sink) throws IOException {
+            return LayerWriter.write(entries, mtimeSeconds, compression, sink, createdBy);
+        }
+    }
+
+    /** A base image's layer, a verified file in the blob cache, reused byte for byte. */
+    record Inherited(Layer layer) implements StageLayer {
+        @Override
+        public Layer writeTo(BlobSink sink) throws IOException {
+            return new Layer(sink.add(layer.digest(), layer.file()), layer.digest(), layer.size(), layer.diffId(), layer.mediaType(),
+                    layer.createdBy());
+        }
+    }
+}
