@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 public final class TarWriter implements AutoCloseable {
 
     private static final int BLOCK = 512;
+    /** The size of the chunks file content is copied in. */
+    public static final int COPY_BUFFER = 256 * 1024;
     private final OutputStream out;
     private long written;
 
@@ -30,7 +32,7 @@ public final class TarWriter implements AutoCloseable {
 
     public void file(String name, int mode, int uid, int gid, long mtimeSeconds, long size, InputStream content) throws IOException {
         header(name, '0', mode, uid, gid, mtimeSeconds, size, "");
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = new byte[COPY_BUFFER];
         long left = size;
         while (left > 0) {
             int read = content.read(buffer, 0, (int) Math.min(buffer.length, left));
