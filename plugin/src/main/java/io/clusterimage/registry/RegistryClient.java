@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
@@ -127,7 +128,10 @@ public final class RegistryClient {
                 MessageDigest sha = Digests.sha256();
                 long written = 0;
                 byte[] buffer = new byte[256 * 1024];
-                try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
+                // no TRUNCATE_EXISTING: target is new (empty) or was deleted after a failed try, and truncating
+                // makes ext4 write the whole file out when it is closed (auto_da_alloc)
+                try (InputStream in = connection.getInputStream();
+                     OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                     int read;
                     while ((read = in.read(buffer)) > 0) {
                         sha.update(buffer, 0, read);
