@@ -697,16 +697,7 @@ public final class ImageBuilder {
         index.put("mediaType", "application/vnd.oci.image.index.v1+json");
         ArrayNode manifests = index.putArray("manifests");
         for (PlatformImage image : images) {
-            ObjectNode entry = manifests.addObject();
-            entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            entry.put("digest", image.manifestDigest());
-            entry.put("size", image.manifest().length);
-            ObjectNode platform = entry.putObject("platform");
-            platform.put("architecture", image.platform().architecture());
-            platform.put("os", image.platform().os());
-            if (!image.platform().variant().isEmpty()) {
-                platform.put("variant", image.platform().variant());
-            }
+            image.describeManifest(manifests.addObject());
         }
         ObjectNode annotations = index.putObject("annotations");
         new TreeMap<>(options.annotations()).forEach(annotations::put);

@@ -247,16 +247,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             entry.put("digest", image.digest());
             entry.put("size", image.index().length);
         } else {
-            PlatformImage single = image.platforms().get(0);
-            entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            entry.put("digest", single.manifestDigest());
-            entry.put("size", single.manifest().length);
-            ObjectNode platform = entry.putObject("platform");
-            platform.put("architecture", single.platform().architecture());
-            platform.put("os", single.platform().os());
-            if (!single.platform().variant().isEmpty()) {
-                platform.put("variant", single.platform().variant());
-            }
+            image.platforms().get(0).describeManifest(entry);
         }
         if (refName != null && !refName.isBlank()) {
             entry.putObject("annotations").put("org.opencontainers.image.ref.name", refName);
