@@ -329,7 +329,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         root.put("image", imageName);
         root.put("imageId", image.imageId());
         root.put("imageDigest", image.digest());
-        root.putArray("tags").add(imageName.contains(":") ? imageName.substring(imageName.lastIndexOf(':') + 1) : "latest");
+        root.putArray("tags").add(tagOf(imageName));
         var platforms = root.putArray("platforms");
         for (PlatformImage platform : image.platforms()) {
             ObjectNode node = platforms.addObject();
@@ -340,6 +340,13 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         root.put("archive", outputFile.getAbsolutePath());
         root.put("imagePushed", false);
         json.writeValue(dir.resolve("image.json").toFile(), root);
+    }
+
+    /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */
+    static String tagOf(String imageName) {
+        String name = imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') ? name.substring(colon + 1) : "latest";
     }
 
     private static void deleteBlobs(Path dir) throws IOException {
