@@ -1,10 +1,5 @@
 package io.clusterimage.image;
 
-import io.clusterimage.kubefile.KubefileParser;
-import io.clusterimage.registry.BaseImageFetcher;
-import io.clusterimage.registry.BlobCache;
-import io.clusterimage.registry.RegistryClient;
-import io.clusterimage.registry.RegistryOptions;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.TestImages.Entry;
@@ -21,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import static io.clusterimage.image.ImageTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,12 +94,7 @@ class BaseImageLinksTest {
     }
 
     private PlatformImage build(String kubefile) throws Exception {
-        Path context = Files.createDirectories(work.resolve("ctx-" + System.nanoTime()));
-        write(context, "one.txt", "1");
-        BaseImageFetcher fetcher = new BaseImageFetcher(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registry.host()))),
-                new BlobCache(work.resolve("cache")), false);
-        return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile),
-                ImageTestSupport.options(context, context.resolve("work")), fetcher).platforms().get(0);
+        return ImageTestSupport.buildWithBaseImages(kubefile, work, registry.host());
     }
 
     /** The entries of the last layer: path → describe(). */
