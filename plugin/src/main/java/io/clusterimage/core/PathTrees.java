@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.stream.Stream;
 
 /** Directory helpers for the plugin's own work directories (never the user's files). */
@@ -26,5 +28,50 @@ public final class PathTrees {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Links followed in one path before giving up, as Linux does (ELOOP). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * Resolves {@code path} under {@code root} as if {@code root} were {@code /} (an unpacked image):
+     * symbolic links are followed, an absolute link target starts again at {@code root}, and
+     * {@code ..} stops at {@code root} — so the result is always inside {@code root}, whatever the
+     * links say. Components that do not exist are appended as they are.
+     *
+     * @param followLast whether a link as the last component is followed too (else it is the result)
+     * @throws IOException when links loop
+     */
+    public static Path resolveInRoot(Path root, String path, boolean followLast) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(java.util.List.of(path.split("/")));
+        Path current = root;
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.removeFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                current = current.equals(root) ? root : current.getParent();
+                continue;
+            }
+            Path next = current.resolve(part);
+            if (Files.isSymbolicLink(next) && (followLast || !todo.stream().allMatch(p -> p.isEmpty() || p.equals(".")))) {
+                if (++links > MAX_LINKS) {
+                    throw new IOException("too many levels of symbolic links in /" + path);
+                }
+                String target = Files.readSymbolicLink(next).toString();
+                if (target.startsWith("/")) {
+                    current = root;
+                }
+                String[] parts = target.split("/");
+                for (int i = parts.length - 1; i >= 0; i--) {
+                    todo.addFirst(parts[i]);
+                }
+                continue;
+            }
+            current = next;
+        }
+        return current;
     }
 }

@@ -40,9 +40,49 @@ public final class TarReader {
         return null;
     }
 
+    /**
+     * One entry's header, with GNU long names and PAX {@code path}, {@code linkpath} and {@code size}
+     * applied.
+     *
+     * @param type     the type flag: {@code '0'} regular file, {@code '1'} hard link, {@code '2'}
+     *                 symbolic link, {@code '5'} directory, ...
+     * @param linkName the target of a link, as written in the archive
+     */
+    public record Entry(String name, char type, int mode, long size, String linkName) {
+
+        public boolean isFile() {
+            return type == '0' || type == 0 || type == '7';
+        }
+
+        public boolean isDirectory() {
+            return type == '5';
+        }
+
+        public boolean isSymbolicLink() {
+            return type == '2';
+        }
+
+        public boolean isHardLink() {
+            return type == '1';
+        }
+    }
+
     /** Advances to the next regular file and returns its name, or null at the end of the archive. */
     public String nextFile() throws IOException {
+        Entry entry;
+        while ((entry = next()) != null) {
+            if (entry.isFile()) {
+                return entry.name();
+            }
+        }
+        return null;
+    }
+
+    /** Advances to the next entry of any type (metadata entries are applied, not returned), or null at the end. */
+    public Entry next() throws IOException {
         String longName = null;
+        String longLink = null;
+        long paxSize = -1;
         while (true) {
             skipFully(remaining + padding);
             byte[] header = in.readNBytes(BLOCK);
@@ -50,35 +90,49 @@ public final class TarReader {
                 return null;
             }
             long size = parseOctal(header, 124, 12);
+            char type = (char) header[156];
+            if (paxSize >= 0 && type != 'x' && type != 'L' && type != 'K') {
+                size = paxSize;
+            }
             remaining = size;
             padding = (BLOCK - size % BLOCK) % BLOCK;
-            char type = (char) header[156];
             String name = text(header, 0, 100);
             String prefix = text(header, 345, 155);
             if (!prefix.isEmpty() && "ustar".equals(text(header, 257, 5))) {
                 name = prefix + "/" + name;
             }
-            if (type == 'L') {
-                longName = new String(readContent(Integer.MAX_VALUE), StandardCharsets.UTF_8).replace("\0", "");
+            if (type == 'L' || type == 'K') {
+                String value = new String(readContent(Integer.MAX_VALUE), StandardCharsets.UTF_8).replace("\0", "");
+                if (type == 'L') {
+                    longName = value;
+                } else {
+                    longLink = value;
+                }
                 continue;
             }
             if (type == 'x') {
                 String pax = new String(readContent(Integer.MAX_VALUE), StandardCharsets.UTF_8);
                 for (String record : pax.split("\n")) {
                     int space = record.indexOf(' ');
-                    if (space > 0 && record.startsWith("path=", space + 1)) {
-                        longName = record.substring(space + 1 + "path=".length());
+                    if (space < 0) {
+                        continue;
+                    }
+                    String keyValue = record.substring(space + 1);
+                    if (keyValue.startsWith("path=")) {
+                        longName = keyValue.substring("path=".length());
+                    } else if (keyValue.startsWith("linkpath=")) {
+                        longLink = keyValue.substring("linkpath=".length());
+                    } else if (keyValue.startsWith("size=")) {
+                        paxSize = Long.parseLong(keyValue.substring("size=".length()).strip());
                     }
                 }
                 continue;
             }
-            if (longName != null) {
-                name = longName;
-                longName = null;
+            if (type == 'g') {
+                continue; // global PAX defaults: nothing in them matters here
             }
-            if (type == '0' || type == 0) {
-                return name;
-            }
+            return new Entry(longName != null ? longName : name, type, (int) parseOctal(header, 100, 8), size,
+                    longLink != null ? longLink : text(header, 157, 100));
         }
     }
 

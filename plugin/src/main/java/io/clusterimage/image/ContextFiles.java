@@ -25,12 +25,34 @@ final class ContextFiles {
     private final List<Path> excluded;
     private final Optional<IgnoreFile> ignore;
     private final Path registryTree;
+    /** An unpacked image (COPY --from=&lt;image&gt;): paths and links are resolved inside it, as in the image. */
+    private final boolean imageRoot;
 
     ContextFiles(Path root, List<Path> excluded, Path registryTree) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.excluded = excluded.stream().map(p -> this.root.resolve(p).normalize()).toList();
         this.ignore = IgnoreFile.load(this.root);
         this.registryTree = registryTree;
+        this.imageRoot = false;
+    }
+
+    private ContextFiles(Path imageRoot) throws IOException {
+        this.root = imageRoot.toRealPath();
+        this.excluded = List.of();
+        this.ignore = Optional.empty();
+        this.registryTree = null;
+        this.imageRoot = true;
+    }
+
+    /**
+     * The files of an unpacked image, as COPY --from=&lt;image&gt; sees them: a source path is
+     * resolved inside the image — {@code ..} stops at its root, and symbolic links on the way (the
+     * named source itself included, as buildah and Docker follow it) are followed with absolute
+     * targets taken from the image's root, never the host's. Links inside a copied directory are
+     * copied as links. No ignore file applies.
+     */
+    static ContextFiles ofImage(Path rootfs) throws IOException {
+        return new ContextFiles(rootfs);
     }
 
     /** A source as resolved: its real location and the path it has in the context. */
@@ -43,7 +65,16 @@ final class ContextFiles {
      * @throws IllegalArgumentException when nothing matches, naming the source
      */
     List<Source> resolve(String written) throws IOException {
-        String relative = clean(written);
+        String relative = imageRoot ? cleanInRoot(written) : clean(written);
+        if (imageRoot) {
+            if (GoGlob.hasGlob(relative)) {
+                List<Source> matches = new ArrayList<>();
+                glob(root, "", relative.split("/"), 0, matches);
+                return matches;
+            }
+            Path file = inImage(relative);
+            return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? List.of(new Source(file, relative)) : List.of();
+        }
         if (relative.equals("registry") || relative.startsWith("registry/")) {
             Path tree = registryTree;
             if (tree == null || !Files.isDirectory(tree)) {
@@ -83,12 +114,14 @@ final class ContextFiles {
                 continue;
             }
             String path = prefix.isEmpty() ? name : prefix + "/" + name;
+            // in an image, a link is followed inside it: its target on the host is never looked at
+            Path file = imageRoot ? inImage(path) : child;
             if (index == parts.length - 1) {
-                if (!isExcluded(path, Files.isDirectory(child))) {
-                    matches.add(new Source(child, path));
+                if (!isExcluded(path, Files.isDirectory(file)) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    matches.add(new Source(file, path));
                 }
             } else {
-                glob(child, path, parts, index + 1, matches);
+                glob(file, path, parts, index + 1, matches);
             }
         }
     }
@@ -128,6 +161,16 @@ final class ContextFiles {
 
     Path registryTree() {
         return registryTree;
+    }
+
+    private Path inImage(String path) throws IOException {
+        return io.clusterimage.core.PathTrees.resolveInRoot(root, path, true);
+    }
+
+    /** A path in an image, cleaned as the image's root sees it: {@code ..} at the root stays there. */
+    private static String cleanInRoot(String written) {
+        Path cleaned = Path.of("/").resolve(written).normalize();
+        return cleaned.getNameCount() == 0 ? "." : Path.of("/").relativize(cleaned).toString();
     }
 
     static String clean(String written) {

@@ -222,7 +222,7 @@ public final class ImageBuilder {
                     line);
         } else if (copy.from() != null) {
             // not a stage: an image, whose files are unpacked once and copied like context files
-            ContextFiles image = new ContextFiles(extractedImage(copy.from(), line), List.of(), null);
+            ContextFiles image = ContextFiles.ofImage(extractedImage(copy.from(), line));
             boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
             for (String written : copy.sources()) {
                 List<ContextFiles.Source> matched = image.resolve(written.replaceFirst("^/+", ""));
@@ -553,8 +553,9 @@ public final class ImageBuilder {
     }
 
     /**
-     * The directories of a base layer (the parents of its files), so that COPY into one of them
-     * copies into it, as buildah does, instead of replacing it with a file. Reads tar headers only.
+     * The directories of a base layer (its directory entries and the parents of every entry), so
+     * that COPY into one of them copies into it, as buildah does, instead of replacing it with a
+     * file; a whiteout of a later layer forgets what it deletes. Reads tar headers only.
      */
     private static void recordBaseDirectories(Path layer, StageState state) throws IOException {
         try (java.io.InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(layer))) {
@@ -563,9 +564,17 @@ public final class ImageBuilder {
             raw.reset();
             java.io.InputStream in = gzip ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw;
             io.clusterimage.core.TarReader reader = new io.clusterimage.core.TarReader(in);
-            String name;
-            while ((name = reader.nextFile()) != null) {
-                String path = name.replaceFirst("^\\./", "").replaceFirst("^/+", "");
+            io.clusterimage.core.TarReader.Entry entry;
+            while ((entry = reader.next()) != null) {
+                String path = entry.name().replaceFirst("^\\./", "").replaceFirst("^/+", "").replaceFirst("/+$", "");
+                String base = path.substring(path.lastIndexOf('/') + 1);
+                if (base.startsWith(".wh.") && !base.equals(".wh..wh..opq")) {
+                    String hidden = path.substring(0, path.length() - base.length()) + base.substring(".wh.".length());
+                    state.files.remove(hidden);
+                    state.files.subMap(hidden + "/", hidden + "/\uffff").clear();
+                } else if (entry.isDirectory() && !path.isEmpty()) {
+                    state.files.putIfAbsent(path, FileEntry.directory(path, 0755, 0, 0));
+                }
                 for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
                     String dir = path.substring(0, slash);
                     if (state.files.putIfAbsent(dir, FileEntry.directory(dir, 0755, 0, 0)) != null) {
@@ -594,7 +603,11 @@ public final class ImageBuilder {
         }
         BaseImageFetcher.Fetched fetched = fetch(image, line);
         Path rootfs = options.workDir().resolve("from").resolve(Digests.hex(fetched.manifestDigest())).resolve("rootfs");
-        LayerUnpacker.unpack(fetched.layers(), rootfs);
+        try {
+            LayerUnpacker.unpack(fetched.layers(), rootfs);
+        } catch (LayerUnpacker.RefusedLayerException e) {
+            throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + image + ": " + e.getMessage());
+        }
         extractedImages.put(key, rootfs);
         return rootfs;
     }

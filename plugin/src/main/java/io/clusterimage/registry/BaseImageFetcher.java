@@ -1,5 +1,7 @@
 package io.clusterimage.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Platform;
 import io.clusterimage.reference.ImageReference;
 
@@ -9,11 +11,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetches a base image (FROM, COPY --from=&lt;image&gt;) for one platform through the shared blob
- * cache: its config and its layers as verified files, reused as they are.
+ * Fetches a base image (FROM, COPY --from=&lt;image&gt;) for one platform the way save-registry
+ * fetches images ({@link CachedRegistry}: mirrors, the shared blob cache, the offline rule): its
+ * config and its layers as verified files, reused as they are.
  */
 public final class BaseImageFetcher {
 
@@ -21,15 +24,17 @@ public final class BaseImageFetcher {
     private static final Map<String, String> OCI_LAYER_TYPES = Map.of(
             "application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip",
             "application/vnd.docker.image.rootfs.diff.tar", "application/vnd.oci.image.layer.v1.tar");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RegistryClient client;
-    private final BlobCache cache;
-    private final boolean offline;
+    private final CachedRegistry registry;
 
+    /**
+     * @param client  its options' mirrors are used as save-registry uses them
+     * @param offline use only the cache (mvn -o)
+     */
     public BaseImageFetcher(RegistryClient client, BlobCache cache, boolean offline) {
-        this.client = client;
-        this.cache = cache;
-        this.offline = offline;
+        // layers are downloaded one after the other in the build's thread: the build waits for them anyway
+        this.registry = new CachedRegistry(client, cache, offline, Runnable::run);
     }
 
     /** A layer of a base image: the cached blob file and its descriptor. */
@@ -40,57 +45,43 @@ public final class BaseImageFetcher {
     public record Fetched(String manifestDigest, byte[] config, List<FetchedLayer> layers) {
     }
 
+    /**
+     * @throws RegistryException UNSUPPORTED naming the image and the platform when the image has no
+     *                           image for {@code platform} (an index without it, or a single-platform
+     *                           image of another platform)
+     */
     public Fetched fetch(ImageReference image, Platform platform) throws IOException, RegistryException {
-        String host = image.domain();
-        String repository = image.repositoryPath();
-        Manifest top = manifest(host, repository, image.digest().orElse(image.tag().orElse("latest")));
-        Manifest manifest = top;
-        if (top.isIndex()) {
-            Manifest.Descriptor chosen = ImageSaver.choose(top.children(), platform).orElseThrow(() -> new RegistryException(
-                    RegistryException.Kind.UNSUPPORTED, image.canonical() + " has no image for " + platform));
-            manifest = manifest(host, repository, chosen.digest());
+        CachedRegistry.Resolved resolved = registry.resolve(image, platform);
+        List<Manifest.Descriptor> blobs = resolved.manifest().blobs();
+        if (blobs.isEmpty()) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, image.canonical() + " has a manifest without config");
         }
-        List<Manifest.Descriptor> blobs = manifest.blobs();
-        byte[] config = Files.readAllBytes(blob(host, repository, blobs.get(0)));
+        List<CompletableFuture<Path>> files = registry.blobs(image.domain(), image.repositoryPath(), blobs, bytes -> { });
+        byte[] config = Files.readAllBytes(CachedRegistry.join(files.get(0)));
+        if (!resolved.top().isIndex()) {
+            requirePlatform(image, config, platform);
+        }
         List<FetchedLayer> layers = new ArrayList<>();
-        for (Manifest.Descriptor layer : blobs.subList(1, blobs.size())) {
-            layers.add(new FetchedLayer(blob(host, repository, layer), layer.digest(), layer.size(),
+        for (int i = 1; i < blobs.size(); i++) {
+            Manifest.Descriptor layer = blobs.get(i);
+            layers.add(new FetchedLayer(CachedRegistry.join(files.get(i)), layer.digest(), layer.size(),
                     OCI_LAYER_TYPES.getOrDefault(layer.mediaType(), layer.mediaType())));
         }
-        return new Fetched(manifest.digest(), config, layers);
+        return new Fetched(resolved.manifest().digest(), config, layers);
     }
 
-    private Manifest manifest(String host, String repository, String reference) throws IOException, RegistryException {
-        if (Digests.isSha256(reference) && cache.blob(reference).isPresent()) {
-            return Manifest.of(Files.readAllBytes(cache.blob(reference).get()), null);
+    /**
+     * A single-platform image (no index) is only the base of a build for its own platform: building
+     * linux/arm64 on linux/amd64 files would make an image that cannot run where it claims to.
+     */
+    private static void requirePlatform(ImageReference image, byte[] config, Platform platform) throws IOException, RegistryException {
+        JsonNode json = JSON.readTree(config);
+        String os = json.path("os").asText("");
+        String architecture = json.path("architecture").asText("");
+        if (os.isEmpty() || architecture.isEmpty()) {
+            return; // nothing to compare with: trust the user's choice
         }
-        if (offline) {
-            Optional<String[]> tag = cache.tag(host, repository, reference);
-            if (tag.isPresent() && cache.blob(tag.get()[0]).isPresent()) {
-                return Manifest.of(Files.readAllBytes(cache.blob(tag.get()[0]).get()), tag.get()[1]);
-            }
-            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, host + "/" + repository + ":" + reference
-                    + " is not in the cache " + cache.root());
-        }
-        Manifest manifest = client.manifest(host, repository, reference);
-        cache.putBytes(manifest.digest(), manifest.bytes());
-        if (!Digests.isSha256(reference)) {
-            cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
-        }
-        return manifest;
-    }
-
-    private Path blob(String host, String repository, Manifest.Descriptor blob) throws IOException, RegistryException {
-        Optional<Path> cached = cache.blob(blob.digest());
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        if (offline) {
-            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, "blob " + blob.digest() + " of " + host + "/"
-                    + repository + " is not in the cache " + cache.root());
-        }
-        Path temp = cache.newTempFile();
-        client.blob(host, repository, blob.digest(), blob.size(), temp);
-        return cache.commit(temp, blob.digest());
+        Manifest.Descriptor own = new Manifest.Descriptor("", "", -1, os, architecture, json.path("variant").asText(""));
+        CachedRegistry.platformEntry(image.canonical() + " (a single-platform image)", List.of(own), platform);
     }
 }

@@ -11,16 +11,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The registry stage's entry point: saves images into one docker-distribution tree per platform.
@@ -32,20 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ImageSaver {
 
-    private final RegistryClient client;
     private final SaveOptions options;
     private final BlobCache cache;
-    private final Map<String, CompletableFuture<Path>> blobDownloads = new ConcurrentHashMap<>();
-    private final AtomicInteger blobsFetched = new AtomicInteger();
-    private final AtomicLong bytesFetched = new AtomicLong();
-    private final AtomicLong bytesFromCache = new AtomicLong();
+    private final CachedRegistry registry;
     private final ExecutorService blobPool;
 
     public ImageSaver(RegistryClient client, SaveOptions options) throws IOException {
-        this.client = client;
         this.options = options;
         this.cache = new BlobCache(options.cacheDirectory());
         this.blobPool = Executors.newFixedThreadPool(options.maxConcurrent(), daemon("cluster-image-blob"));
+        this.registry = new CachedRegistry(client, cache, options.offline(), blobPool);
     }
 
     /** One image that could not be saved, and why. */
@@ -130,8 +122,8 @@ public final class ImageSaver {
         }
         List<String> sortedLock = new ArrayList<>(locked);
         Collections.sort(sortedLock);
-        return new SaveSummary((images.size() + archives.size()) * options.platforms().size(), blobsFetched.get(), bytesFetched.get(),
-                bytesFromCache.get(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
+        return new SaveSummary((images.size() + archives.size()) * options.platforms().size(), registry.blobsFetched(),
+                registry.bytesFetched(), registry.bytesFromCache(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
     }
 
     private record SavedImage(String digest, long bytes, long fetched) {
@@ -141,8 +133,8 @@ public final class ImageSaver {
     private interface Source {
         Manifest manifest(String reference) throws IOException, RegistryException;
 
-        /** Starts getting a blob; the path is a complete, verified file. */
-        CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes);
+        /** Starts getting an image's blobs; each path is a complete, verified file. */
+        List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) throws RegistryException;
 
         String describe();
     }
@@ -150,11 +142,15 @@ public final class ImageSaver {
     private Source registrySource(String host, String repository) {
         return new Source() {
             public Manifest manifest(String reference) throws IOException, RegistryException {
-                return ImageSaver.this.manifest(host, repository, reference);
+                return registry.manifest(host, repository, reference);
             }
 
-            public CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes) {
-                return cachedBlob(host, repository, blob, sizes);
+            public List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) throws RegistryException {
+                return registry.blobs(host, repository, blobs, fetched -> {
+                    synchronized (sizes) {
+                        sizes[1] += fetched;
+                    }
+                });
             }
 
             public String describe() {
@@ -169,17 +165,19 @@ public final class ImageSaver {
                 return reference == null ? layout.top(refName) : layout.manifest(reference, null);
             }
 
-            public CompletableFuture<Path> blob(Manifest.Descriptor blob, long[] sizes) {
-                try {
-                    Path file = layout.blob(blob.digest());
-                    if (Files.size(file) != blob.size() && blob.size() >= 0 || !Digests.of(file).equals(blob.digest())) {
-                        throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + blob.digest() + " in "
-                                + layout.root() + " has the wrong content");
+            public List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) {
+                return blobs.stream().map(blob -> {
+                    try {
+                        Path file = layout.blob(blob.digest());
+                        if (Files.size(file) != blob.size() && blob.size() >= 0 || !Digests.of(file).equals(blob.digest())) {
+                            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + blob.digest() + " in "
+                                    + layout.root() + " has the wrong content");
+                        }
+                        return CompletableFuture.completedFuture(file);
+                    } catch (IOException | RegistryException e) {
+                        return CompletableFuture.<Path>failedFuture(e);
                     }
-                    return CompletableFuture.completedFuture(file);
-                } catch (IOException | RegistryException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+                }).toList();
             }
 
             public String describe() {
@@ -224,10 +222,7 @@ public final class ImageSaver {
                 tree.putManifest(repository, top.digest(), top.bytes());
                 tagTarget = top.digest();
             } else {
-                Manifest.Descriptor chosen = choose(children, platform).orElseThrow(() -> new RegistryException(
-                        RegistryException.Kind.UNSUPPORTED, name + " has no image for " + platform + " (it has "
-                        + children.stream().map(c -> c.os() + "/" + c.architecture() + (c.variant().isEmpty() ? "" : "/" + c.variant()))
-                        .distinct().toList() + "); build for one of those platforms, or list it in <platforms> only where it exists"));
+                Manifest.Descriptor chosen = CachedRegistry.platformEntry(name, children, platform);
                 Manifest manifest = source.manifest(chosen.digest());
                 storeImageManifest(tree, source, repository, manifest, sizes);
                 if (pinned) {
@@ -253,151 +248,20 @@ public final class ImageSaver {
     private void storeImageManifest(DistributionTree tree, Source source, String repository, Manifest manifest, long[] sizes)
             throws IOException, RegistryException {
         List<Manifest.Descriptor> blobs = manifest.blobs();
-        List<CompletableFuture<Path>> downloads = new ArrayList<>();
         for (Manifest.Descriptor blob : blobs) {
             if (!Digests.isSha256(blob.digest())) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "blob digest '" + blob.digest() + "' in "
                         + source.describe() + " is not sha256");
             }
-            downloads.add(source.blob(blob, sizes));
         }
+        List<CompletableFuture<Path>> downloads = source.blobs(blobs, sizes);
         for (int i = 0; i < blobs.size(); i++) {
-            Path cached = join(downloads.get(i));
+            Path cached = CachedRegistry.join(downloads.get(i));
             tree.addBlobFrom(cached, blobs.get(i).digest(), cached.startsWith(cache.root()));
             tree.linkLayer(repository, blobs.get(i).digest());
             sizes[0] += Math.max(0, blobs.get(i).size());
         }
         tree.putManifest(repository, manifest.digest(), manifest.bytes());
-    }
-
-    private CompletableFuture<Path> cachedBlob(String host, String repository, Manifest.Descriptor blob, long[] sizes) {
-        Optional<Path> cached = cache.blob(blob.digest());
-        if (cached.isPresent()) {
-            bytesFromCache.addAndGet(Math.max(0, blob.size()));
-            return CompletableFuture.completedFuture(cached.get());
-        }
-        return blobDownloads.computeIfAbsent(blob.digest(), digest -> CompletableFuture.supplyAsync(() -> {
-            try {
-                Optional<Path> again = cache.blob(digest); // another build may have fetched it meanwhile
-                if (again.isPresent()) {
-                    return again.get();
-                }
-                if (options.offline()) {
-                    throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, "blob " + digest + " of " + host + "/"
-                            + repository + " is not in the cache " + cache.root());
-                }
-                Path temp = cache.newTempFile();
-                long size;
-                try {
-                    size = fetchBlob(host, repository, digest, blob.size(), temp);
-                } catch (RegistryException | RuntimeException e) {
-                    Files.deleteIfExists(temp);
-                    throw e;
-                }
-                blobsFetched.incrementAndGet();
-                bytesFetched.addAndGet(size);
-                synchronized (sizes) {
-                    sizes[1] += size;
-                }
-                return cache.commit(temp, digest);
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            } catch (RegistryException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, blobPool));
-    }
-
-    private long fetchBlob(String host, String repository, String digest, long size, Path temp) throws RegistryException {
-        RegistryException first = null;
-        for (String source : sources(host)) {
-            try {
-                return client.blob(source, repository, digest, size, temp);
-            } catch (RegistryException e) {
-                if (first == null || source.equals(host)) {
-                    first = source.equals(host) ? e : first == null ? e : first;
-                }
-            }
-        }
-        throw first;
-    }
-
-    /** A manifest by tag or digest: from the cache when offline (or by digest), else from the mirrors, then the origin. */
-    private Manifest manifest(String host, String repository, String reference) throws IOException, RegistryException {
-        boolean byDigest = Digests.isSha256(reference);
-        if (byDigest) {
-            Optional<Path> cached = cache.blob(reference);
-            if (cached.isPresent()) {
-                return Manifest.of(Files.readAllBytes(cached.get()), null);
-            }
-        }
-        if (options.offline()) {
-            if (!byDigest) {
-                Optional<String[]> tag = cache.tag(host, repository, reference);
-                if (tag.isPresent() && cache.blob(tag.get()[0]).isPresent()) {
-                    return Manifest.of(Files.readAllBytes(cache.blob(tag.get()[0]).get()), tag.get()[1]);
-                }
-            }
-            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, RegistryClient.describe(host, repository, reference)
-                    + " is not in the cache " + cache.root());
-        }
-        RegistryException failure = null;
-        for (String source : sources(host)) {
-            try {
-                Manifest manifest = client.manifest(source, repository, reference);
-                cache.putBytes(manifest.digest(), manifest.bytes());
-                if (!byDigest) {
-                    cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
-                }
-                return manifest;
-            } catch (RegistryException e) {
-                if (source.equals(host) || failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        throw failure;
-    }
-
-    /** Mirrors of a host first, the host itself last. */
-    private List<String> sources(String host) {
-        List<String> sources = new ArrayList<>(client.options().mirrors().getOrDefault(host, List.of()));
-        sources.add(host);
-        return sources;
-    }
-
-    /** The index entry for a platform; arm64 without variant matches v8 and the other way round. */
-    static Optional<Manifest.Descriptor> choose(List<Manifest.Descriptor> children, Platform platform) {
-        Optional<Manifest.Descriptor> exact = children.stream().filter(c -> c.os().equals(platform.os())
-                && c.architecture().equals(platform.architecture()) && c.variant().equals(platform.variant())).findFirst();
-        if (exact.isPresent()) {
-            return exact;
-        }
-        return children.stream().filter(c -> c.os().equals(platform.os()) && c.architecture().equals(platform.architecture())
-                && (platform.variant().isEmpty() || c.variant().isEmpty() || normalizeVariant(c.variant()).equals(normalizeVariant(platform.variant()))))
-                .findFirst();
-    }
-
-    private static String normalizeVariant(String variant) {
-        return variant.equals("v8") ? "" : variant;
-    }
-
-    private static Path join(CompletableFuture<Path> future) throws IOException, RegistryException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.TRANSIENT, "interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause() : e.getCause();
-            if (cause instanceof RegistryException r) {
-                throw r;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(cause);
-        }
     }
 
     private static void awaitQuietly(ExecutorService pool) {

@@ -1,10 +1,5 @@
 package io.clusterimage.image;
 
-import io.clusterimage.kubefile.KubefileParser;
-import io.clusterimage.registry.BaseImageFetcher;
-import io.clusterimage.registry.BlobCache;
-import io.clusterimage.registry.RegistryClient;
-import io.clusterimage.registry.RegistryOptions;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -12,13 +7,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import static io.clusterimage.image.ImageTestSupport.AMD64;
-import static io.clusterimage.image.ImageTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** COPY in a stage built FROM an image, whose files the builder does not list (it reuses the layers as they are). */
@@ -45,12 +37,7 @@ class BaseImageCopyTest {
     }
 
     private PlatformImage build(String kubefile) throws Exception {
-        Path context = Files.createDirectories(work.resolve("ctx-" + System.nanoTime()));
-        write(context, "one.txt", "1");
-        BaseImageFetcher fetcher = new BaseImageFetcher(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registry.host()))),
-                new BlobCache(work.resolve("cache")), false);
-        return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile),
-                ImageTestSupport.options(context, context.resolve("work")), fetcher).platforms().get(0);
+        return ImageTestSupport.buildWithBaseImages(kubefile, work, registry.host());
     }
 
     @Test

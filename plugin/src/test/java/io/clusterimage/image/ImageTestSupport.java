@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.KubefileParser;
+import io.clusterimage.registry.BaseImageFetcher;
+import io.clusterimage.registry.BlobCache;
+import io.clusterimage.registry.RegistryClient;
+import io.clusterimage.registry.RegistryOptions;
 import io.clusterimage.testing.Tools;
 
 import java.io.IOException;
@@ -88,6 +92,20 @@ final class ImageTestSupport {
     /** Builds {@code kubefile} over {@code context} for linux/amd64 with no registry tree. */
     static BuiltImage build(String kubefile, Path context, Path work) throws IOException, ImageBuildException {
         return build(kubefile, options(context, work));
+    }
+
+    /**
+     * Builds {@code kubefile} for linux/amd64 over a new context under {@code work} holding
+     * {@code one.txt}, base images fetched from {@code registryHost} (plain HTTP) through the cache
+     * {@code work/cache}.
+     */
+    static PlatformImage buildWithBaseImages(String kubefile, Path work, String registryHost) throws Exception {
+        Path context = Files.createDirectories(work.resolve("ctx-" + System.nanoTime()));
+        write(context, "one.txt", "1");
+        BaseImageFetcher fetcher = new BaseImageFetcher(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registryHost))),
+                new BlobCache(work.resolve("cache")), false);
+        return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile), options(context, context.resolve("work")), fetcher)
+                .platforms().get(0);
     }
 
     static JsonNode config(PlatformImage image) throws IOException {

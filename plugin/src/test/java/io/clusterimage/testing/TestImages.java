@@ -54,28 +54,61 @@ public final class TestImages {
     public static Blob layer(String fileName, int size, long seed) throws IOException {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
+        return layer(List.of(new Entry(fileName, '0', 0644, data, "")));
+    }
+
+    /**
+     * One entry of a hand-made layer, its name written exactly as given (unsafe names included:
+     * that is what some tests need).
+     *
+     * @param type {@code '0'} file, {@code '5'} directory, {@code '2'} symbolic link, {@code '1'} hard link
+     */
+    public record Entry(String name, char type, int mode, byte[] content, String linkName) {
+        public static Entry file(String name, String content) {
+            return new Entry(name, '0', 0644, content.getBytes(StandardCharsets.UTF_8), "");
+        }
+
+        public static Entry directory(String name) {
+            return new Entry(name, '5', 0755, new byte[0], "");
+        }
+
+        public static Entry symlink(String name, String target) {
+            return new Entry(name, '2', 0777, new byte[0], target);
+        }
+
+        public static Entry hardLink(String name, String target) {
+            return new Entry(name, '1', 0644, new byte[0], target);
+        }
+    }
+
+    /** A gzip'd tar layer of these entries, in this order (ustar headers, names up to 100 bytes). */
+    public static Blob layer(List<Entry> entries) throws IOException {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        byte[] header = new byte[512];
-        byte[] name = fileName.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(name, 0, header, 0, name.length);
-        putOctal(header, 100, 8, 0644);
-        putOctal(header, 108, 8, 0);
-        putOctal(header, 116, 8, 0);
-        putOctal(header, 124, 12, size);
-        putOctal(header, 136, 12, 0);
-        header[156] = '0';
-        System.arraycopy("ustar\00000".getBytes(StandardCharsets.US_ASCII), 0, header, 257, 8);
-        for (int i = 148; i < 156; i++) {
-            header[i] = ' ';
+        for (Entry entry : entries) {
+            byte[] header = new byte[512];
+            byte[] name = entry.name().getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(name, 0, header, 0, name.length);
+            putOctal(header, 100, 8, entry.mode());
+            putOctal(header, 108, 8, 0);
+            putOctal(header, 116, 8, 0);
+            putOctal(header, 124, 12, entry.content().length);
+            putOctal(header, 136, 12, 0);
+            header[156] = (byte) entry.type();
+            byte[] link = entry.linkName().getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(link, 0, header, 157, link.length);
+            System.arraycopy("ustar\00000".getBytes(StandardCharsets.US_ASCII), 0, header, 257, 8);
+            for (int i = 148; i < 156; i++) {
+                header[i] = ' ';
+            }
+            long sum = 0;
+            for (byte b : header) {
+                sum += b & 0xff;
+            }
+            putOctal(header, 148, 7, sum);
+            tar.write(header);
+            tar.write(entry.content());
+            tar.write(new byte[(512 - entry.content().length % 512) % 512]);
         }
-        long sum = 0;
-        for (byte b : header) {
-            sum += b & 0xff;
-        }
-        putOctal(header, 148, 7, sum);
-        tar.write(header);
-        tar.write(data);
-        tar.write(new byte[(512 - size % 512) % 512]);
         tar.write(new byte[1024]);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
