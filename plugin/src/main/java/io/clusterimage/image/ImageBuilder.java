@@ -373,12 +373,21 @@ public final class ImageBuilder {
 
     private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory,
                                TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod,
-                               int line) throws ImageBuildException {
+                               int line) throws IOException, ImageBuildException {
+        // a stage built FROM an image holds the image's files too, under what the stage itself added
+        ContextFiles base = from.baseName == null ? null : ContextFiles.ofImage(extractedImage(from.baseName, line));
         for (String written : copy.sources()) {
             String path = ContextFiles.clean(written.startsWith("/") ? written.substring(1) : written);
             String prefix = path.equals(".") ? "" : path;
             FileEntry exact = from.files.get(prefix);
             boolean found = false;
+            if (base != null) {
+                List<ContextFiles.Source> matched = base.resolve(path);
+                for (ContextFiles.Source source : matched) {
+                    addSource(base, source, dest, intoDirectory || matched.size() > 1, entries, stage, owner, chmod);
+                }
+                found = !matched.isEmpty();
+            }
             if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
                 String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
                 addParents(entries, stage, target, owner);
@@ -602,7 +611,8 @@ public final class ImageBuilder {
             return existing;
         }
         BaseImageFetcher.Fetched fetched = fetch(image, line);
-        Path rootfs = options.workDir().resolve("from").resolve(Digests.hex(fetched.manifestDigest())).resolve("rootfs");
+        // "-2": the unpacker's format; a tree an older unpacker left (links and whiteouts ignored) is not reused
+        Path rootfs = options.workDir().resolve("from").resolve(Digests.hex(fetched.manifestDigest())).resolve("rootfs-2");
         try {
             LayerUnpacker.unpack(fetched.layers(), rootfs);
         } catch (LayerUnpacker.RefusedLayerException e) {

@@ -56,4 +56,17 @@ class BaseImageCopyTest {
         var entries = ImageTestSupport.entries(image.layers().get(image.layers().size() - 1));
         assertEquals("f 0644 0:0 1", entries.get("opt/one.txt").describe());
     }
+
+    @Test
+    void copyFromAStageBuiltFromAnImageSeesTheImagesFilesUnderTheStagesOwn() throws Exception {
+        PlatformImage image = build("FROM " + base + " AS tools\nCOPY one.txt /opt/one.txt\n"
+                + "FROM scratch\nCOPY --from=tools /opt/ /bundle/\nCOPY --from=tools /opt/tool.bin /single.bin\n");
+        var bundle = ImageTestSupport.entries(image.layers().get(0));
+        assertEquals("f 0644 0:0 1", bundle.get("bundle/one.txt").describe(), "the stage's own file");
+        assertEquals(1000, bundle.get("bundle/tool.bin").content().length, "the base image's file");
+        var single = ImageTestSupport.entries(image.layers().get(1));
+        assertEquals(1000, single.get("single.bin").content().length);
+        org.junit.jupiter.api.Assertions.assertThrows(ImageBuildException.class,
+                () -> build("FROM " + base + " AS tools\nFROM scratch\nCOPY --from=tools /opt/missing /x\n"));
+    }
 }
