@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,6 +54,39 @@ public final class UploadProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds matching requests until {@code parties} of them are held at the same time: proof that a
+     * client sends them concurrently (a sequential client leaves the first one waiting until the timeout).
+     */
+    public static final class Gate {
+        private final String method;
+        private final String pathPart;
+        private final CountDownLatch arrived;
+        private final Duration timeout;
+        private volatile boolean timedOut;
+
+        Gate(String method, String pathPart, int parties, Duration timeout) {
+            this.method = method;
+            this.pathPart = pathPart;
+            this.arrived = new CountDownLatch(parties);
+            this.timeout = timeout;
+        }
+
+        /** Whether every held request saw all parties arrive before its timeout. */
+        public boolean openedByConcurrentRequests() {
+            return !timedOut && arrived.getCount() == 0;
+        }
+
+        void pass(String requestMethod, String path) throws InterruptedException {
+            if (requestMethod.equals(method) && path.contains(pathPart) && arrived.getCount() > 0) {
+                arrived.countDown();
+                if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut = true;
+                }
+            }
+        }
+    }
+
     private record Rule(String method, String pathPart, AtomicInteger skip, AtomicInteger remaining, Fault fault, int status) {
     }
 
@@ -62,6 +98,7 @@ public final class UploadProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private final List<Exchange> log = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -89,6 +126,12 @@ public final class UploadProxy implements AutoCloseable {
     public UploadProxy inject(String method, String pathPart, int skip, int times, Fault fault, int status) {
         rules.add(new Rule(method, pathPart, new AtomicInteger(skip), new AtomicInteger(times), fault, status));
         return this;
+    }
+
+    public Gate gate(String method, String pathPart, int parties, Duration timeout) {
+        Gate gate = new Gate(method, pathPart, parties, timeout);
+        gates.add(gate);
+        return gate;
     }
 
     public List<Exchange> requests() {
@@ -167,6 +210,9 @@ public final class UploadProxy implements AutoCloseable {
                 out.write(error);
                 out.flush();
                 return;
+            }
+            for (Gate gate : gates) {
+                gate.pass(method, path);
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + parts[1]))
                     .method(method, body.length == 0 && !headers.containsKey("content-length")
