@@ -261,7 +261,7 @@ public final class RegistryClient {
                 + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
         // one token for both: push where the blob goes, pull where it comes from (the registry checks both)
         String scope = pushScope(repository) + " repository:" + from + ":pull";
-        return withRetries(host, repository, digest, () -> {
+        return withRetries("push", host, repository, digest, () -> {
             HttpURLConnection post = request("POST", url, host, repository, scope, Map.of(), null);
             try {
                 if (post.getResponseCode() == 201) {
@@ -318,7 +318,7 @@ public final class RegistryClient {
     private void uploadWhole(String host, String repository, String digest, Path file, long size, String openUpload)
             throws RegistryException {
         String[] upload = {openUpload};
-        withRetries(host, repository, digest, () -> {
+        withRetries("push", host, repository, digest, () -> {
             String location = upload[0] != null ? upload[0] : startUpload(host, repository);
             upload[0] = null;
             request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
@@ -348,7 +348,7 @@ public final class RegistryClient {
     private void uploadInChunks(String host, String repository, String digest, Path file, long size, long chunkSize,
                                 String openUpload, List<String> notes) throws RegistryException, IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            String location = openUpload != null ? openUpload : withRetries(host, repository, digest, () -> startUpload(host, repository));
+            String location = openUpload != null ? openUpload : withRetries("push", host, repository, digest, () -> startUpload(host, repository));
             long offset = 0;
             boolean askWhereItStands = false;
             int failures = 0;
@@ -399,7 +399,7 @@ public final class RegistryClient {
             }
             String finish = withDigest(location, digest);
             try {
-                withRetries(host, repository, digest, () -> {
+                withRetries("push", host, repository, digest, () -> {
                     request("PUT", finish, host, repository, pushScope(repository), Map.of(), null).disconnect();
                     return null;
                 });
@@ -573,7 +573,7 @@ public final class RegistryClient {
     /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
     public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
-        withRetries(host, repository, reference, () -> {
+        withRetries("push", host, repository, reference, () -> {
             HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
                     new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
@@ -604,6 +604,11 @@ public final class RegistryClient {
     }
 
     private <T> T withRetries(String host, String repository, String reference, Call<T> call) throws RegistryException {
+        return withRetries("fetch", host, repository, reference, call);
+    }
+
+    /** Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final message. */
+    private <T> T withRetries(String verb, String host, String repository, String reference, Call<T> call) throws RegistryException {
         long backoff = options.initialBackoff().toMillis();
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
@@ -621,7 +626,7 @@ public final class RegistryClient {
                 backoff *= 2;
             }
         }
-        throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot fetch " + describe(host, repository, reference)
+        throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " " + describe(host, repository, reference)
                 + " after " + options.maxAttempts() + " attempts: " + (last == null ? "" : last.getMessage()), last);
     }
 
