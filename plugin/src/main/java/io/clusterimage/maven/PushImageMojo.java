@@ -7,7 +7,9 @@ import io.clusterimage.reference.ImageReference;
 import io.clusterimage.reference.InvalidReferenceException;
 import io.clusterimage.registry.ArchiveImages;
 import io.clusterimage.registry.ImagePusher;
+import io.clusterimage.registry.ImageSaver;
 import io.clusterimage.registry.OciLayoutSource;
+import io.clusterimage.registry.PushOptions;
 import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -26,7 +28,8 @@ import java.util.List;
 
 /**
  * Publishes the cluster image package-image built (the OCI archive) to a registry, as its exact
- * bytes: the pushed digest is the built digest. Blobs the registry already has are not uploaded.
+ * bytes: the pushed digest is the built digest. Blobs the registry already has are not uploaded,
+ * blobs another repository of the registry has are mounted, large blobs go in chunks, several at once.
  */
 @Mojo(name = "push-image", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class PushImageMojo extends AbstractRegistryMojo {
@@ -43,6 +46,21 @@ public class PushImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.outputFile",
             defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
     protected File outputFile;
+
+    /** Blobs uploaded (or mounted) at once. */
+    @Parameter(property = "cluster-image.maxConcurrentUploads", defaultValue = "4")
+    protected int maxConcurrentUploads;
+
+    /** A blob up to this many MiB goes in one request, a larger one in chunks of this size. */
+    @Parameter(property = "cluster-image.uploadChunkSizeMiB", defaultValue = "32")
+    protected int uploadChunkSizeMiB;
+
+    /**
+     * Further repositories of the target registry to mount blobs from instead of uploading them
+     * (the base image's repository is tried anyway when it is on the target registry).
+     */
+    @Parameter(property = "cluster-image.mountFrom")
+    protected List<String> mountFrom;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -87,13 +105,26 @@ public class PushImageMojo extends AbstractRegistryMojo {
                 throw new MojoExecutionException("<to><tags>: '" + tag + "' is not a valid tag");
             }
         }
+        if (maxConcurrentUploads < 1) {
+            throw new MojoExecutionException("<maxConcurrentUploads> must be at least 1, not " + maxConcurrentUploads);
+        }
+        if (uploadChunkSizeMiB < 1) {
+            throw new MojoExecutionException("<uploadChunkSizeMiB> must be at least 1, not " + uploadChunkSizeMiB);
+        }
+        List<String> mountSources = new ArrayList<>();
+        if (mountFrom != null) {
+            mountFrom.forEach(entry -> Arrays.stream(entry.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(mountSources::add));
+        }
+        PushOptions pushOptions = new PushOptions(maxConcurrentUploads, uploadChunkSizeMiB * 1024L * 1024L, mountSources);
         try {
             OciLayoutSource layout = outputFile.isDirectory() ? new OciLayoutSource(outputFile.toPath())
                     : ArchiveImages.open("oci-archive", outputFile.toPath(), outputDirectory.toPath().resolve("work/push"));
-            ImagePusher.PushResult result = new ImagePusher(new RegistryClient(registryOptions()), line -> getLog().info("  " + line))
-                    .push(layout, target, tags);
-            getLog().info("cluster-image: pushed " + target.familiar() + " " + result.digest() + " (" + result.blobsUploaded()
-                    + " blob(s) uploaded, " + result.blobsPresent() + " already there)");
+            ImagePusher pusher = new ImagePusher(new RegistryClient(registryOptions()), pushOptions, line -> getLog().info("  " + line),
+                    line -> getLog().debug("cluster-image: " + line));
+            ImagePusher.PushResult result = pusher.push(layout, target, tags);
+            getLog().info("cluster-image: pushed " + target.familiar() + " " + result.digest() + " (uploaded " + result.blobsUploaded()
+                    + " (" + ImageSaver.humanBytes(result.bytesUploaded()) + "), mounted " + result.blobsMounted() + ", already there "
+                    + result.blobsPresent() + ")");
             writeReport(target, tags, result.digest());
         } catch (RegistryException e) {
             throw new MojoFailureException("push to " + target.familiar() + " failed: " + e.getMessage()

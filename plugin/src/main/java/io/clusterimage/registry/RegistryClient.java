@@ -4,31 +4,45 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.net.ssl.SSLException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A small client of the registry HTTP API (distribution v2 / OCI) that does exactly what saving needs:
- * manifests as the raw bytes served, blobs streamed to disk and verified while streaming.
+ * A small client of the registry HTTP API (distribution v2 / OCI) that does exactly what saving and
+ * pushing need: manifests as the raw bytes served, blobs streamed to disk and verified while
+ * streaming; blobs mounted across repositories or uploaded whole or in resumable chunks, streamed
+ * from their files.
  *
  * <p>Auth: anonymous, Basic, and the Bearer token challenge (Docker Hub, ghcr, Harbor). TLS is
  * verified unless the host is listed as insecure (then plain HTTP is used). Transient failures (5xx,
@@ -40,6 +54,7 @@ public final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+    private static final String USER_AGENT = "cluster-image-maven-plugin";
 
     private final RegistryOptions options;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -182,39 +197,386 @@ public final class RegistryClient {
         }
     }
 
+    /** Kinds of refusal after which a mount is given up for an ordinary upload. */
+    private static final Set<RegistryException.Kind> MOUNT_REFUSALS = Set.of(RegistryException.Kind.UNAUTHORIZED,
+            RegistryException.Kind.FORBIDDEN, RegistryException.Kind.NOT_FOUND, RegistryException.Kind.UNSUPPORTED);
+
     /**
-     * Uploads a blob (monolithic: POST for an upload location, then one PUT with the content),
-     * first trying a cross-repository mount from {@code mountFrom} on the same registry when given.
+     * How a blob got into the repository.
+     *
+     * @param mountedFrom the repository of the same registry it was mounted from, or null when its bytes were uploaded
+     * @param notes       why mounts or chunked uploads did not work out, for a debug log (never credentials)
      */
-    public void pushBlob(String host, String repository, String digest, long size, Opener content, String mountFrom)
-            throws RegistryException {
-        String uploads = baseUrl(host) + "/v2/" + repository + "/blobs/uploads/";
-        withRetries(host, repository, digest, () -> {
-            String start = mountFrom == null ? uploads
-                    : uploads + "?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8) + "&from=" + URLEncoder.encode(mountFrom, StandardCharsets.UTF_8);
-            HttpURLConnection post = request("POST", start, host, repository, pushScope(repository), Map.of(), null);
-            int status = post.getResponseCode();
-            String location = post.getHeaderField("Location");
+    public record BlobPush(String mountedFrom, List<String> notes) {
+        public boolean mounted() {
+            return mountedFrom != null;
+        }
+    }
+
+    /**
+     * Makes a blob available in {@code repository}: by mounting it from one of {@code mountFrom}
+     * (repositories of this same registry; the bytes do not travel) when the registry agrees, else by
+     * uploading {@code file} — in one request up to {@code chunkSize} bytes, in chunks of
+     * {@code chunkSize} above that, resuming where the registry stands after a failed chunk.
+     */
+    public BlobPush pushBlob(String host, String repository, String digest, Path file, List<String> mountFrom, long chunkSize)
+            throws RegistryException, IOException {
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
+        }
+        List<String> notes = new ArrayList<>();
+        String openUpload = null; // an upload the registry opened instead of mounting: used, not left behind
+        for (String from : mountFrom) {
+            if (from.equals(repository)) {
+                continue;
+            }
+            String uploadLocation;
+            try {
+                uploadLocation = mount(host, repository, digest, from);
+            } catch (RegistryException e) {
+                if (!MOUNT_REFUSALS.contains(e.kind())) {
+                    throw e;
+                }
+                notes.add("mounting " + digest + " from " + from + " was refused (" + e.getMessage() + "); uploading instead");
+                continue;
+            }
+            if (openUpload != null) {
+                cancelUpload(host, repository, openUpload); // at most one open upload per blob
+            }
+            if (uploadLocation == null) {
+                return new BlobPush(from, List.copyOf(notes));
+            }
+            notes.add(host + " did not mount " + digest + " from " + from + " (not there, or not shared); it opened an upload instead");
+            openUpload = uploadLocation;
+        }
+        long size = Files.size(file);
+        if (size > chunkSize) {
+            uploadInChunks(host, repository, digest, file, size, chunkSize, openUpload, notes);
+        } else {
+            uploadWhole(host, repository, digest, file, size, openUpload);
+        }
+        return new BlobPush(null, List.copyOf(notes));
+    }
+
+    /** The upload location of a mount the registry did not do (202), or null when it mounted the blob (201). */
+    private String mount(String host, String repository, String digest, String from) throws RegistryException {
+        String url = uploadsUrl(host, repository) + "?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8)
+                + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
+        // one token for both: push where the blob goes, pull where it comes from (the registry checks both)
+        String scope = pushScope(repository) + " repository:" + from + ":pull";
+        return withRetries("push", host, repository, digest, () -> {
+            HttpURLConnection post = request("POST", url, host, repository, scope, Map.of(), null);
+            try {
+                if (post.getResponseCode() == 201) {
+                    String mounted = post.getHeaderField("Docker-Content-Digest");
+                    if (mounted != null && !mounted.equals(digest)) {
+                        throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, host + " mounted " + mounted
+                                + " into " + repository + " when asked for " + digest);
+                    }
+                    return null;
+                }
+                return uploadLocation(host, repository, post);
+            } finally {
+                post.disconnect();
+            }
+        });
+    }
+
+    private String uploadsUrl(String host, String repository) {
+        return baseUrl(host) + "/v2/" + repository + "/blobs/uploads/";
+    }
+
+    /** Opens an upload session (POST) and returns its location. */
+    private String startUpload(String host, String repository) throws IOException, RegistryException {
+        HttpURLConnection post = request("POST", uploadsUrl(host, repository), host, repository, pushScope(repository), Map.of(), null);
+        try {
+            return uploadLocation(host, repository, post);
+        } finally {
             post.disconnect();
-            if (status == 201) {
-                return null; // mounted
-            }
-            if (location == null) {
-                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, host + " gave no upload location for " + repository);
-            }
-            String put = URI.create(uploads).resolve(location).toString();
-            put += (put.contains("?") ? "&" : "?") + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8);
-            HttpURLConnection connection = request("PUT", put, host, repository, pushScope(repository), Map.of(),
-                    new Body("application/octet-stream", size, content));
-            connection.disconnect();
+        }
+    }
+
+    private String uploadLocation(String host, String repository, HttpURLConnection response) throws RegistryException {
+        String location = response.getHeaderField("Location");
+        if (location == null) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, host + " gave no upload location for " + repository);
+        }
+        return URI.create(uploadsUrl(host, repository)).resolve(location).toString();
+    }
+
+    private static String withDigest(String location, String digest) {
+        return location + (location.contains("?") ? "&" : "?") + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8);
+    }
+
+    /** Abandons an upload session; the registry would purge it eventually, this just says so now. */
+    private void cancelUpload(String host, String repository, String location) {
+        try {
+            request("DELETE", location, host, repository, pushScope(repository), Map.of(), null).disconnect();
+        } catch (IOException | RegistryException e) {
+            // best effort: registries purge abandoned uploads on their own
+        }
+    }
+
+    /** Monolithic upload: the whole blob in one PUT; a retry opens a fresh upload (the failed one may hold part of it). */
+    private void uploadWhole(String host, String repository, String digest, Path file, long size, String openUpload)
+            throws RegistryException {
+        String[] upload = {openUpload};
+        withRetries("push", host, repository, digest, () -> {
+            String location = upload[0] != null ? upload[0] : startUpload(host, repository);
+            upload[0] = null;
+            request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
+                    new Body("application/octet-stream", size, () -> Files.newInputStream(file))).disconnect();
             return null;
         });
+    }
+
+    /** A registry (or a proxy before it) that does not take PATCH uploads. */
+    private static final class ChunkRejected extends Exception {
+        ChunkRejected(String message) {
+            super(message);
+        }
+    }
+
+    /** Where an upload stands: its current location and how many bytes the registry holds. */
+    private record UploadState(String location, long received) {
+    }
+
+    /**
+     * Chunked upload: PATCH after PATCH with {@code Content-Range}, each to the location the last
+     * response named, then a PUT with the digest. After a failed chunk (reset, timeout, 5xx) the
+     * registry is asked how much it has (GET, {@code Range: 0-<last>}) and the upload goes on from
+     * there; only when the registry lost the upload does it start again from byte 0. Failures in a
+     * row count against the retry limit; a chunk that gets through resets the count.
+     */
+    private void uploadInChunks(String host, String repository, String digest, Path file, long size, long chunkSize,
+                                String openUpload, List<String> notes) throws RegistryException, IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            String location = openUpload != null ? openUpload : withRetries("push", host, repository, digest, () -> startUpload(host, repository));
+            long offset = 0;
+            boolean askWhereItStands = false;
+            int failures = 0;
+            long backoff = options.initialBackoff().toMillis();
+            while (true) {
+                try {
+                    if (askWhereItStands) {
+                        UploadState state = uploadState(host, repository, location, size);
+                        if (state == null) {
+                            notes.add(host + " lost the upload of " + digest + " at byte " + offset + "; starting it again");
+                            cancelUpload(host, repository, location);
+                            location = startUpload(host, repository);
+                            offset = 0;
+                        } else {
+                            location = state.location();
+                            offset = state.received();
+                        }
+                        askWhereItStands = false;
+                    }
+                    if (offset >= size) {
+                        break;
+                    }
+                    UploadState next = sendChunk(host, repository, location, channel, offset, Math.min(size, offset + chunkSize));
+                    location = next.location();
+                    offset = next.received();
+                    failures = 0;
+                    backoff = options.initialBackoff().toMillis();
+                } catch (SSLException e) {
+                    throw tlsFailure(host, e);
+                } catch (ChunkRejected e) {
+                    notes.add(host + " does not take chunked uploads (" + e.getMessage() + "); sending " + digest + " in one request");
+                    cancelUpload(host, repository, location);
+                    uploadWhole(host, repository, digest, file, size, null);
+                    return;
+                } catch (IOException e) {
+                    failures++;
+                    if (failures >= options.maxAttempts()) {
+                        throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot upload blob " + digest + " to "
+                                + describe(host, repository, null) + " after " + failures + " attempts in a row: " + e.getMessage(), e);
+                    }
+                    notes.add("chunk of " + digest + " at byte " + offset + " failed (" + e.getMessage() + "); asking " + host
+                            + " where the upload stands");
+                    long wait = e instanceof RetryableStatus status && status.retryAfterMillis > 0 ? status.retryAfterMillis : backoff;
+                    sleep(Math.min(wait, 30_000));
+                    backoff *= 2;
+                    askWhereItStands = true;
+                }
+            }
+            String finish = withDigest(location, digest);
+            try {
+                withRetries("push", host, repository, digest, () -> {
+                    request("PUT", finish, host, repository, pushScope(repository), Map.of(), null).disconnect();
+                    return null;
+                });
+            } catch (RegistryException e) {
+                // a retried PUT finds no upload when the first one completed it but its answer was lost
+                if (e.kind() != RegistryException.Kind.NOT_FOUND || !hasBlob(host, repository, digest)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Where an upload stands (GET on its location), or null when the registry no longer has it or cannot say. */
+    private UploadState uploadState(String host, String repository, String location, long size) throws IOException, RegistryException {
+        HttpURLConnection connection;
+        try {
+            connection = request("GET", location, host, repository, pushScope(repository), Map.of(), null);
+        } catch (RegistryException e) {
+            // 404: unknown or expired upload; 400: docker-distribution drops an upload whose state token
+            // is older than the bytes it holds (a chunk that got in although its answer never came back)
+            if (e.kind() == RegistryException.Kind.NOT_FOUND || e.kind() == RegistryException.Kind.UNSUPPORTED) {
+                return null;
+            }
+            throw e;
+        }
+        try {
+            long received = receivedBytes(connection.getHeaderField("Range"));
+            // "0-0" is both "nothing" and "one byte": only a fresh upload is certain then
+            if (received <= 1 || received > size) {
+                return null;
+            }
+            String next = connection.getHeaderField("Location");
+            return new UploadState(next == null ? location : URI.create(location).resolve(next).toString(), received);
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    /** Bytes a registry holds according to its {@code Range: 0-<last>} header; -1 when absent or unreadable. */
+    static long receivedBytes(String range) {
+        if (range == null) {
+            return -1;
+        }
+        Matcher matcher = Pattern.compile("(?:bytes=)?0-(\\d+)").matcher(range.strip());
+        return matcher.matches() ? Long.parseLong(matcher.group(1)) + 1 : -1;
+    }
+
+    /**
+     * PATCHes bytes [start, end) of the blob to the upload. HttpURLConnection knows no PATCH, so this
+     * one request type goes through java.net.http, with the same auth, proxy and origin rules.
+     */
+    private UploadState sendChunk(String host, String repository, String location, FileChannel channel, long start, long end)
+            throws IOException, RegistryException, ChunkRejected {
+        String scope = pushScope(repository);
+        boolean sameOrigin = sameOrigin(URI.create(location).toURL(), URI.create(baseUrl(host)).toURL());
+        String authorization = cachedAuthorization(host, scope);
+        boolean challenged = false;
+        while (true) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(location))
+                    .timeout(chunkTimeout(end - start))
+                    .header("User-Agent", USER_AGENT)
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Range", start + "-" + (end - 1))
+                    .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
+                            HttpRequest.BodyPublishers.ofInputStream(() -> new FileSlice(channel, start, end)), end - start));
+            if (authorization != null && sameOrigin) {
+                builder.header("Authorization", authorization);
+            }
+            HttpResponse<InputStream> response;
+            try {
+                response = patchClient().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException(RegistryException.Kind.TRANSIENT, "interrupted");
+            }
+            int status = response.statusCode();
+            String body;
+            try (InputStream in = response.body()) {
+                body = new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+            }
+            Function<String, String> header = name -> response.headers().firstValue(name).orElse(null);
+            if (status >= 200 && status < 300) {
+                String next = header.apply("Location");
+                if (next == null) {
+                    throw new ChunkRejected("no upload location after a chunk");
+                }
+                long received = receivedBytes(header.apply("Range"));
+                // trust the registry's count when it gives one that makes sense, else what was sent
+                long offset = received > start && received <= end ? received : end;
+                return new UploadState(URI.create(location).resolve(next).toString(), offset);
+            }
+            if (status == 401 && !challenged) {
+                challenged = true;
+                authorization = answerChallenge(host, scope, header.apply("WWW-Authenticate"));
+                continue;
+            }
+            if (status == 401 || status == 403 || status == 404 || status == 429 || status >= 500) {
+                throw statusException(status, header, host, repository, location, body);
+            }
+            throw new ChunkRejected("HTTP " + status + " on PATCH" + registryError(body));
+        }
+    }
+
+    /**
+     * The time a chunk may take: the usual timeout plus the chunk at 64 KiB/s, since java.net.http
+     * counts the whole exchange (sending the body included), not the silence between two reads.
+     */
+    private Duration chunkTimeout(long length) {
+        return options.timeout().plusMillis(length / 64);
+    }
+
+    private volatile HttpClient patchClient;
+
+    private HttpClient patchClient() {
+        HttpClient client = patchClient;
+        if (client == null) {
+            synchronized (this) {
+                if (patchClient == null) {
+                    ProxySelector proxies = new ProxySelector() {
+                        @Override
+                        public List<java.net.Proxy> select(URI uri) {
+                            return List.of(options.proxies().apply(uri.getHost()));
+                        }
+
+                        @Override
+                        public void connectFailed(URI uri, java.net.SocketAddress address, IOException e) {
+                            // the request fails and is retried like any other
+                        }
+                    };
+                    patchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxies).build();
+                }
+                client = patchClient;
+            }
+        }
+        return client;
+    }
+
+    /** Bytes [start, end) of a file, read at absolute positions: slices never share a file position, and nothing is buffered beyond a read. */
+    private static final class FileSlice extends InputStream {
+        private final FileChannel channel;
+        private final long end;
+        private long position;
+
+        FileSlice(FileChannel channel, long start, long end) {
+            this.channel = channel;
+            this.position = start;
+            this.end = end;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            int read = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, end - position)), position);
+            if (read < 0) {
+                throw new EOFException("the blob file ended at byte " + position + " while uploading it");
+            }
+            position += read;
+            return read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
     }
 
     /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
     public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
-        withRetries(host, repository, reference, () -> {
+        withRetries("push", host, repository, reference, () -> {
             HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
                     new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
@@ -245,15 +607,18 @@ public final class RegistryClient {
     }
 
     private <T> T withRetries(String host, String repository, String reference, Call<T> call) throws RegistryException {
+        return withRetries("fetch", host, repository, reference, call);
+    }
+
+    /** Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final message. */
+    private <T> T withRetries(String verb, String host, String repository, String reference, Call<T> call) throws RegistryException {
         long backoff = options.initialBackoff().toMillis();
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
             try {
                 return call.run();
             } catch (SSLException e) {
-                throw new RegistryException(RegistryException.Kind.TLS, "TLS with " + host + " failed (" + e.getMessage()
-                        + "); if the registry uses a private CA, add it to the JVM trust store; only if it is a test registry,"
-                        + " list it under <insecureRegistries>", e);
+                throw tlsFailure(host, e);
             } catch (IOException e) {
                 last = e;
                 if (attempt == options.maxAttempts()) {
@@ -264,8 +629,14 @@ public final class RegistryClient {
                 backoff *= 2;
             }
         }
-        throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot fetch " + describe(host, repository, reference)
+        throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " " + describe(host, repository, reference)
                 + " after " + options.maxAttempts() + " attempts: " + (last == null ? "" : last.getMessage()), last);
+    }
+
+    private static RegistryException tlsFailure(String host, SSLException e) {
+        return new RegistryException(RegistryException.Kind.TLS, "TLS with " + host + " failed (" + e.getMessage()
+                + "); if the registry uses a private CA, add it to the JVM trust store; only if it is a test registry,"
+                + " list it under <insecureRegistries>", e);
     }
 
     private static void sleep(long millis) throws RegistryException {
@@ -300,15 +671,18 @@ public final class RegistryClient {
         String authorization = cachedAuthorization(host, scope);
         String currentUrl = url;
         boolean challenged = false;
+        // credentials go to the registry's own origin only: not to a redirect target, nor to an upload
+        // location the registry names on another server
+        URL registry = URI.create(baseUrl(host)).toURL();
         for (int hop = 0; hop < 10; hop++) {
             URL target = URI.create(currentUrl).toURL();
-            boolean sameOrigin = sameOrigin(target, URI.create(url).toURL());
+            boolean sameOrigin = sameOrigin(target, registry);
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
             connection.setConnectTimeout((int) options.timeout().toMillis());
             connection.setReadTimeout((int) options.timeout().toMillis());
-            connection.setRequestProperty("User-Agent", "cluster-image-maven-plugin");
+            connection.setRequestProperty("User-Agent", USER_AGENT);
             headers.forEach(connection::setRequestProperty);
             if (authorization != null && sameOrigin) {
                 connection.setRequestProperty("Authorization", authorization);
@@ -343,7 +717,7 @@ public final class RegistryClient {
             }
             String errorBody = errorBody(connection);
             connection.disconnect();
-            throw statusException(status, connection, host, repository, url, errorBody);
+            throw statusException(status, connection::getHeaderField, host, repository, url, errorBody);
         }
         throw new IOException("too many redirects for " + url);
     }
@@ -355,7 +729,7 @@ public final class RegistryClient {
         return a.getProtocol().equalsIgnoreCase(b.getProtocol()) && a.getHost().equalsIgnoreCase(b.getHost()) && portA == portB;
     }
 
-    private IOException statusException(int status, HttpURLConnection connection, String host, String repository, String url,
+    private IOException statusException(int status, Function<String, String> header, String host, String repository, String url,
                                         String body) throws RegistryException {
         String what = host + "/" + repository;
         switch (status) {
@@ -367,7 +741,7 @@ public final class RegistryClient {
                     + " on " + host + " (404" + registryError(body) + ")");
             default -> {
                 if (status == 429 || status >= 500) {
-                    return new RetryableStatus("HTTP " + status + " from " + host + registryError(body), retryAfter(connection));
+                    return new RetryableStatus("HTTP " + status + " from " + host + registryError(body), retryAfter(header));
                 }
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "HTTP " + status + " from " + host + " for " + what
                         + registryError(body));
@@ -375,8 +749,8 @@ public final class RegistryClient {
         }
     }
 
-    private static long retryAfter(HttpURLConnection connection) {
-        String value = connection.getHeaderField("Retry-After");
+    private static long retryAfter(Function<String, String> header) {
+        String value = header.apply("Retry-After");
         if (value == null) {
             return 0;
         }
@@ -452,7 +826,10 @@ public final class RegistryClient {
         if (params.containsKey("service")) {
             tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
         }
-        tokenUrl.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
+        tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
+                .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&")));
         HttpURLConnection connection = (HttpURLConnection) URI.create(tokenUrl.toString()).toURL()
                 .openConnection(options.proxies().apply(URI.create(realm).getHost()));
         connection.setConnectTimeout((int) options.timeout().toMillis());
@@ -466,7 +843,7 @@ public final class RegistryClient {
         }
         if (status >= 500 || status == 429) {
             drain(connection);
-            throw new RetryableStatus("token service of " + host + " answered " + status, retryAfter(connection));
+            throw new RetryableStatus("token service of " + host + " answered " + status, retryAfter(connection::getHeaderField));
         }
         JsonNode body;
         try (InputStream in = connection.getInputStream()) {

@@ -32,12 +32,19 @@ import java.util.regex.Pattern;
  * asked (anonymously, or only with the right Basic credentials); authorized requests are forwarded
  * to the registry. Optionally blob GETs are redirected to a "blob store" on another port (another
  * origin, like a CDN), which must never see credentials. Everything is logged.
+ *
+ * <p>Pushes work as with Docker Hub: a token request may name several scopes with {@code pull} and
+ * {@code push} ({@code scope=repository:a:pull,push&scope=repository:b:pull}) and gets what was
+ * asked minus what {@link #denyPull denied} repositories withhold; writes (POST, PUT, PATCH, DELETE)
+ * need {@code push}, a mount ({@code ?mount=&from=}) also {@code pull} on its source, and request
+ * bodies are forwarded, with the registry's upload {@code Location} pointing back at the front.
  */
 public final class TokenFront implements AutoCloseable {
 
     public static final String SERVICE = "test";
     private static final Pattern REPO_PATH = Pattern.compile("/v2/(.+)/(manifests|blobs)/([^/?]+)");
-    private static final Pattern PULL_SCOPE = Pattern.compile("repository:([a-z0-9._/-]+):pull");
+    private static final Pattern UPLOAD_PATH = Pattern.compile("/v2/(.+?)/blobs/uploads/.*");
+    private static final Pattern SCOPE = Pattern.compile("repository:([a-z0-9._/-]+):((?:pull|push)(?:,(?:pull|push))*)");
 
     /** A request to {@code /token}: its decoded query parameters (scope may repeat) and Authorization header. */
     public record TokenRequest(Map<String, List<String>> params, String authorization, int status) {
@@ -48,6 +55,13 @@ public final class TokenFront implements AutoCloseable {
 
     /** A request to the registry API or to the blob store. */
     public record ApiRequest(String server, String method, String path, String authorization, int status) {
+    }
+
+    /** Access a token grants: repository to actions. */
+    private record Grant(Map<String, java.util.Set<String>> actions) {
+        boolean allows(String repository, String action) {
+            return actions.getOrDefault(repository, java.util.Set.of()).contains(action);
+        }
     }
 
     private final HttpServer server;
@@ -62,7 +76,10 @@ public final class TokenFront implements AutoCloseable {
     private final String username;
     private final String password;
     private final boolean redirectBlobs;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> tokens = new ConcurrentHashMap<>();
+    private final java.util.Set<String> deniedPull = ConcurrentHashMap.newKeySet();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private final List<ApiRequest> apiRequests = new CopyOnWriteArrayList<>();
 
@@ -106,6 +123,12 @@ public final class TokenFront implements AutoCloseable {
         return List.copyOf(apiRequests);
     }
 
+    /** From now on tokens give no access at all to {@code repository} (a private repository of someone else). */
+    public TokenFront denyPull(String repository) {
+        deniedPull.add(repository);
+        return this;
+    }
+
     public static String basic(String user, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
@@ -117,15 +140,24 @@ public final class TokenFront implements AutoCloseable {
             List<String> scopes = params.getOrDefault("scope", List.of());
             int status;
             String body;
-            if (!List.of(SERVICE).equals(params.get("service")) || scopes.size() != 1 || !PULL_SCOPE.matcher(scopes.get(0)).matches()) {
+            if (!List.of(SERVICE).equals(params.get("service")) || scopes.isEmpty()
+                    || !scopes.stream().allMatch(scope -> SCOPE.matcher(scope).matches())) {
                 status = 400;
-                body = "{\"details\":\"want service=" + SERVICE + " and one scope repository:<name>:pull\"}";
+                body = "{\"details\":\"want service=" + SERVICE + " and scopes repository:<name>:pull[,push]\"}";
             } else if (authorization == null ? !anonymousAllowed : !authorization.equals(basic(username, password))) {
                 status = 401;
                 body = "{\"details\":\"incorrect username or password\"}";
             } else {
                 String token = UUID.randomUUID().toString();
-                tokens.put(token, scopes.get(0));
+                Map<String, java.util.Set<String>> granted = new LinkedHashMap<>();
+                for (String scope : scopes) {
+                    Matcher matcher = SCOPE.matcher(scope);
+                    matcher.matches();
+                    if (!deniedPull.contains(matcher.group(1))) {
+                        granted.computeIfAbsent(matcher.group(1), k -> new java.util.HashSet<>()).addAll(List.of(matcher.group(2).split(",")));
+                    }
+                }
+                tokens.put(token, new Grant(granted));
                 status = 200;
                 body = "{\"token\":\"" + token + "\",\"expires_in\":300,\"issued_at\":\"2026-01-01T00:00:00Z\"}";
             }
@@ -139,10 +171,18 @@ public final class TokenFront implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             Matcher matcher = REPO_PATH.matcher(path);
-            String scope = matcher.matches() ? "repository:" + matcher.group(1) + ":pull" : null;
-            String granted = authorization != null && authorization.startsWith("Bearer ")
+            Matcher upload = UPLOAD_PATH.matcher(path);
+            String method = exchange.getRequestMethod();
+            boolean write = !method.equals("GET") && !method.equals("HEAD");
+            String repository = upload.matches() ? upload.group(1) : matcher.matches() ? matcher.group(1) : null;
+            Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+            String mountFrom = write && query.containsKey("mount") && query.containsKey("from") ? query.get("from").get(0) : null;
+            String scope = repository == null ? null : "repository:" + repository + (write ? ":pull,push" : ":pull")
+                    + (mountFrom == null ? "" : " repository:" + mountFrom + ":pull");
+            Grant granted = authorization != null && authorization.startsWith("Bearer ")
                     ? tokens.get(authorization.substring("Bearer ".length())) : null;
-            boolean allowed = granted != null && (scope == null || scope.equals(granted));
+            boolean allowed = granted != null && (repository == null || (granted.allows(repository, write ? "push" : "pull")
+                    && (mountFrom == null || granted.allows(mountFrom, "pull"))));
             if (!allowed) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm() + "\",service=\"" + SERVICE + "\""
                         + (scope == null ? "" : ",scope=\"" + scope + "\""));
@@ -158,7 +198,7 @@ public final class TokenFront implements AutoCloseable {
                 exchange.sendResponseHeaders(307, -1);
                 return;
             }
-            int status = forward(exchange, path);
+            int status = write ? forwardWrite(exchange) : forward(exchange, path);
             apiRequests.add(new ApiRequest("registry", exchange.getRequestMethod(), path, authorization, status));
         }
     }
@@ -206,8 +246,46 @@ public final class TokenFront implements AutoCloseable {
         return status;
     }
 
+    /** Forwards a write with its body; the registry's Location (built from the Host it was sent to) points back here. */
+    private int forwardWrite(HttpExchange exchange) throws IOException {
+        byte[] requestBody;
+        try (InputStream in = exchange.getRequestBody()) {
+            requestBody = in.readAllBytes();
+        }
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(backend + exchange.getRequestURI()))
+                .method(exchange.getRequestMethod(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(requestBody));
+        for (String name : List.of("Content-Type", "Content-Range")) {
+            String value = exchange.getRequestHeaders().getFirst(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        java.net.http.HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        for (String name : List.of("Content-Type", "Docker-Content-Digest", "Docker-Distribution-Api-Version", "Docker-Upload-UUID",
+                "Range", "Location")) {
+            response.headers().firstValue(name).ifPresent(value -> exchange.getResponseHeaders().set(name,
+                    value.startsWith(backend) ? "http://" + host() + value.substring(backend.length()) : value));
+        }
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+        return response.statusCode();
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1); // a HEAD answer has no body (a challenge to a push's HEAD)
+            return;
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

@@ -1,0 +1,98 @@
+package io.clusterimage.maven;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Platform;
+import io.clusterimage.image.BuiltImage;
+import io.clusterimage.image.ImageBuildOptions;
+import io.clusterimage.image.ImageBuilder;
+import io.clusterimage.image.LayerCompression;
+import io.clusterimage.image.OciArchiveWriter;
+import io.clusterimage.kubefile.KubefileParser;
+import io.clusterimage.testing.LocalRegistry;
+import io.clusterimage.testing.TestImages;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** push-image as Maven runs it: the summary line (uploaded, mounted, already there), image.json, parameter checks. */
+class PushImageMojoTest {
+
+    @TempDir
+    Path work;
+
+    private final List<String> info = new CopyOnWriteArrayList<>();
+
+    private PushImageMojo mojo(String image, Path archive) {
+        PushImageMojo mojo = new PushImageMojo();
+        mojo.setLog(new SystemStreamLog() {
+            @Override
+            public void info(CharSequence content) {
+                info.add(content.toString());
+            }
+        });
+        mojo.to = new PushTarget();
+        mojo.to.image = image;
+        mojo.outputFile = archive.toFile();
+        mojo.outputDirectory = work.resolve("target/cluster-image").toFile();
+        mojo.insecureRegistries = List.of(image.substring(0, image.indexOf('/')));
+        mojo.maxConcurrentUploads = 4;
+        mojo.uploadChunkSizeMiB = 32;
+        return mojo;
+    }
+
+    private Path archive() throws Exception {
+        Path context = Files.createDirectories(work.resolve("app"));
+        Files.createDirectories(context.resolve("manifests"));
+        Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\nmetadata:\n  name: app\n");
+        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, List.of(Platform.LINUX_AMD64), Map.of(),
+                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", work.resolve("build"), 2);
+        BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
+                "FROM scratch\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests/app.yaml\"]\n"), options);
+        Path archive = work.resolve("app.tar");
+        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive);
+        return archive;
+    }
+
+    @Test
+    void logsWhatThePushDidAndRecordsIt() throws Exception {
+        Path archive = archive();
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("store"), false, null, work)) {
+            String image = registry.host() + "/apps/mojo:1.0";
+            mojo(image, archive).execute();
+            String summary = info.get(info.size() - 1);
+            assertTrue(summary.matches("cluster-image: pushed \\Q" + image + "\\E sha256:[0-9a-f]{64} \\(uploaded 2 \\([0-9.]+ (B|KiB)\\), "
+                    + "mounted 0, already there 0\\)"), summary);
+            JsonNode report = new ObjectMapper().readTree(work.resolve("target/cluster-image/image.json").toFile());
+            assertTrue(report.path("imagePushed").asBoolean());
+            assertEquals(report.path("imageDigest").asText(), TestImages.manifestDigest(registry.url(), "apps/mojo", "1.0"));
+
+            info.clear();
+            mojo(image, archive).execute();
+            assertTrue(info.get(info.size() - 1).endsWith("(uploaded 0 (0 B), mounted 0, already there 2)"), info.toString());
+        }
+    }
+
+    @Test
+    void refusesNonsenseSettings() throws Exception {
+        Path archive = archive();
+        PushImageMojo none = mojo("127.0.0.1:1/apps/x:1", archive);
+        none.maxConcurrentUploads = 0;
+        assertTrue(assertThrows(MojoExecutionException.class, none::execute).getMessage().contains("maxConcurrentUploads"));
+        PushImageMojo tiny = mojo("127.0.0.1:1/apps/x:1", archive);
+        tiny.uploadChunkSizeMiB = 0;
+        assertTrue(assertThrows(MojoExecutionException.class, tiny::execute).getMessage().contains("uploadChunkSizeMiB"));
+    }
+}

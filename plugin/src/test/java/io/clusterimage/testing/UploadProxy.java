@@ -1,0 +1,293 @@
+package io.clusterimage.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP/1.1 proxy on 127.0.0.1 in front of a real registry for pushes: unlike {@link FaultProxy}
+ * it forwards request bodies and every method (PATCH included), rewrites the registry's
+ * {@code Location} headers to point back at itself, and logs each request with its query, its
+ * {@code Content-Range} and the number of body bytes it received from the client. Faults hit
+ * chosen requests: a status instead of forwarding, a connection reset after half of the request
+ * body (nothing reaches the registry, as with a front proxy that buffers request bodies, nginx's
+ * default), or a reset after forwarding (the registry has the request, the client never hears).
+ * Raw sockets towards the client, so resets are real; one request per connection.
+ */
+public final class UploadProxy implements AutoCloseable {
+
+    public enum Fault {
+        /** Answer with the rule's status instead of forwarding. */
+        STATUS,
+        /** Read half of the request body, then reset the connection; nothing is forwarded. */
+        RESET_MID_REQUEST_BODY,
+        /** Forward the whole request, then reset the connection instead of answering. */
+        RESET_AFTER_FORWARDING
+    }
+
+    /** One request as the proxy received it. */
+    public record Exchange(String method, String path, String query, String contentRange, String authorization, long bodyBytes,
+                           int status, Fault fault) {
+        public boolean isUploadOf(String repository) {
+            return path.startsWith("/v2/" + repository + "/blobs/uploads/");
+        }
+    }
+
+    /**
+     * Holds matching requests until {@code parties} of them are held at the same time: proof that a
+     * client sends them concurrently (a sequential client leaves the first one waiting until the timeout).
+     */
+    public static final class Gate {
+        private final String method;
+        private final String pathPart;
+        private final CountDownLatch arrived;
+        private final Duration timeout;
+        private volatile boolean timedOut;
+
+        Gate(String method, String pathPart, int parties, Duration timeout) {
+            this.method = method;
+            this.pathPart = pathPart;
+            this.arrived = new CountDownLatch(parties);
+            this.timeout = timeout;
+        }
+
+        /** Whether every held request saw all parties arrive before its timeout. */
+        public boolean openedByConcurrentRequests() {
+            return !timedOut && arrived.getCount() == 0;
+        }
+
+        void pass(String requestMethod, String path) throws InterruptedException {
+            if (requestMethod.equals(method) && path.contains(pathPart) && arrived.getCount() > 0) {
+                arrived.countDown();
+                if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut = true;
+                }
+            }
+        }
+    }
+
+    private record Rule(String method, String pathPart, AtomicInteger skip, AtomicInteger remaining, Fault fault, int status) {
+    }
+
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
+            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+
+    private final ServerSocket server;
+    private final String backend;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
+    private final List<Exchange> log = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public UploadProxy(String backendUrl) throws IOException {
+        this.backend = backendUrl;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "upload-proxy-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public String host() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    public String url() {
+        return "http://" + host();
+    }
+
+    /**
+     * Applies {@code fault} to {@code times} requests with this method whose path contains
+     * {@code pathPart}, after letting the first {@code skip} of them through untouched.
+     */
+    public UploadProxy inject(String method, String pathPart, int skip, int times, Fault fault, int status) {
+        rules.add(new Rule(method, pathPart, new AtomicInteger(skip), new AtomicInteger(times), fault, status));
+        return this;
+    }
+
+    public Gate gate(String method, String pathPart, int parties, Duration timeout) {
+        Gate gate = new Gate(method, pathPart, parties, timeout);
+        gates.add(gate);
+        return gate;
+    }
+
+    public List<Exchange> requests() {
+        return List.copyOf(log);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                open.add(socket);
+                Thread handler = new Thread(() -> handle(socket), "upload-proxy-conn");
+                handler.setDaemon(true);
+                handler.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    e.printStackTrace();
+                }
+                return;
+            }
+        }
+    }
+
+    private Rule match(String method, String path) {
+        for (Rule rule : rules) {
+            if (rule.method().equals(method) && path.contains(rule.pathPart())) {
+                if (rule.skip().getAndUpdate(n -> n > 0 ? n - 1 : n) > 0) {
+                    return null;
+                }
+                if (rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n) != 0) {
+                    return rule;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void handle(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            String requestLine = readLine(in);
+            if (requestLine == null || requestLine.isEmpty()) {
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                }
+            }
+            String[] parts = requestLine.split(" ");
+            String method = parts[0];
+            URI target = URI.create(parts[1]);
+            String path = target.getRawPath();
+            String query = target.getRawQuery();
+            OutputStream out = socket.getOutputStream();
+            long length = Long.parseLong(headers.getOrDefault("content-length", "0"));
+            Rule rule = match(method, path);
+            Fault fault = rule == null ? null : rule.fault();
+            if (fault == Fault.RESET_MID_REQUEST_BODY) {
+                long half = length / 2;
+                in.readNBytes((int) half);
+                log.add(new Exchange(method, path, query, headers.get("content-range"), headers.get("authorization"), half, 0, fault));
+                socket.setSoLinger(true, 0); // close() sends RST: the client sees a reset while sending
+                return;
+            }
+            byte[] body = in.readNBytes((int) length);
+            if (fault == Fault.STATUS) {
+                log.add(new Exchange(method, path, query, headers.get("content-range"), headers.get("authorization"), body.length,
+                        rule.status(), fault));
+                byte[] error = ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected " + rule.status() + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                writeHead(out, rule.status(), Map.of("Content-Type", "application/json"), error.length);
+                out.write(error);
+                out.flush();
+                return;
+            }
+            for (Gate gate : gates) {
+                gate.pass(method, path);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + parts[1]))
+                    .method(method, body.length == 0 && !headers.containsKey("content-length")
+                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach((name, value) -> {
+                if (!HOP_BY_HOP.contains(name)) {
+                    request.header(name, value);
+                }
+            });
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            log.add(new Exchange(method, path, query, headers.get("content-range"), headers.get("authorization"), body.length,
+                    response.statusCode(), fault));
+            if (fault == Fault.RESET_AFTER_FORWARDING) {
+                socket.setSoLinger(true, 0);
+                return;
+            }
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    String value = values.get(0);
+                    responseHeaders.put(name, name.equalsIgnoreCase("Location") && value.startsWith(backend)
+                            ? url() + value.substring(backend.length()) : value);
+                }
+            });
+            long announced = method.equals("HEAD")
+                    ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
+            writeHead(out, response.statusCode(), responseHeaders, announced);
+            if (!method.equals("HEAD")) {
+                out.write(response.body());
+            }
+            out.flush();
+        } catch (SocketException e) {
+            // the client went away
+        } catch (IOException e) {
+            if (!closed) {
+                e.printStackTrace();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(" Status\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: ").append(length).append("\r\n");
+        head.append("Connection: close\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (b < 0 && line.size() == 0) {
+            return null;
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        for (Socket socket : new ArrayList<>(open)) {
+            socket.close();
+        }
+    }
+}
