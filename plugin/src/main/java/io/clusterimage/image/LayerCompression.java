@@ -1,7 +1,7 @@
 package io.clusterimage.image;
 
-import io.airlift.compress.zstd.ZstdOutputStream;
 import io.clusterimage.core.ParallelGzipOutputStream;
+import io.clusterimage.core.ParallelZstdOutputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,17 +44,17 @@ public enum LayerCompression {
      * does <b>not</b> close {@code target}, so a layer can be written into a larger file (an archive)
      * that the caller goes on writing. For {@link #NONE} it passes the bytes through unchanged.
      *
-     * <p>gzip deflates on {@code threads} threads ({@link ParallelGzipOutputStream}; 1: on the
-     * writing thread only); the output does not depend on {@code threads}. zstd (aircompressor's
-     * pure-Java encoder, level 3) runs on the writing thread and ignores {@code threads}.
+     * <p>gzip and zstd compress on {@code threads} threads ({@link ParallelGzipOutputStream},
+     * {@link ParallelZstdOutputStream}; 1: on the writing thread only); the output does not depend
+     * on {@code threads}.
      *
-     * @param threads threads gzip may use, at least 1 (e.g. {@code Runtime.availableProcessors()})
+     * @param threads threads the compression may use, at least 1 (e.g. {@code Runtime.availableProcessors()})
      */
     public OutputStream compress(OutputStream target, int threads) throws IOException {
         OutputStream kept = new NonClosingOutputStream(target);
         return switch (this) {
             case GZIP -> new ParallelGzipOutputStream(kept, GZIP_LEVEL, threads);
-            case ZSTD -> new ZstdOutputStream(kept);
+            case ZSTD -> new ParallelZstdOutputStream(kept, threads);
             case NONE -> kept;
         };
     }
