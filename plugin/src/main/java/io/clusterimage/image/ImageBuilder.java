@@ -273,7 +273,7 @@ public final class ImageBuilder {
         }
         LayerCompression compression = fromRegistry ? options.registryCompression() : options.compression();
         state.layers.add(new StageLayer.Copied(new ArrayList<>(entries.values()), options.created().getEpochSecond(), compression,
-                describe(copy)));
+                options.threads(), describe(copy)));
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,

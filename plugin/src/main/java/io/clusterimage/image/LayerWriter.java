@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Streams entries into a layer blob: tar, then the chosen compression, hashing both the tar (diff_id)
@@ -23,8 +21,11 @@ final class LayerWriter {
     private LayerWriter() {
     }
 
-    static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, BlobSink sink, String createdBy)
-            throws IOException {
+    /**
+     * @param threads threads the compression may use; the bytes do not depend on it
+     */
+    static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
+                       String createdBy) throws IOException {
         MessageDigest blobDigest = Digests.sha256();
         MessageDigest diffDigest = Digests.sha256();
         try (BlobSink.NewBlob blob = sink.begin()) {
@@ -32,7 +33,7 @@ final class LayerWriter {
             // an uncompressed layer's blob is its tar: hash it once (the registry layer is hundreds of MB)
             hashedBlob.on(compression != LayerCompression.NONE);
             CountingOutputStream counted = new CountingOutputStream(hashedBlob);
-            OutputStream compressed = compression == LayerCompression.GZIP ? new FastGzip(counted) : counted;
+            OutputStream compressed = compression.compress(counted, threads);
             DigestOutputStream tarStream = new DigestOutputStream(compressed, diffDigest);
             TarWriter tar = new TarWriter(tarStream);
             for (FileEntry entry : entries) {
@@ -47,22 +48,13 @@ final class LayerWriter {
                 }
             }
             tar.finish();
-            if (compressed instanceof GZIPOutputStream gzip) {
-                gzip.finish();
-            }
-            tarStream.flush();
+            // ends the gzip or zstd stream and flushes it into the blob, whose stream stays open
+            // (tarStream, a digest on top of it, holds no bytes of its own)
+            compressed.close();
             String diffId = Digests.format(diffDigest);
             String digest = compression == LayerCompression.NONE ? diffId : Digests.format(blobDigest);
             Path file = blob.commit(digest, counted.count);
             return new Layer(file, digest, counted.count, diffId, compression.mediaType(), createdBy);
-        }
-    }
-
-    /** gzip at a fast level: layers are big and the gain of higher levels is small. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 256 * 1024);
-            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 

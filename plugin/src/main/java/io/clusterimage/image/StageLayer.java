@@ -14,14 +14,15 @@ sealed interface StageLayer {
     Layer writeTo(BlobSink sink) throws IOException;
 
     /** A COPY/ADD: its entries, in tar order, read from their sources when written. */
-    record Copied(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, String createdBy) implements StageLayer {
+    record Copied(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, String createdBy)
+            implements StageLayer {
         public Copied {
             entries = List.copyOf(entries);
         }
 
         @Override
         public Layer writeTo(BlobSink sink) throws IOException {
-            return LayerWriter.write(entries, mtimeSeconds, compression, sink, createdBy);
+            return LayerWriter.write(entries, mtimeSeconds, compression, threads, sink, createdBy);
         }
     }
 
