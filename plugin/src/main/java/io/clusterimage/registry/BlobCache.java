@@ -30,6 +30,33 @@ public final class BlobCache {
         Files.createDirectories(blobs);
         Files.createDirectories(tags);
         Files.createDirectories(incoming);
+        removeAbandonedDownloads();
+    }
+
+    /**
+     * How old an unfinished download must be to count as abandoned (its build was killed): a download
+     * under way writes to its file all the time, and gives up after its timeouts, long before this.
+     */
+    static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofHours(6);
+
+    /** Deletes what killed builds left in incoming/; best effort, another build may be doing the same. */
+    private void removeAbandonedDownloads() {
+        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(ABANDONED_AFTER));
+        try (java.util.stream.Stream<Path> files = Files.list(incoming)) {
+            for (Path file : files.toList()) {
+                try {
+                    if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException e) {
+                    // gone already, or not ours to delete: leave it
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable incoming/ only costs disk space
+        }
     }
 
     public static Path defaultLocation() {
