@@ -822,28 +822,36 @@ public final class RegistryClient {
         if (realm == null) {
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " sent a Bearer challenge without realm");
         }
-        StringBuilder tokenUrl = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
-        if (params.containsKey("service")) {
-            tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+        HttpURLConnection connection;
+        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
+            connection = refreshTokenRequest(realm, params.get("service"), scope, credentials.get().password());
+        } else {
+            StringBuilder tokenUrl = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
+            if (params.containsKey("service")) {
+                tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+            }
+            // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
+            tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
+                    .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
+                    .collect(java.util.stream.Collectors.joining("&")));
+            connection = tokenConnection(tokenUrl.toString());
+            credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
         }
-        // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
-        tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
-                .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
-                .collect(java.util.stream.Collectors.joining("&")));
-        HttpURLConnection connection = (HttpURLConnection) URI.create(tokenUrl.toString()).toURL()
-                .openConnection(options.proxies().apply(URI.create(realm).getHost()));
-        connection.setConnectTimeout((int) options.timeout().toMillis());
-        connection.setReadTimeout((int) options.timeout().toMillis());
-        credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
         int status = connection.getResponseCode();
         if (status == 401 || status == 403) {
             drain(connection);
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " refused "
-                    + (credentials.isPresent() ? "the credentials" : "anonymous access") + " (" + status + ")");
+                    + (credentials.isEmpty() ? "anonymous access" : credentials.get().isIdentityToken() ? "the identity token"
+                    : "the credentials") + " (" + status + ")");
         }
         if (status >= 500 || status == 429) {
             drain(connection);
             throw new RetryableStatus("token service of " + host + " answered " + status, retryAfter(connection::getHeaderField));
+        }
+        if (status >= 400) {
+            String error = errorBody(connection);
+            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " answered " + status
+                    + (error.isBlank() ? "" : ": " + error.strip()));
         }
         JsonNode body;
         try (InputStream in = connection.getInputStream()) {
@@ -858,6 +866,40 @@ public final class RegistryClient {
         long expiresIn = Math.max(60, body.path("expires_in").asLong(60));
         tokens.put(host + " " + scope, new Token(token, Instant.now().plusSeconds(expiresIn - 10)));
         return "Bearer " + token;
+    }
+
+    private HttpURLConnection tokenConnection(String url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
+                options.proxies().apply(URI.create(url).getHost()));
+        connection.setConnectTimeout((int) options.timeout().toMillis());
+        connection.setReadTimeout((int) options.timeout().toMillis());
+        return connection;
+    }
+
+    /**
+     * An identity token (what {@code docker login} stores as {@code identitytoken} for registries such as
+     * Azure Container Registry) is an OAuth2 refresh token, not a password: it is exchanged at the token
+     * service with a form POST ({@code grant_type=refresh_token}), as the distribution token spec says,
+     * never sent as Basic credentials. Scopes go space-separated in one parameter there.
+     */
+    private HttpURLConnection refreshTokenRequest(String realm, String service, String scope, String refreshToken) throws IOException {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token");
+        if (service != null) {
+            form.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
+        }
+        form.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8))
+                .append("&client_id=cluster-image-maven-plugin")
+                .append("&refresh_token=").append(URLEncoder.encode(refreshToken, StandardCharsets.UTF_8));
+        byte[] bytes = form.toString().getBytes(StandardCharsets.UTF_8);
+        HttpURLConnection connection = tokenConnection(realm);
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+        connection.setFixedLengthStreamingMode(bytes.length);
+        try (java.io.OutputStream out = connection.getOutputStream()) {
+            out.write(bytes);
+        }
+        return connection;
     }
 
     private static String basic(Credentials credentials) {

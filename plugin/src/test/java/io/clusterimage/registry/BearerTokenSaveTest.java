@@ -136,6 +136,37 @@ class BearerTokenSaveTest {
         }
     }
 
+    /**
+     * An identity token ({@code identitytoken} in Docker's config.json, {@code <token>} as the user of a
+     * credential helper) is an OAuth2 refresh token: it is exchanged with a form POST, never sent as a
+     * password, and it appears in no URL.
+     */
+    @Test
+    void anIdentityTokenIsExchangedAsAnOAuth2RefreshToken() throws Exception {
+        try (TokenFront front = new TokenFront(backend.url(), false, USER, PASSWORD, false).acceptRefreshToken("refresh-xyz")) {
+            Path out = work.resolve("out-identity");
+            Path cache = work.resolve("cache-identity");
+            saver(front, out, cache, host -> Optional.of(new Credentials("<token>", "refresh-xyz"))).save(references(front));
+            assertSavedTree(out, cache);
+            List<TokenFront.TokenRequest> tokens = front.tokenRequests();
+            assertEquals(2, tokens.size(), tokens.toString());
+            for (TokenFront.TokenRequest token : tokens) {
+                assertEquals(List.of("refresh_token"), token.params().get("grant_type"), "a form POST, not a GET with Basic");
+                assertNull(token.authorization(), "the refresh token is not a password");
+                assertEquals(200, token.status());
+            }
+        }
+        try (TokenFront front = new TokenFront(backend.url(), false, USER, PASSWORD, false).acceptRefreshToken("refresh-xyz")) {
+            ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class, () -> saver(front, work.resolve("out-expired"),
+                    work.resolve("cache-expired"), host -> Optional.of(new Credentials("<token>", "expired"))).save(references(front)));
+            for (ImageSaver.Failure f : failure.failures()) {
+                assertEquals(RegistryException.Kind.UNAUTHORIZED, f.error().kind());
+                assertTrue(f.error().getMessage().contains("identity token"), f.error().getMessage());
+                assertFalse(f.error().getMessage().contains("expired"), "the token itself is never shown: " + f.error().getMessage());
+            }
+        }
+    }
+
     @Test
     void wrongCredentialsAreRefusedByTheTokenServiceAsUnauthorized() throws Exception {
         try (TokenFront front = new TokenFront(backend.url(), false, USER, PASSWORD, false)) {

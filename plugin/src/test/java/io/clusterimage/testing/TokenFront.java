@@ -81,6 +81,7 @@ public final class TokenFront implements AutoCloseable {
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_1_1).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
+    private volatile String refreshToken;
     private final List<ApiRequest> apiRequests = new CopyOnWriteArrayList<>();
 
     /**
@@ -129,22 +130,40 @@ public final class TokenFront implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on {@code /token} also answers OAuth2 refresh-token requests (a form POST with
+     * {@code grant_type=refresh_token}, scopes space-separated), for this refresh token only.
+     */
+    public TokenFront acceptRefreshToken(String token) {
+        this.refreshToken = token;
+        return this;
+    }
+
     public static String basic(String user, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, List<String>> params = query(exchange.getRequestURI().getRawQuery());
+            boolean oauth = exchange.getRequestMethod().equals("POST");
+            Map<String, List<String>> params = query(oauth
+                    ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) : exchange.getRequestURI().getRawQuery());
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            List<String> scopes = params.getOrDefault("scope", List.of());
+            List<String> scopes = oauth
+                    ? params.getOrDefault("scope", List.of()).stream().flatMap(scope -> java.util.Arrays.stream(scope.split(" "))).toList()
+                    : params.getOrDefault("scope", List.of());
             int status;
             String body;
-            if (!List.of(SERVICE).equals(params.get("service")) || scopes.isEmpty()
+            boolean refreshed = oauth && refreshToken != null && List.of("refresh_token").equals(params.get("grant_type"))
+                    && List.of(refreshToken).equals(params.get("refresh_token")) && params.containsKey("client_id");
+            if (oauth && !refreshed) {
+                status = 401;
+                body = "{\"error\":\"invalid_grant\"}";
+            } else if (!List.of(SERVICE).equals(params.get("service")) || scopes.isEmpty()
                     || !scopes.stream().allMatch(scope -> SCOPE.matcher(scope).matches())) {
                 status = 400;
                 body = "{\"details\":\"want service=" + SERVICE + " and scopes repository:<name>:pull[,push]\"}";
-            } else if (authorization == null ? !anonymousAllowed : !authorization.equals(basic(username, password))) {
+            } else if (!oauth && (authorization == null ? !anonymousAllowed : !authorization.equals(basic(username, password)))) {
                 status = 401;
                 body = "{\"details\":\"incorrect username or password\"}";
             } else {
@@ -159,7 +178,8 @@ public final class TokenFront implements AutoCloseable {
                 }
                 tokens.put(token, new Grant(granted));
                 status = 200;
-                body = "{\"token\":\"" + token + "\",\"expires_in\":300,\"issued_at\":\"2026-01-01T00:00:00Z\"}";
+                // the OAuth2 answer names it access_token, the classic one token
+                body = "{\"" + (oauth ? "access_token" : "token") + "\":\"" + token + "\",\"expires_in\":300,\"issued_at\":\"2026-01-01T00:00:00Z\"}";
             }
             tokenRequests.add(new TokenRequest(params, authorization, status));
             send(exchange, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
