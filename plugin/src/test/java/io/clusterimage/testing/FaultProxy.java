@@ -245,7 +245,8 @@ public final class FaultProxy implements AutoCloseable {
         };
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** One HTTP head line, without its CR LF; null at the end of the stream. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {

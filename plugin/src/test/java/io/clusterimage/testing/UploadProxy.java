@@ -1,6 +1,5 @@
 package io.clusterimage.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -173,12 +172,12 @@ public final class UploadProxy implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(30_000);
             InputStream in = socket.getInputStream();
-            String requestLine = readLine(in);
+            String requestLine = FaultProxy.readLine(in);
             if (requestLine == null || requestLine.isEmpty()) {
                 return;
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+            for (String line = FaultProxy.readLine(in); line != null && !line.isEmpty(); line = FaultProxy.readLine(in)) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
@@ -263,23 +262,6 @@ public final class UploadProxy implements AutoCloseable {
         head.append("Content-Length: ").append(length).append("\r\n");
         head.append("Connection: close\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                break;
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        if (b < 0 && line.size() == 0) {
-            return null;
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override
