@@ -1,5 +1,6 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.Quotes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,20 +26,11 @@ final class ImageLineScanner {
             if (at < 0) {
                 continue;
             }
-            String value = unquote(line.substring(at + "image:".length()).strip());
+            String value = Quotes.unquote(line.substring(at + "image:".length()).strip());
             if (!value.isEmpty()) {
                 candidates.add(new Candidate(value, i + 1, false));
             }
         }
         return candidates;
-    }
-
-    /** Removes one pair of surrounding quotes when both ends carry the same quote character. */
-    static String unquote(String value) {
-        if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
-                && value.charAt(value.length() - 1) == value.charAt(0)) {
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
     }
 }

@@ -166,7 +166,7 @@ public final class ImageScanner {
                 if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                     continue;
                 }
-                String value = ImageLineScanner.unquote(trimmed);
+                String value = io.clusterimage.core.Quotes.unquote(trimmed);
                 Optional<ImageReference> reference = References.parse(value);
                 if (reference.isPresent()) {
                     add(reference.get(), new Occurrence(relative(file), i + 1, SourceKind.SHIM, value));

@@ -1,5 +1,6 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.Quotes;
 import io.clusterimage.core.Finding;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.reference.InvalidReferenceException;
@@ -45,14 +46,6 @@ final class ImageListChecks {
     }
 
     /** Strips surrounding blanks and one pair of matching quotes, as sealos does. */
-    static String unquote(String line) {
-        String value = line.strip();
-        if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
-                && value.charAt(value.length() - 1) == value.charAt(0)) {
-            value = value.substring(1, value.length() - 1);
-        }
-        return value;
-    }
 
     private void checkShimFile(Path file) throws IOException {
         List<String> lines = readLines(file);
@@ -61,7 +54,7 @@ final class ImageListChecks {
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
-            String value = unquote(trimmed);
+            String value = Quotes.unquote(trimmed);
             if (value.startsWith("containers-storage:") || value.startsWith("docker-daemon:")) {
                 findings.add(Finding.error("shim.local-transport", rel(file), i + 1,
                         "'" + value + "' reads from a local container engine, which this build does not use",
