@@ -11,6 +11,8 @@ import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileResolver;
 import io.clusterimage.kubefile.Stage;
+import io.clusterimage.layout.ignore.IgnoreFile;
+import io.clusterimage.layout.ignore.IgnorePatternException;
 import io.clusterimage.registry.BaseImageFetcher;
 import io.clusterimage.registry.Digests;
 import io.clusterimage.registry.RegistryException;
@@ -216,14 +218,20 @@ public final class ImageBuilder {
         String dest = destination.equals("/") ? "" : destination.substring(1);
         TreeMap<String, FileEntry> entries = new TreeMap<>();
         boolean fromRegistry = false;
+        IgnoreFile excludes = excludes(copy, line);
         if (copy.from() != null && plan.stage(copy.from()).filter(s -> done.containsKey(s.index())).isPresent()) {
+            if (copy.parents()) {
+                throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --parents with --from=<stage> is not supported yet;"
+                        + " copy each directory to its own destination");
+            }
             boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
-            copyFromStage(copy, done.get(plan.stage(copy.from()).get().index()), dest, intoDirectory, entries, state, owner, chmod,
-                    line);
+            copyFromStage(copy, done.get(plan.stage(copy.from()).get().index()), dest, intoDirectory, excludes, entries, state, owner,
+                    chmod, line);
         } else if (copy.from() != null) {
             // not a stage: an image, whose files are unpacked once and copied like context files
             ContextFiles image = ContextFiles.ofImage(extractedImage(copy.from(), line));
-            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest);
+            boolean intoDirectory = namesDirectory(copy.destination()) || copy.sources().size() > 1 || isDirectory(state, dest)
+                    || copy.parents();
             for (String written : copy.sources()) {
                 List<ContextFiles.Source> matched = image.resolve(written.replaceFirst("^/+", ""));
                 if (matched.isEmpty()) {
@@ -231,11 +239,13 @@ public final class ImageBuilder {
                             + "' does not exist in that image");
                 }
                 for (ContextFiles.Source source : matched) {
-                    addSource(image, source, dest, intoDirectory || matched.size() > 1, entries, state, owner, chmod);
+                    addCopied(image, source, written, copy.parents(), excludes, dest, intoDirectory || matched.size() > 1, entries, state,
+                            owner, chmod);
                 }
             }
         } else {
             List<ContextFiles.Source> sources = new ArrayList<>();
+            List<String> writtenSources = new ArrayList<>(); // what the Kubefile wrote for each of sources
             for (String written : copy.sources()) {
                 List<ContextFiles.Source> matched;
                 try {
@@ -253,19 +263,25 @@ public final class ImageBuilder {
                 if (matched.isEmpty()) {
                     // no images were saved: the Kubefile still gets the directory it copies
                     sources.add(null);
+                    writtenSources.add(written);
                 }
                 for (ContextFiles.Source source : matched) {
                     sources.add(followLink(context, source, copy, line));
+                    writtenSources.add(written);
                 }
             }
-            boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest);
-            for (ContextFiles.Source source : sources) {
+            boolean intoDirectory = namesDirectory(copy.destination()) || sources.size() > 1 || isDirectory(state, dest)
+                    || copy.parents();
+            for (int i = 0; i < sources.size(); i++) {
+                ContextFiles.Source source = sources.get(i);
                 if (source == null) {
-                    addParents(entries, state, dest, owner);
-                    entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
+                    String target = copy.parents() ? join(dest, keptPath(writtenSources.get(i), "registry")) : dest;
+                    addParents(entries, state, target, owner);
+                    entries.put(target, FileEntry.directory(target, mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
-                addSource(context, source, dest, intoDirectory, entries, state, owner, chmod);
+                addCopied(context, source, writtenSources.get(i), copy.parents(), excludes, dest, intoDirectory, entries, state, owner,
+                        chmod);
             }
         }
         for (FileEntry entry : entries.values()) {
@@ -274,6 +290,93 @@ public final class ImageBuilder {
         LayerCompression compression = fromRegistry ? options.registryCompression() : options.compression();
         state.layers.add(new StageLayer.Copied(new ArrayList<>(entries.values()), options.created().getEpochSecond(), compression,
                 options.threads(), describe(copy)));
+    }
+
+    /** The --exclude patterns of a COPY, with .dockerignore syntax and meaning; null when there are none. */
+    private IgnoreFile excludes(Instruction.Copy copy, int line) throws ImageBuildException {
+        if (copy.excludes().isEmpty()) {
+            return null;
+        }
+        try {
+            return IgnoreFile.parse(copy.keyword() + " --exclude", copy.excludes());
+        } catch (IgnorePatternException e) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --exclude: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One source of a COPY, with --parents and --exclude applied. --parents keeps the source's path
+     * (after a {@code /./} in what was written, if any) under the destination. --exclude patterns are
+     * matched, as BuildKit does, against paths relative to the source: for a directory the paths inside
+     * it, for a file its name.
+     */
+    private void addCopied(ContextFiles context, ContextFiles.Source source, String written, boolean parents, IgnoreFile excludes,
+                           String dest, boolean intoDirectory, TreeMap<String, FileEntry> entries, StageState stage, int[] owner,
+                           Integer chmod) throws IOException {
+        boolean directory = Files.isDirectory(source.file());
+        String target = dest;
+        if (parents) {
+            String kept = keptPath(written, source.contextPath());
+            int slash = kept.lastIndexOf('/');
+            target = directory ? (kept.equals(".") ? dest : join(dest, kept)) : slash < 0 ? dest : join(dest, kept.substring(0, slash));
+        }
+        if (excludes == null) {
+            addSource(context, source, target, intoDirectory, entries, stage, owner, chmod);
+            return;
+        }
+        TreeMap<String, FileEntry> added = new TreeMap<>();
+        addSource(context, source, target, intoDirectory, added, stage, owner, chmod);
+        String name = source.contextPath().substring(source.contextPath().lastIndexOf('/') + 1);
+        mergeNotExcluded(excludes, added, directory ? target : null, name, entries);
+    }
+
+    /**
+     * The part of a source's path that --parents keeps: all of it, or what follows a {@code /./} in the
+     * source as written ({@code a/./b/c.txt} keeps {@code b/c.txt}).
+     */
+    static String keptPath(String written, String sourcePath) {
+        String path = written.replaceFirst("^(\\./|/)+", "");
+        int pivot = path.indexOf("/./");
+        if (pivot < 0) {
+            return sourcePath;
+        }
+        String prefix = ContextFiles.clean(path.substring(0, pivot));
+        return prefix.equals(".") || !sourcePath.startsWith(prefix + "/") ? sourcePath : sourcePath.substring(prefix.length() + 1);
+    }
+
+    /**
+     * Puts into {@code entries} what one source added, less what --exclude leaves out.
+     *
+     * @param base       for a directory source, where its contents went (paths are matched relative to it);
+     *                   null for a file source, matched by {@code fileName}
+     */
+    private static void mergeNotExcluded(IgnoreFile excludes, TreeMap<String, FileEntry> added, String base, String fileName,
+                                         TreeMap<String, FileEntry> entries) {
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        for (Map.Entry<String, FileEntry> entry : added.entrySet()) {
+            String key = entry.getKey();
+            String relative = base == null ? (entry.getValue().type() == FileEntry.Type.DIRECTORY ? null : fileName)
+                    : key.equals(base) ? null : base.isEmpty() ? key : key.startsWith(base + "/") ? key.substring(base.length() + 1) : null;
+            if (relative != null && excludes.isExcluded(relative)) {
+                dropped.add(key);
+            }
+        }
+        if (base == null && !dropped.isEmpty()) {
+            return; // the file is left out, and so are the directories made for it
+        }
+        // an excluded directory that holds a re-included path (!pattern) stays: the layer needs it
+        for (String key : added.keySet()) {
+            if (!dropped.contains(key)) {
+                for (int slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) {
+                    dropped.remove(key.substring(0, slash));
+                }
+            }
+        }
+        added.forEach((key, entry) -> {
+            if (!dropped.contains(key) && !(entry.type() == FileEntry.Type.DIRECTORY && entries.containsKey(key))) {
+                entries.put(key, entry);
+            }
+        });
     }
 
     private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
@@ -371,8 +474,8 @@ public final class ImageBuilder {
         return new FileEntry(target, FileEntry.Type.FILE, file, Files.size(file), mode(chmod, mode), owner[0], owner[1], "");
     }
 
-    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory,
-                               TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod,
+    private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory, IgnoreFile excludes,
+                               TreeMap<String, FileEntry> layer, StageState stage, int[] owner, Integer chmod,
                                int line) throws IOException, ImageBuildException {
         // a stage built FROM an image holds the image's files too, under what the stage itself added
         ContextFiles base = from.baseName == null ? null : ContextFiles.ofImage(extractedImage(from.baseName, line));
@@ -381,10 +484,13 @@ public final class ImageBuilder {
             String prefix = path.equals(".") ? "" : path;
             FileEntry exact = from.files.get(prefix);
             boolean found = false;
+            TreeMap<String, FileEntry> entries = excludes == null ? layer : new TreeMap<>();
+            boolean singleFile = exact != null && exact.type() != FileEntry.Type.DIRECTORY;
             if (base != null) {
                 List<ContextFiles.Source> matched = base.resolve(path);
                 for (ContextFiles.Source source : matched) {
                     addSource(base, source, dest, intoDirectory || matched.size() > 1, entries, stage, owner, chmod);
+                    singleFile |= matched.size() == 1 && !Files.isDirectory(source.file());
                 }
                 found = !matched.isEmpty();
             }
@@ -413,6 +519,9 @@ public final class ImageBuilder {
             if (!found) {
                 throw new ImageBuildException(kubefile.file(), line, "COPY --from=" + copy.from() + ": '" + written
                         + "' does not exist in that stage");
+            }
+            if (excludes != null) {
+                mergeNotExcluded(excludes, entries, singleFile ? null : dest, prefix.substring(prefix.lastIndexOf('/') + 1), layer);
             }
         }
     }

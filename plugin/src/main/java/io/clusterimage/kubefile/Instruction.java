@@ -98,10 +98,12 @@ public sealed interface Instruction {
      * {@code COPY} or {@code ADD}.
      *
      * @param from        {@code --from} (a stage name or index, or an image), or null
-     * @param otherFlags  flags we keep but do not interpret (e.g. {@code --link}, {@code --parents})
+     * @param excludes    {@code --exclude} patterns, in order (the flag may repeat)
+     * @param parents     {@code --parents}: each source keeps its path under the destination
+     * @param otherFlags  flags we keep but do not interpret (e.g. {@code --link})
      */
     record Copy(Lines lines, boolean add, List<String> sources, String destination, String from, String chown,
-                String chmod, Map<String, String> otherFlags) implements Instruction {
+                String chmod, List<String> excludes, boolean parents, Map<String, String> otherFlags) implements Instruction {
         public String keyword() {
             return add ? "ADD" : "COPY";
         }
@@ -114,7 +116,7 @@ public sealed interface Instruction {
         public Instruction expand(UnaryOperator<String> word) {
             return new Copy(lines, add, sources.stream().map(word).toList(), word.apply(destination),
                     from == null ? null : word.apply(from), chown == null ? null : word.apply(chown),
-                    chmod == null ? null : word.apply(chmod), otherFlags);
+                    chmod == null ? null : word.apply(chmod), excludes.stream().map(word).toList(), parents, otherFlags);
         }
     }
 

@@ -264,9 +264,15 @@ public final class KubefileParser {
                     "write '" + keyword + " <source>... <destination>', e.g. '" + keyword + " manifests manifests'");
         }
         Map<String, String> other = new LinkedHashMap<>(flags);
-        other.keySet().removeAll(Set.of("from", "chown", "chmod"));
+        other.keySet().removeAll(Set.of("from", "chown", "chmod", "exclude", "parents"));
+        List<String> excludes = flags.containsKey("exclude") ? List.of(flags.get("exclude").split("\n", -1)) : List.of();
+        if (excludes.stream().anyMatch(String::isBlank)) {
+            throw new SyntaxError("kubefile.flag", "--exclude of " + keyword + " needs a pattern",
+                    "write --exclude=<pattern>, e.g. --exclude=*.md, once per pattern");
+        }
+        boolean parents = flags.containsKey("parents") && !flags.get("parents").equalsIgnoreCase("false");
         return new Instruction.Copy(span, add, List.copyOf(words.subList(0, words.size() - 1)), words.get(words.size() - 1),
-                flags.get("from"), flags.get("chown"), flags.get("chmod"), Map.copyOf(other));
+                flags.get("from"), flags.get("chown"), flags.get("chmod"), excludes, parents, Map.copyOf(other));
     }
 
     private Instruction parseArg(Lines span, String rest) {
@@ -586,7 +592,8 @@ public final class KubefileParser {
                 error("kubefile.flag", span, "flag --" + name + " of " + upper + " takes true or false, not '" + value + "'",
                         "write --" + name + " or --" + name + "=false");
             } else {
-                flags.put(name, value == null ? "" : value);
+                // a repeatable flag keeps every value, one a line (words of a flag hold no line break)
+                flags.merge(name, value == null ? "" : value, (first, next) -> first + "\n" + next);
                 continue;
             }
             return null;

@@ -17,6 +17,7 @@ import static io.clusterimage.image.ImageTestSupport.registryTree;
 import static io.clusterimage.image.ImageTestSupport.strings;
 import static io.clusterimage.image.ImageTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,6 +142,54 @@ class CopySemanticsTest {
         assertEquals(file("g"), tree.get("c/docs/guide.md"));
         assertFalse(tree.containsKey("c/docs/other.md"));
         assertFalse(tree.containsKey("c/manifests"), tree.toString());
+    }
+
+    @Test
+    void excludePatternsAreMatchedRelativeToEachSourceAndMayRepeat() throws Exception {
+        write(context, "manifests/sub/d.yaml", "d");
+        write(context, "manifests/sub/e.tmp", "e");
+        // *.tmp: only the top level of the directory; **/*.tmp everywhere; a second --exclude adds to the first
+        assertEquals(expected("m", DIR, "m/a.yaml", file("a"), "m/b.yaml", file("b"), "m/sub", DIR, "m/sub/d.yaml", file("d"),
+                        "m/sub/e.tmp", file("e")),
+                tree("FROM scratch\nCOPY --exclude=*.tmp manifests m/\n"));
+        assertEquals(expected("m", DIR, "m/b.yaml", file("b"), "m/sub", DIR, "m/sub/d.yaml", file("d")),
+                tree("FROM scratch\nCOPY --exclude=**/*.tmp --exclude=a.yaml manifests m/\n"));
+        // a file source is matched by its name; a glob's matches one by one
+        assertEquals(expected("t", DIR, "t/two.txt", file("2")), tree("FROM scratch\nCOPY --exclude=one.txt *.txt t/\n"));
+        // an excluded directory goes with its contents, unless ! brings something back
+        assertEquals(expected("m", DIR, "m/a.yaml", file("a"), "m/b.yaml", file("b"), "m/c.tmp", file("t")),
+                tree("FROM scratch\nCOPY --exclude=sub manifests m/\n"));
+        assertEquals(expected("m", DIR, "m/a.yaml", file("a"), "m/b.yaml", file("b"), "m/c.tmp", file("t"), "m/sub", DIR,
+                        "m/sub/d.yaml", file("d")),
+                tree("FROM scratch\nCOPY --exclude=sub --exclude=!sub/d.yaml manifests m/\n"));
+        // build args in patterns; and from a stage
+        assertEquals(expected("m", DIR, "m/c.tmp", file("t"), "m/sub", DIR, "m/sub/e.tmp", file("e")),
+                tree("FROM scratch AS src\nCOPY manifests /m\nFROM scratch\nARG KIND=yaml\n"
+                        + "COPY --from=src --exclude=**/*.${KIND} /m /m\n"));
+    }
+
+    @Test
+    void parentsKeepEachSourcesPathUnderTheDestination() throws Exception {
+        write(context, "charts/y/Chart.yaml", "y");
+        assertEquals(expected("out", DIR, "out/charts", DIR, "out/charts/x", DIR, "out/charts/x/Chart.yaml", file("c"),
+                        "out/charts/y", DIR, "out/charts/y/Chart.yaml", file("y"), "out/docs", DIR, "out/docs/guide.md", file("g")),
+                tree("FROM scratch\nCOPY --parents charts/*/Chart.yaml docs/guide.md /out/\n"));
+        // a directory keeps its own name; /./ marks where the kept path starts
+        assertEquals(expected("out", DIR, "out/charts", DIR, "out/charts/x", DIR, "out/charts/x/Chart.yaml", file("c"),
+                        "out/charts/y", DIR, "out/charts/y/Chart.yaml", file("y"), "out/x", DIR, "out/x/Chart.yaml", file("c")),
+                tree("FROM scratch\nCOPY --parents charts ./charts/./x/Chart.yaml /out/\n"));
+        // --parents=false is the ordinary COPY
+        assertEquals(expected("out", DIR, "out/Chart.yaml", file("c")), tree("FROM scratch\nCOPY --parents=false charts/x/Chart.yaml /out/\n"));
+        assertThrows(ImageBuildException.class,
+                () -> build("FROM scratch AS src\nCOPY charts /c\nFROM scratch\nCOPY --parents --from=src /c /out/\n"));
+    }
+
+    @Test
+    void keptPathsFollowThePivot() {
+        assertEquals("a/b/c.txt", ImageBuilder.keptPath("a/b/c.txt", "a/b/c.txt"));
+        assertEquals("b/c.txt", ImageBuilder.keptPath("./a/./b/c.txt", "a/b/c.txt"));
+        assertEquals("b/c.txt", ImageBuilder.keptPath("/a/./b/*.txt", "a/b/c.txt"));
+        assertEquals("x/c.txt", ImageBuilder.keptPath("a/b/./*/c.txt", "a/b/x/c.txt"));
     }
 
     @Test

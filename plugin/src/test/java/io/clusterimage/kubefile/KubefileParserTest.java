@@ -475,7 +475,8 @@ class KubefileParserTest {
             Kubefile kf = parse("FROM scratch", "COPY --link=false a b", "COPY --link=TRUE --parents=true c d");
             assertNoFindings(kf.findings());
             assertEquals(Map.of("link", "false"), kf.all(Copy.class).get(0).otherFlags());
-            assertEquals(Map.of("link", "TRUE", "parents", "true"), kf.all(Copy.class).get(1).otherFlags());
+            assertEquals(Map.of("link", "TRUE"), kf.all(Copy.class).get(1).otherFlags());
+            assertTrue(kf.all(Copy.class).get(1).parents());
         }
 
         @Test
@@ -502,10 +503,21 @@ class KubefileParserTest {
         }
 
         @Test
-        void copyParentsAndExcludeAreKeptUninterpreted() {
-            Copy copy = single(parse("FROM scratch", "copy --parents --exclude=*.md docs ./"), Copy.class);
-            assertEquals(Map.of("parents", "", "exclude", "*.md"), copy.otherFlags());
+        void copyParentsAndEveryExcludeAreRead() {
+            Copy copy = single(parse("FROM scratch", "copy --parents --exclude=*.md --exclude='**/test' docs ./"), Copy.class);
+            assertEquals(Map.of(), copy.otherFlags());
+            assertTrue(copy.parents());
+            assertEquals(List.of("*.md", "**/test"), copy.excludes(), "a repeated --exclude keeps every pattern, in order");
             assertEquals(List.of("docs"), copy.sources());
+            Copy plain = single(parse("FROM scratch", "COPY --parents=false docs ./"), Copy.class);
+            assertFalse(plain.parents());
+            assertEquals(List.of(), plain.excludes());
+        }
+
+        @Test
+        void anEmptyExcludeIsAnErrorOnItsLine() {
+            Kubefile kf = parse("FROM scratch", "COPY --exclude= docs ./");
+            assertTrue(kf.findings().stream().anyMatch(f -> f.line() == 2 && f.message().contains("--exclude")), kf.findings().toString());
         }
     }
 
