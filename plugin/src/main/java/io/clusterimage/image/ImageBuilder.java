@@ -51,6 +51,8 @@ public final class ImageBuilder {
     private final BaseImageFetcher baseImages;
     private final Map<String, Path> extractedImages = new java.util.HashMap<>();
     private Platform currentPlatform;
+    /** ADD archives unpacked so far in this build (each gets its own directory under the work directory). */
+    private int unpackedArchives;
 
     private ImageBuilder(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages) {
         this.kubefile = kubefile;
@@ -280,6 +282,13 @@ public final class ImageBuilder {
                     entries.put(target, FileEntry.directory(target, mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
+                Path unpacked = copy.add() ? unpackedArchive(copy, source, line) : null;
+                if (unpacked != null) {
+                    // ADD of a local tar: its contents go into the destination directory
+                    addCopied(ContextFiles.ofImage(unpacked), new ContextFiles.Source(unpacked, "."), ".", false, excludes, dest, true,
+                            entries, state, owner, chmod);
+                    continue;
+                }
                 addCopied(context, source, writtenSources.get(i), copy.parents(), excludes, dest, intoDirectory, entries, state, owner,
                         chmod);
             }
@@ -290,6 +299,22 @@ public final class ImageBuilder {
         LayerCompression compression = fromRegistry ? options.registryCompression() : options.compression();
         state.layers.add(new StageLayer.Copied(new ArrayList<>(entries.values()), options.created().getEpochSecond(), compression,
                 options.threads(), describe(copy)));
+    }
+
+    /** Where ADD unpacked a local tar archive source, or null when it is not one (or --unpack=false). */
+    private Path unpackedArchive(Instruction.Copy copy, ContextFiles.Source source, int line) throws IOException, ImageBuildException {
+        if ("false".equalsIgnoreCase(copy.otherFlags().get("unpack")) || Files.isDirectory(source.file())) {
+            return null;
+        }
+        Path directory = options.workDir().resolve("add").resolve(Integer.toString(++unpackedArchives));
+        try {
+            return AddArchives.unpackIfArchive(source.file(), directory) ? directory : null;
+        } catch (AddArchives.UnsupportedArchiveException e) {
+            throw new ImageBuildException(kubefile.file(), line, "ADD " + e.getMessage() + "; unpack it in init.sh, recompress it"
+                    + " as .tar.gz, or write ADD --unpack=false to copy it as it is");
+        } catch (LayerUnpacker.RefusedLayerException e) {
+            throw new ImageBuildException(kubefile.file(), line, "ADD " + source.contextPath() + ": " + e.getMessage());
+        }
     }
 
     /** The --exclude patterns of a COPY, with .dockerignore syntax and meaning; null when there are none. */
