@@ -94,15 +94,21 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        acceptLoop(server, open, () -> closed, this::handle, "fault-proxy-conn");
+    }
+
+    /** Accepts connections until the proxy is closed, each handled on a daemon thread of its own. */
+    static void acceptLoop(ServerSocket server, List<Socket> open, java.util.function.BooleanSupplier closed,
+                           java.util.function.Consumer<Socket> handler, String threadName) {
+        while (!closed.getAsBoolean()) {
             try {
                 Socket socket = server.accept();
                 open.add(socket);
-                Thread handler = new Thread(() -> handle(socket), "fault-proxy-conn");
-                handler.setDaemon(true);
-                handler.start();
+                Thread thread = new Thread(() -> handler.accept(socket), threadName);
+                thread.setDaemon(true);
+                thread.start();
             } catch (IOException e) {
-                if (!closed) {
+                if (!closed.getAsBoolean()) {
                     e.printStackTrace();
                 }
                 return;

@@ -138,20 +138,7 @@ public final class UploadProxy implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket socket = server.accept();
-                open.add(socket);
-                Thread handler = new Thread(() -> handle(socket), "upload-proxy-conn");
-                handler.setDaemon(true);
-                handler.start();
-            } catch (IOException e) {
-                if (!closed) {
-                    e.printStackTrace();
-                }
-                return;
-            }
-        }
+        FaultProxy.acceptLoop(server, open, () -> closed, this::handle, "upload-proxy-conn");
     }
 
     private Rule match(String method, String path) {
