@@ -217,7 +217,7 @@ public final class ImageBuilder {
         int[] owner = owner(copy, line);
         Integer chmod = chmod(copy, line);
         String destination = absolute(state.workdir, copy.destination());
-        String dest = destination.equals("/") ? "" : destination.substring(1);
+        String dest = throughLinks(state, destination.equals("/") ? "" : destination.substring(1), line);
         TreeMap<String, FileEntry> entries = new TreeMap<>();
         boolean fromRegistry = false;
         IgnoreFile excludes = excludes(copy, line);
@@ -315,6 +315,70 @@ public final class ImageBuilder {
         } catch (LayerUnpacker.RefusedLayerException e) {
             throw new ImageBuildException(kubefile.file(), line, "ADD " + source.contextPath() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A destination with the symbolic links the stage has on its way resolved, as buildah copies into
+     * the container's file system: {@code COPY x /lib/} with a base image's {@code /lib -> usr/lib} writes
+     * {@code /usr/lib/x}. Absolute link targets start again at the image root; {@code ..} stops there.
+     * The last component is resolved too when it is a link to a directory the stage has.
+     */
+    private String throughLinks(StageState state, String dest, int line) throws ImageBuildException {
+        List<String> resolved = new ArrayList<>();
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(dest.isEmpty() ? new String[0] : dest.split("/")));
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String part = pending.pollFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.remove(resolved.size() - 1);
+                }
+                continue;
+            }
+            resolved.add(part);
+            FileEntry entry = state.files.get(String.join("/", resolved));
+            if (entry == null || entry.type() != FileEntry.Type.SYMLINK) {
+                continue;
+            }
+            if (pending.isEmpty()) {
+                // the destination itself: followed only to a directory (else the COPY replaces the link)
+                String target = linkTarget(resolved, entry.link());
+                FileEntry pointed = state.files.get(target);
+                if (pointed == null || pointed.type() != FileEntry.Type.DIRECTORY) {
+                    continue;
+                }
+            }
+            if (++links > 40) {
+                throw new ImageBuildException(kubefile.file(), line, "the destination " + dest + " goes through too many symbolic links");
+            }
+            resolved.remove(resolved.size() - 1);
+            List<String> rest = new ArrayList<>(pending);
+            pending.clear();
+            if (entry.link().startsWith("/")) {
+                resolved.clear();
+            }
+            pending.addAll(List.of(entry.link().split("/")));
+            pending.addAll(rest);
+        }
+        return String.join("/", resolved);
+    }
+
+    /** Where a link at {@code linkPath} points, as a path from the image root. */
+    private static String linkTarget(List<String> linkPath, String link) {
+        List<String> path = new ArrayList<>(link.startsWith("/") ? List.of() : linkPath.subList(0, linkPath.size() - 1));
+        for (String part : link.split("/")) {
+            if (part.equals("..")) {
+                if (!path.isEmpty()) {
+                    path.remove(path.size() - 1);
+                }
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                path.add(part);
+            }
+        }
+        return String.join("/", path);
     }
 
     /** The --exclude patterns of a COPY, with .dockerignore syntax and meaning; null when there are none. */
@@ -716,7 +780,16 @@ public final class ImageBuilder {
                     state.files.remove(hidden);
                     state.files.subMap(hidden + "/", hidden + "/\uffff").clear();
                 } else if (entry.isDirectory() && !path.isEmpty()) {
-                    state.files.putIfAbsent(path, FileEntry.directory(path, 0755, 0, 0));
+                    FileEntry before = state.files.get(path);
+                    if (before == null || before.type() == FileEntry.Type.SYMLINK) {
+                        state.files.put(path, FileEntry.directory(path, 0755, 0, 0));
+                    }
+                } else if (entry.isSymbolicLink() && !path.isEmpty()) {
+                    // recorded so that a COPY destination through it lands where the link points (see throughLinks)
+                    state.files.put(path, new FileEntry(path, FileEntry.Type.SYMLINK, null, 0, 0777, 0, 0, entry.linkName()));
+                } else if (!path.isEmpty() && state.files.containsKey(path)
+                        && state.files.get(path).type() == FileEntry.Type.SYMLINK) {
+                    state.files.remove(path); // a later layer put a file where the link was
                 }
                 for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
                     String dir = path.substring(0, slash);

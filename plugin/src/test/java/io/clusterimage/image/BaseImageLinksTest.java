@@ -177,6 +177,19 @@ class BaseImageLinksTest {
     }
 
     @Test
+    void aDestinationThroughALinkOfTheBaseLandsWhereTheLinkPoints() throws Exception {
+        Map<String, String> entries = copied(build("FROM " + image + "\nCOPY one.txt /lib/\nCOPY one.txt /lib/app/two.txt\n"
+                + "COPY one.txt /lib\n"));
+        assertEquals("f 0644 0:0 1", entries.get("usr/lib/one.txt"), "as buildah: /lib -> usr/lib is followed, " + entries);
+        assertFalse(entries.containsKey("lib/one.txt"), entries.toString());
+        PlatformImage nested = build("FROM " + image + "\nCOPY one.txt /lib/app/two.txt\n");
+        assertEquals("f 0644 0:0 1", copied(nested).get("usr/lib/app/two.txt"));
+        // a relative link that climbs above the root stops there; a link to a file is replaced, not followed
+        assertEquals("f 0644 0:0 1", copied(build("FROM " + image + "\nCOPY one.txt /escape/x.txt\n")).get("etc/x.txt"));
+        assertEquals("f 0644 0:0 1", copied(build("FROM " + image + "\nCOPY one.txt /data/link-to-a\n")).get("data/link-to-a"));
+    }
+
+    @Test
     void layerEntriesWithDotDotOrAbsoluteNamesAreRefused() throws Exception {
         for (String bad : List.of("bad/dotdot", "bad/absolute")) {
             ImageBuildException error = assertThrows(ImageBuildException.class,
