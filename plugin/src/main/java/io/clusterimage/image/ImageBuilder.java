@@ -214,7 +214,7 @@ public final class ImageBuilder {
                 }
             }
         }
-        int[] owner = owner(copy, line);
+        int[] owner = owner(copy, state, line);
         Integer chmod = chmod(copy, line);
         String destination = absolute(state.workdir, copy.destination());
         String dest = throughLinks(state, destination.equals("/") ? "" : destination.substring(1), line);
@@ -655,26 +655,47 @@ public final class ImageBuilder {
         return chmod != null ? chmod : mode;
     }
 
-    private int[] owner(Instruction.Copy copy, int line) throws ImageBuildException {
+    /**
+     * --chown as uid and gid. Names are looked up, as buildah does, in the {@code /etc/passwd} and
+     * {@code /etc/group} of the image the stage is built FROM; a user without a group gets the
+     * user's primary group (a numeric user: the same number).
+     */
+    private int[] owner(Instruction.Copy copy, StageState state, int line) throws IOException, ImageBuildException {
         if (copy.chown() == null || copy.chown().isBlank()) {
             return new int[] {0, 0};
         }
         String[] parts = copy.chown().split(":", 2);
-        int uid = id(parts[0], copy, line);
-        int gid = parts.length > 1 ? id(parts[1], copy, line) : uid;
-        return new int[] {uid, gid};
+        int[] user = lookup(parts[0], "passwd", copy, state, line);
+        int gid = parts.length > 1 ? lookup(parts[1], "group", copy, state, line)[0] : user[1];
+        return new int[] {user[0], gid};
     }
 
-    private int id(String value, Instruction.Copy copy, int line) throws ImageBuildException {
+    /** A numeric id, or a name's id (and for a user, its primary group) from the base image's file. */
+    private int[] lookup(String value, String file, Instruction.Copy copy, StageState state, int line)
+            throws IOException, ImageBuildException {
+        if (value.matches("\\d+")) {
+            int id = Integer.parseInt(value);
+            return new int[] {id, id};
+        }
         if (value.equals("root")) {
-            return 0;
+            return new int[] {0, 0};
         }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --chown=" + copy.chown()
-                    + ": user and group names need the image's /etc/passwd; write numeric ids (e.g. --chown=65532:65532)");
+        if (state.baseName == null) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --chown=" + copy.chown() + ": names need the"
+                    + " /etc/" + file + " of a base image, and this stage has none; write numeric ids (e.g. --chown=65532:65532)");
         }
+        List<ContextFiles.Source> found = ContextFiles.ofImage(extractedImage(state.baseName, line)).resolve("etc/" + file);
+        if (!found.isEmpty() && Files.isRegularFile(found.get(0).file())) {
+            for (String entry : Files.readAllLines(found.get(0).file(), java.nio.charset.StandardCharsets.UTF_8)) {
+                String[] fields = entry.split(":");
+                if (fields.length >= 3 && fields[0].equals(value) && fields[2].matches("\\d+")) {
+                    int id = Integer.parseInt(fields[2]);
+                    return new int[] {id, fields.length >= 4 && fields[3].matches("\\d+") ? Integer.parseInt(fields[3]) : id};
+                }
+            }
+        }
+        throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " --chown=" + copy.chown() + ": '" + value
+                + "' is not in /etc/" + file + " of " + state.baseName + "; write numeric ids or a name the image has");
     }
 
     private Integer chmod(Instruction.Copy copy, int line) throws ImageBuildException {

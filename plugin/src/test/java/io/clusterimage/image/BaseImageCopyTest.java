@@ -27,6 +27,9 @@ class BaseImageCopyTest {
         // a base image with /opt/tool.bin (and so an /opt directory)
         new TestImages(registry.url()).pushImage("base/rootfs", "1.0", "linux/amd64", List.of(TestImages.layer("opt/tool.bin", 1000, 3)));
         base = registry.host() + "/base/rootfs:1.0";
+        new TestImages(registry.url()).pushImage("base/users", "1.0", "linux/amd64", List.of(TestImages.layer(List.of(
+                TestImages.Entry.file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1001:2002::/home/app:/bin/sh\n"),
+                TestImages.Entry.file("etc/group", "root:x:0:\nstaff:x:50:app\n")))));
     }
 
     @AfterAll
@@ -68,5 +71,23 @@ class BaseImageCopyTest {
         assertEquals(1000, single.get("single.bin").content().length);
         org.junit.jupiter.api.Assertions.assertThrows(ImageBuildException.class,
                 () -> build("FROM " + base + " AS tools\nFROM scratch\nCOPY --from=tools /opt/missing /x\n"));
+    }
+
+    @Test
+    void chownNamesAreLookedUpInTheBaseImage() throws Exception {
+        String users = registry.host() + "/base/users:1.0";
+        PlatformImage image = build("FROM " + users + "\nCOPY --chown=app one.txt /a.txt\nCOPY --chown=app:staff one.txt /b.txt\n"
+                + "COPY --chown=7:staff one.txt /c.txt\n");
+        int layers = image.layers().size();
+        assertEquals("f 0644 1001:2002 1", ImageTestSupport.entries(image.layers().get(layers - 3)).get("a.txt").describe(),
+                "a user alone gets the user's primary group");
+        assertEquals("f 0644 1001:50 1", ImageTestSupport.entries(image.layers().get(layers - 2)).get("b.txt").describe());
+        assertEquals("f 0644 7:50 1", ImageTestSupport.entries(image.layers().get(layers - 1)).get("c.txt").describe());
+        ImageBuildException unknown = org.junit.jupiter.api.Assertions.assertThrows(ImageBuildException.class,
+                () -> build("FROM " + users + "\nCOPY --chown=nobody one.txt /a.txt\n"));
+        org.junit.jupiter.api.Assertions.assertTrue(unknown.getMessage().contains("'nobody' is not in /etc/passwd"), unknown.getMessage());
+        ImageBuildException scratch = org.junit.jupiter.api.Assertions.assertThrows(ImageBuildException.class,
+                () -> build("FROM scratch\nCOPY --chown=app one.txt /a.txt\n"));
+        org.junit.jupiter.api.Assertions.assertTrue(scratch.getMessage().contains("numeric ids"), scratch.getMessage());
     }
 }
