@@ -592,6 +592,9 @@ public final class ImageBuilder {
                 for (Map.Entry<String, FileEntry> candidate : from.files.tailMap(prefix, true).entrySet()) {
                     String key = candidate.getKey();
                     if (!prefix.isEmpty() && !key.equals(prefix) && !key.startsWith(prefix + "/")) {
+                        if (key.startsWith(prefix)) {
+                            continue; // a sibling such as m.txt sorts between m and m/...
+                        }
                         break;
                     }
                     String rest = key.equals(prefix) ? "" : key.substring(prefix.isEmpty() ? 0 : prefix.length() + 1);

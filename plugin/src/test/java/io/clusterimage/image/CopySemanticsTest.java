@@ -185,6 +185,13 @@ class CopySemanticsTest {
     }
 
     @Test
+    void copyFromAStageFindsADirectoryWhoseSiblingSharesItsNamePrefix() throws Exception {
+        TreeMap<String, String> tree = tree("FROM scratch AS src\nCOPY manifests /m\nCOPY one.txt /m.txt\n"
+                + "FROM scratch\nCOPY --from=src /m /out\n");
+        assertEquals(file("a"), tree.get("out/a.yaml"), tree.toString());
+    }
+
+    @Test
     void keptPathsFollowThePivot() {
         assertEquals("a/b/c.txt", ImageBuilder.keptPath("a/b/c.txt", "a/b/c.txt"));
         assertEquals("b/c.txt", ImageBuilder.keptPath("./a/./b/c.txt", "a/b/c.txt"));
