@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.GoGlob;
 import io.clusterimage.layout.ignore.IgnoreFile;
 
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
 final class ContextFiles {
 
     private final Path root;
+    /** The context's boundary, null for an image: every component of a source is resolved inside it. */
+    private final ContextRoot contextRoot;
     private final List<Path> excluded;
     private final Optional<IgnoreFile> ignore;
     private final Path registryTree;
@@ -29,8 +32,11 @@ final class ContextFiles {
     private final boolean imageRoot;
 
     ContextFiles(Path root, List<Path> excluded, Path registryTree) throws IOException {
-        this.root = root.toAbsolutePath().normalize();
-        this.excluded = excluded.stream().map(p -> this.root.resolve(p).normalize()).toList();
+        this.contextRoot = new ContextRoot(root);
+        this.root = contextRoot.realRoot();
+        Path given = contextRoot.root();
+        this.excluded = excluded.stream().map(p -> given.resolve(p).normalize())
+                .map(p -> p.startsWith(given) ? this.root.resolve(given.relativize(p)) : p).toList();
         this.ignore = IgnoreFile.load(this.root);
         this.registryTree = registryTree;
         this.imageRoot = false;
@@ -38,6 +44,7 @@ final class ContextFiles {
 
     private ContextFiles(Path imageRoot) throws IOException {
         this.root = imageRoot.toRealPath();
+        this.contextRoot = null;
         this.excluded = List.of();
         this.ignore = Optional.empty();
         this.registryTree = null;
@@ -55,14 +62,22 @@ final class ContextFiles {
         return new ContextFiles(rootfs);
     }
 
-    /** A source as resolved: its real location and the path it has in the context. */
-    record Source(Path file, String contextPath) {
+    /**
+     * A source as resolved: its location, the path it was named by in the context, and the path it
+     * really has there once links on the way were followed — the ignore file applies to that one too,
+     * or a link would bring back what it excludes.
+     */
+    record Source(Path file, String contextPath, String realPath) {
+        Source(Path file, String contextPath) {
+            this(file, contextPath, contextPath);
+        }
     }
 
     /**
      * The context paths a COPY source names (globs expanded), each with its real location.
      *
-     * @throws IllegalArgumentException when nothing matches, naming the source
+     * @throws IllegalArgumentException when the source leaves the context by {@code ..}
+     * @throws ContextRoot.LinkEscapeException when a symbolic link on the way leads outside the context
      */
     List<Source> resolve(String written) throws IOException {
         String relative = imageRoot ? cleanInRoot(written) : clean(written);
@@ -88,9 +103,10 @@ final class ContextFiles {
         if (relative.equals(".")) {
             matches.add(new Source(root, "."));
         } else if (!GoGlob.hasGlob(relative)) {
-            Path file = root.resolve(relative);
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !isExcluded(relative, Files.isDirectory(file))) {
-                matches.add(new Source(file, relative));
+            Path file = contextRoot.resolve(relative, false);
+            Source source = new Source(file, relative, contextRoot.relativize(file));
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !isExcluded(source, Files.isDirectory(file))) {
+                matches.add(source);
             }
         } else {
             glob(root, "", relative.split("/"), 0, matches);
@@ -114,16 +130,35 @@ final class ContextFiles {
                 continue;
             }
             String path = prefix.isEmpty() ? name : prefix + "/" + name;
-            // in an image, a link is followed inside it: its target on the host is never looked at
-            Path file = imageRoot ? inImage(path) : child;
-            if (index == parts.length - 1) {
-                if (!isExcluded(path, Files.isDirectory(file)) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    matches.add(new Source(file, path));
+            boolean last = index == parts.length - 1;
+            // in an image, a link is followed inside it: its target on the host is never looked at; in the
+            // context, a link is followed only where it stays inside
+            Path file = imageRoot ? inImage(path) : contextRoot.resolve(path, !last);
+            if (last) {
+                Source source = new Source(file, path, imageRoot ? path : contextRoot.relativize(file));
+                if (!isExcluded(source, Files.isDirectory(file)) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    matches.add(source);
                 }
             } else {
                 glob(file, path, parts, index + 1, matches);
             }
         }
+    }
+
+    /** Whether a source is left out, by the path it was named by or by the one it really has. */
+    boolean isExcluded(Source source, boolean directory) {
+        return isExcluded(source.contextPath(), directory) || isExcluded(source.realPath(), directory);
+    }
+
+    /**
+     * A source named by the Kubefile that is a symbolic link, followed as Docker and buildah do; its
+     * target must be inside the context and not excluded.
+     *
+     * @throws ContextRoot.LinkEscapeException when it leads outside the context
+     */
+    Source follow(Source link) throws IOException {
+        Path real = contextRoot.resolve(link.file());
+        return new Source(real, link.contextPath(), contextRoot.relativize(real));
     }
 
     /** Whether a context path is left out: Maven's build directory, or the ignore file. */

@@ -3,6 +3,7 @@ package io.clusterimage.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.Severity;
@@ -254,6 +255,8 @@ public final class ImageBuilder {
                     matched = context.resolve(written);
                 } catch (IllegalArgumentException e) {
                     throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " " + e.getMessage());
+                } catch (ContextRoot.LinkEscapeException e) {
+                    throw leavesContext(copy, written, e, line);
                 }
                 String cleaned = ContextFiles.clean(written);
                 boolean registrySource = cleaned.equals("registry") || cleaned.startsWith("registry/");
@@ -478,7 +481,7 @@ public final class ImageBuilder {
             if (!dest.isEmpty()) {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
-            walk(context, file, source.contextPath(), dest, entries, owner, chmod);
+            walk(context, file, source.realPath(), dest, entries, owner, chmod);
             if (source.contextPath().equals(".") && hasGeneratedRegistry(context)) {
                 // COPY . . takes the generated registry/ as if it were in the context, as sealos's is (in place
                 // of a registry/ directory the context has, as COPY registry does)
@@ -529,25 +532,37 @@ public final class ImageBuilder {
 
     /**
      * A source named in the COPY that is a symbolic link is followed, as Docker and buildah do (links
-     * inside a copied directory are kept as links); it must lead to a place inside the build context.
+     * inside a copied directory are kept as links); it must lead to a place inside the build context
+     * that the ignore file does not exclude.
      */
     private ContextFiles.Source followLink(ContextFiles context, ContextFiles.Source source, Instruction.Copy copy, int line)
             throws IOException, ImageBuildException {
         if (!Files.isSymbolicLink(source.file()) || context.isUnderRegistryTree(source.file())) {
             return source;
         }
-        Path real;
-        try {
-            real = source.file().toRealPath();
-        } catch (IOException e) {
+        if (!Files.exists(source.file())) {
             throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
                     + "' is a symbolic link to " + Files.readSymbolicLink(source.file()) + ", which does not exist");
         }
-        if (!real.startsWith(context.root().toRealPath())) {
-            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
-                    + "' is a symbolic link that leads outside the build context");
+        ContextFiles.Source followed;
+        try {
+            followed = context.follow(source);
+        } catch (ContextRoot.LinkEscapeException e) {
+            throw leavesContext(copy, source.contextPath(), e, line);
         }
-        return new ContextFiles.Source(real, source.contextPath());
+        if (context.isExcluded(followed, Files.isDirectory(followed.file()))) {
+            throw new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + source.contextPath()
+                    + "' is a symbolic link to '" + followed.realPath() + "', which the ignore file excludes");
+        }
+        return followed;
+    }
+
+    /** A COPY or ADD source that a symbolic link on its way leads out of the build context. */
+    private ImageBuildException leavesContext(Instruction.Copy copy, String written, ContextRoot.LinkEscapeException e, int line) {
+        String through = written.equals(e.link()) ? "it" : "'" + e.link() + "'";
+        return new ImageBuildException(kubefile.file(), line, copy.keyword() + " source '" + written
+                + "' leads outside the build context: " + through + " is a symbolic link to '" + e.target()
+                + "'; only files inside the context are copied: copy the target into the context instead of linking to it");
     }
 
     private static boolean hasGeneratedRegistry(ContextFiles context) {

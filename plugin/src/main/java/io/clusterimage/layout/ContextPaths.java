@@ -1,9 +1,9 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.GoGlob;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,17 +18,11 @@ import java.util.regex.Pattern;
 final class ContextPaths {
 
     private final Path context;
-    private final Path realContext;
+    private final ContextRoot boundary;
 
     ContextPaths(Path context) {
         this.context = context.toAbsolutePath().normalize();
-        Path real;
-        try {
-            real = this.context.toRealPath();
-        } catch (IOException e) {
-            real = this.context;
-        }
-        this.realContext = real;
+        this.boundary = new ContextRoot(this.context);
     }
 
     Path root() {
@@ -66,52 +60,74 @@ final class ContextPaths {
         return new Resolved(absolute ? Kind.ABSOLUTE : Kind.INSIDE, relative);
     }
 
-    /** Whether a path inside the context, once symbolic links are followed, is still inside it. */
-    boolean staysInside(Path path) {
-        try {
-            return path.toRealPath().startsWith(realContext);
-        } catch (IOException e) {
-            return true; // a dangling link is reported as missing, not as escaping
-        }
+    /**
+     * Where a cleaned context path really is, every link on the way followed inside the context (the
+     * last one only when {@code followLast}).
+     *
+     * @throws ContextRoot.LinkEscapeException naming the link that leads outside
+     */
+    Path inside(String relative, boolean followLast) throws IOException {
+        return boundary.resolve(relative, followLast);
     }
 
+    /**
+     * A file found in the context, with its links followed.
+     *
+     * @throws ContextRoot.LinkEscapeException naming the link that leads outside
+     */
+    Path inside(Path file) throws IOException {
+        return boundary.resolve(file);
+    }
 
-    /** Files matching a Go {@code filepath.Match} pattern relative to the context, component by component. */
-    List<Path> glob(String relativePattern) {
-        List<Path> current = List.of(context);
-        for (String component : relativePattern.split("/")) {
-            List<Path> next = new ArrayList<>();
+    /**
+     * Files matching a Go {@code filepath.Match} pattern relative to the context, component by
+     * component; directories on the way are entered through links only when these stay inside.
+     *
+     * @throws ContextRoot.LinkEscapeException naming a link on the way that leads outside
+     */
+    List<Path> glob(String relativePattern) throws IOException {
+        List<String> current = List.of("");
+        String[] components = relativePattern.split("/");
+        for (int i = 0; i < components.length; i++) {
+            String component = components[i];
+            List<String> next = new ArrayList<>();
             if (!GoGlob.hasGlob(component)) {
-                for (Path dir : current) {
-                    Path child = dir.resolve(component);
-                    if (Files.exists(child, LinkOption.NOFOLLOW_LINKS)) {
+                for (String dir : current) {
+                    String child = join(dir, component);
+                    if (Files.exists(boundary.resolve(child, false), LinkOption.NOFOLLOW_LINKS)) {
                         next.add(child);
                     }
                 }
             } else {
                 Pattern regex = GoGlob.compile(component);
-                for (Path dir : current) {
-                    if (!Files.isDirectory(dir)) {
+                for (String dir : current) {
+                    Path real = dir.isEmpty() ? boundary.realRoot() : boundary.resolve(dir, true);
+                    if (!Files.isDirectory(real)) {
                         continue;
                     }
-                    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                    try (DirectoryStream<Path> children = Files.newDirectoryStream(real)) {
                         for (Path child : children) {
                             if (regex.matcher(child.getFileName().toString()).matches()) {
-                                next.add(child);
+                                next.add(join(dir, child.getFileName().toString()));
                             }
                         }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
                     }
                 }
             }
             current = next;
         }
-        return current.stream().sorted().toList();
+        List<Path> matches = new ArrayList<>();
+        for (String path : current) {
+            matches.add(boundary.resolve(path, false));
+        }
+        return matches.stream().sorted().toList();
     }
 
+    private static String join(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
 
     String relativize(Path path) {
-        return context.relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        return boundary.relativize(path);
     }
 }

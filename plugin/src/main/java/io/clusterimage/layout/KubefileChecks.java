@@ -1,11 +1,13 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
 import io.clusterimage.kubefile.BuildPlan;
 import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.kubefile.Instruction.KeyValue;
 import io.clusterimage.kubefile.Stage;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -89,17 +91,27 @@ final class KubefileChecks {
 
     private void checkSourceExists(Instruction.Copy copy, String source, String relative, int line) {
         List<Path> matches;
-        if (io.clusterimage.core.GoGlob.hasGlob(relative)) {
-            try {
-                matches = paths.glob(relative);
-            } catch (IllegalArgumentException e) {
-                findings.add(Finding.error("copy.bad-pattern", file, line, copy.keyword() + " source '" + source + "': " + e.getMessage(),
-                        "fix the pattern"));
-                return;
+        try {
+            matches = sourceMatches(relative);
+            for (Path match : matches) {
+                if (Files.isSymbolicLink(match) && Files.exists(match)) {
+                    paths.inside(match); // the named source is followed, as COPY does: it must stay inside too
+                }
             }
-        } else {
-            Path candidate = paths.root().resolve(relative);
-            matches = Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) ? List.of(candidate) : List.of();
+        } catch (IllegalArgumentException e) {
+            findings.add(Finding.error("copy.bad-pattern", file, line, copy.keyword() + " source '" + source + "': " + e.getMessage(),
+                    "fix the pattern"));
+            return;
+        } catch (ContextRoot.LinkEscapeException e) {
+            findings.add(Finding.error("copy.symlink-outside-context", file, line,
+                    copy.keyword() + " source '" + source + "' leads outside the build context: '" + e.link()
+                            + "' is a symbolic link to '" + e.target() + "'; the build refuses to copy the machine's own files",
+                    "copy the target into the build context instead of linking to it"));
+            return;
+        } catch (IOException e) {
+            findings.add(Finding.error("copy.unreadable-source", file, line, copy.keyword() + " source '" + source
+                    + "' cannot be read: " + e.getMessage(), "check the file's permissions"));
+            return;
         }
         if (matches.isEmpty()) {
             findings.add(Finding.error("copy.missing-source", file, line,
@@ -114,10 +126,6 @@ final class KubefileChecks {
                         copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to '" + linkTarget(match)
                                 + "', which does not exist",
                         "create the link's target (init.sh usually downloads it) or remove it from the " + copy.keyword() + " line"));
-            } else if (Files.isSymbolicLink(match) && !paths.staysInside(match)) {
-                findings.add(Finding.error("copy.symlink-outside-context", file, line,
-                        copy.keyword() + " source '" + paths.relativize(match) + "' is a symbolic link to a place outside the build context",
-                        "copy the target into the build context instead of linking to it"));
             }
             String rel = paths.relativize(match);
             if (rel.equals("") || rel.equals(".") || !ignore.isExcluded(rel) || ignore.mayContainIncluded(rel)) {
@@ -129,6 +137,15 @@ final class KubefileChecks {
                     copy.keyword() + " source '" + source + "' is excluded by " + ignore.describe(),
                     "remove the matching pattern from " + ignore.describe() + " or add a '!" + relative + "' exception"));
         }
+    }
+
+    /** What a COPY source names in the context, links on the way followed (the last one is not). */
+    private List<Path> sourceMatches(String relative) throws IOException {
+        if (io.clusterimage.core.GoGlob.hasGlob(relative)) {
+            return paths.glob(relative);
+        }
+        Path candidate = paths.inside(relative, false);
+        return Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) ? List.of(candidate) : List.of();
     }
 
     private static String linkTarget(Path link) {

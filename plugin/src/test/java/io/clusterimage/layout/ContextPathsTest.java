@@ -58,7 +58,7 @@ class ContextPathsTest {
     }
 
     @Test
-    void globMatchesComponentByComponent() {
+    void globMatchesComponentByComponent() throws Exception {
         LayoutFixture layout = new LayoutFixture(temp);
         layout.file("charts/a/Chart.yaml", "x").file("charts/b/Chart.yaml", "x").file("charts/c/values.yaml", "x");
         ContextPaths paths = new ContextPaths(layout.context);

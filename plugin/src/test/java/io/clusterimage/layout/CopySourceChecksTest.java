@@ -130,7 +130,26 @@ class CopySourceChecksTest {
 
         assertFindings(result, "ERROR copy.symlink-outside-context Kubefile:2");
         assertFinding(result, Severity.ERROR, "copy.symlink-outside-context", "Kubefile", 2,
-                "COPY source 'opt' is a symbolic link to a place outside the build context");
+                "COPY source 'opt' leads outside the build context: 'opt' is a symbolic link to '" + outside + "'");
+    }
+
+    @Test
+    void aSymbolicLinkedParentDirectoryLeavingTheContextIsReportedBeforeAnyBuild() throws Exception {
+        Path host = Files.createDirectories(temp.resolve("host/etc/ssh"));
+        Files.writeString(host.resolve("../passwd"), "root:x:0:0");
+        layout.kubefile("FROM scratch", "COPY hostroot/etc/passwd passwd", "COPY hostroot/etc/pass* /x/", "COPY hostroot/etc/ssh/ /ssh/",
+                "COPY up/host/etc/passwd p");
+        Files.createSymbolicLink(layout.context.resolve("hostroot"), temp.resolve("host"));
+        Files.createSymbolicLink(layout.context.resolve("up"), Path.of(".."));
+
+        Layout result = layout.read();
+
+        assertFindings(result, "ERROR copy.symlink-outside-context Kubefile:2", "ERROR copy.symlink-outside-context Kubefile:3",
+                "ERROR copy.symlink-outside-context Kubefile:4", "ERROR copy.symlink-outside-context Kubefile:5");
+        assertFinding(result, Severity.ERROR, "copy.symlink-outside-context", "Kubefile", 2,
+                "COPY source 'hostroot/etc/passwd' leads outside the build context: 'hostroot' is a symbolic link to '"
+                        + temp.resolve("host") + "'");
+        assertFinding(result, Severity.ERROR, "copy.symlink-outside-context", "Kubefile", 5, "'up' is a symbolic link to '..'");
     }
 
     @Test
