@@ -1,5 +1,6 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.Severity;
 import io.clusterimage.layout.Chart;
@@ -38,6 +39,8 @@ public final class ImageScanner {
     private final Map<String, Accumulator> images = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     private final List<WorkloadUse> workloadUses = new ArrayList<>();
+    /** Every file the scan reads is resolved inside the context: a link must not make it read the machine's files. */
+    private final ContextRoot boundary;
 
     private static final class Accumulator {
         final ImageReference reference;
@@ -56,6 +59,7 @@ public final class ImageScanner {
     private ImageScanner(Layout layout, ScanOptions options) {
         this.layout = layout;
         this.options = options;
+        this.boundary = new ContextRoot(layout.contextDir());
     }
 
     public static ImageInventory scan(Layout layout, ScanOptions options) throws IOException {
@@ -79,7 +83,7 @@ public final class ImageScanner {
                         "write it as [registry/]repository[:tag][@digest]"));
             }
         }
-        List<TarImage> tarImages = TarList.read(context, findings);
+        List<TarImage> tarImages = TarList.read(boundary, findings);
 
         List<String> ignoreLines = readIgnoreLines(context.resolve(".sealignore"));
         List<InventoryImage> kept = new ArrayList<>();
@@ -110,8 +114,11 @@ public final class ImageScanner {
     }
 
     private void scanChart(Chart chart) throws IOException {
-        Path source = layout.contextDir().resolve(chart.source());
+        Path source = real(layout.contextDir().resolve(chart.source())); // a chart linked from inside is rendered from its target
         Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
+        if (source == null || (Files.exists(valuesFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && real(valuesFile) == null)) {
+            return;
+        }
         ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
         Path workDir = options.workDir().resolve("charts").resolve(chart.source().getFileName().toString());
         io.clusterimage.core.PathTrees.deleteTree(workDir);
@@ -239,8 +246,8 @@ public final class ImageScanner {
 
     // ---- .sealignore and completeness ----
 
-    private static List<String> readIgnoreLines(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+    private List<String> readIgnoreLines(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || !inside(file)) {
             return List.of();
         }
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isEmpty()).toList();
@@ -289,11 +296,40 @@ public final class ImageScanner {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
-    private static List<Path> regularFiles(Path root) throws IOException {
+    /** The files under a directory of the context, but for those a link leads outside (reported). */
+    private List<Path> regularFiles(Path root) throws IOException {
+        boolean inContext = root.toAbsolutePath().normalize().startsWith(layout.contextDir());
+        if (inContext && !inside(root)) {
+            return List.of();
+        }
+        List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).sorted().toList();
+            files = walk.filter(Files::isRegularFile).sorted().toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+        List<Path> kept = new ArrayList<>();
+        for (Path file : files) {
+            if (!inContext || inside(file)) { // the working copy of a chart is the plugin's own
+                kept.add(file);
+            }
+        }
+        return kept;
+    }
+
+    /** Whether a file is inside the context once its links are followed; an error names the link when not. */
+    private boolean inside(Path file) throws IOException {
+        return real(file) != null;
+    }
+
+    /** Where a file of the context really is, its links followed; null (and an error naming the link) when outside. */
+    private Path real(Path file) throws IOException {
+        try {
+            return boundary.resolve(file);
+        } catch (ContextRoot.LinkEscapeException e) {
+            findings.add(Finding.error("scan.outside-context", relative(file), 0, e.getMessage() + "; it is not read",
+                    "copy the file into the build context instead of linking to it"));
+            return null;
         }
     }
 }

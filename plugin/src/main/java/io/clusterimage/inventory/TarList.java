@@ -1,5 +1,6 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
 
 import java.io.IOException;
@@ -15,13 +16,21 @@ final class TarList {
     private TarList() {
     }
 
-    static List<TarImage> read(Path context, List<Finding> findings) throws IOException {
+    static List<TarImage> read(ContextRoot boundary, List<Finding> findings) throws IOException {
+        Path context = boundary.root();
         Path file = context.resolve("images/skopeo/tar.txt");
         List<TarImage> images = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
             return images;
         }
         Path display = Path.of("images/skopeo/tar.txt");
+        try {
+            boundary.resolve(file);
+        } catch (ContextRoot.LinkEscapeException e) {
+            findings.add(Finding.error("scan.outside-context", display, 0, e.getMessage() + "; it is not read",
+                    "copy the file into the build context instead of linking to it"));
+            return images;
+        }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Path base = context.resolve("images/skopeo").toAbsolutePath().normalize();
         for (int i = 0; i < lines.size(); i++) {
@@ -42,6 +51,13 @@ final class TarList {
             if (!archive.startsWith(base)) {
                 findings.add(Finding.error("scan.tar", display, i + 1, "archive path points outside images/skopeo/",
                         "put the archive under images/skopeo/"));
+                continue;
+            }
+            try {
+                boundary.resolve(archive); // saved into the image's registry: a link must not bring a file of the machine
+            } catch (ContextRoot.LinkEscapeException e) {
+                findings.add(Finding.error("scan.tar", display, i + 1, "archive " + e.getMessage(),
+                        "copy the archive into images/skopeo/ instead of linking to it"));
                 continue;
             }
             String target = entry.substring(at + 1);

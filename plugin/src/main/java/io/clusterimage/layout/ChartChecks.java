@@ -37,7 +37,7 @@ final class ChartChecks {
     List<Chart> check() throws IOException {
         Path chartsDir = paths.root().resolve("charts");
         List<Chart> charts = new ArrayList<>();
-        if (!Files.isDirectory(chartsDir)) {
+        if (!Files.isDirectory(chartsDir) || !paths.staysInside(chartsDir)) {
             return charts;
         }
         List<Path> valuesFiles = new ArrayList<>();
@@ -48,6 +48,9 @@ final class ChartChecks {
         children.sort(null);
         for (Path child : children) {
             String name = child.getFileName().toString();
+            if (!paths.staysInside(child)) {
+                continue; // LinkChecks reports it; the scan does not render it
+            }
             if (Files.isDirectory(child)) {
                 if (name.equals("registry") && !Files.exists(child.resolve("Chart.yaml"))) {
                     findings.add(Finding.error("charts.registry-inside", rel(child), 0,

@@ -79,6 +79,26 @@ final class ContextPaths {
         return boundary.resolve(file);
     }
 
+    /** Whether a file of the context, once its links are followed, is still inside it. */
+    boolean staysInside(Path file) {
+        return boundary.contains(file);
+    }
+
+    /**
+     * The regular files under a directory of the context, but for those that a link leads outside
+     * ({@link LinkChecks} reports them): what the checks read is what the scan reads.
+     */
+    List<Path> regularFiles(Path dir) throws IOException {
+        if (!staysInside(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).filter(this::staysInside).sorted().toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /**
      * Files matching a Go {@code filepath.Match} pattern relative to the context, component by
      * component; directories on the way are entered through links only when these stay inside.

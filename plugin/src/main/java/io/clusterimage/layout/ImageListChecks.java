@@ -31,16 +31,16 @@ final class ImageListChecks {
     void check() throws IOException {
         Path shim = paths.root().resolve("images/shim");
         if (Files.isDirectory(shim)) {
-            for (Path file : ManifestChecks.regularFiles(shim)) {
+            for (Path file : paths.regularFiles(shim)) {
                 checkShimFile(file);
             }
         }
         Path tarTxt = paths.root().resolve("images/skopeo/tar.txt");
-        if (Files.isRegularFile(tarTxt)) {
+        if (Files.isRegularFile(tarTxt) && paths.staysInside(tarTxt)) {
             checkTarList(tarTxt);
         }
         Path sealignore = paths.root().resolve(".sealignore");
-        if (Files.isRegularFile(sealignore)) {
+        if (Files.isRegularFile(sealignore) && paths.staysInside(sealignore)) {
             checkSealignore(sealignore);
         }
     }
@@ -106,6 +106,10 @@ final class ImageListChecks {
                 findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
                         "archive path '" + archive + "' points outside images/skopeo/",
                         "put the archive under images/skopeo/ and name it relative to that directory"));
+            } else if (!paths.staysInside(paths.root().resolve(resolved.relative()))) {
+                findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
+                        "archive '" + resolved.relative() + "' leads outside the build context through a symbolic link",
+                        "copy the archive into images/skopeo/ instead of linking to it"));
             } else if (!Files.isRegularFile(paths.root().resolve(resolved.relative()))) {
                 findings.add(Finding.error("tar.missing-archive", rel(file), i + 1,
                         "archive '" + resolved.relative() + "' does not exist",

@@ -1,5 +1,7 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.ContextRoot;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,6 +30,7 @@ public final class InitScript {
         if (!file.startsWith(context.toAbsolutePath().normalize()) && !file.startsWith(context.normalize())) {
             throw new IOException(script + " is outside the build context");
         }
+        new ContextRoot(context).resolve(file); // a link to a script elsewhere on the machine is refused, naming it
         if (!Files.isRegularFile(file)) {
             throw new IOException(script + " does not exist in " + context);
         }

@@ -85,6 +85,7 @@ public final class LayoutReader {
                 }
             }
         }
+        new LinkChecks(paths, findings).check();
         new RegistryChecks(paths, findings).check();
         List<Chart> charts = new ChartChecks(paths, findings).check();
         new ManifestChecks(paths, findings).check();

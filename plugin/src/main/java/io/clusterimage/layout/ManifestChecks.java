@@ -37,7 +37,7 @@ final class ManifestChecks {
             if (!Files.isDirectory(root)) {
                 continue;
             }
-            for (Path file : regularFiles(root)) {
+            for (Path file : paths.regularFiles(root)) {
                 String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith(".tmpl")) {
                     checkTemplateTarget(file);
@@ -45,14 +45,6 @@ final class ManifestChecks {
                     checkYaml(file);
                 }
             }
-        }
-    }
-
-    static List<Path> regularFiles(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).sorted().toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 
