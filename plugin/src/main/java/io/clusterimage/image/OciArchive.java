@@ -62,6 +62,27 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         this.mtime = mtime;
     }
 
+    /**
+     * Deletes the unfinished archives of builds that were killed while writing {@code target}
+     * ({@code .<name>*.partial} next to it). Only for a caller that knows no build is writing it now
+     * (one holding the project's {@link io.clusterimage.core.OutputLock}).
+     */
+    public static void removeLeftovers(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        String prefix = "." + target.getFileName();
+        try (java.util.stream.Stream<Path> siblings = Files.list(parent)) {
+            for (Path sibling : siblings.toList()) {
+                String name = sibling.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".partial") && Files.isRegularFile(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(sibling);
+                }
+            }
+        }
+    }
+
     /** Starts an archive that {@link #finish} will put at {@code target}; every entry gets {@code time}. */
     public static OciArchive create(Path target, Instant time) throws IOException {
         Path parent = target.toAbsolutePath().getParent();

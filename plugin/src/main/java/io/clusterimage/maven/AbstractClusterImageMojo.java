@@ -91,6 +91,25 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         };
     }
 
+    /** How long a build waits for another build of the same project to release the output directory. */
+    static final java.time.Duration OUTPUT_LOCK_PATIENCE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Locks the output directory for this goal: a second build of the project at the same time waits
+     * (saying so) instead of deleting the trees and archives the first one is writing.
+     */
+    protected io.clusterimage.core.OutputLock lockOutput() throws MojoExecutionException {
+        try {
+            return io.clusterimage.core.OutputLock.acquire(outputDirectory.toPath(), OUTPUT_LOCK_PATIENCE,
+                    file -> getLog().info("cluster-image: another build of this project is running; waiting for it (" + file + ")"));
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MojoExecutionException("cancelled while waiting for another build of this project", e);
+        }
+    }
+
     /** Logs a finding at its severity, in the compiler style IDEs link ({@code Kubefile:7: ...}). */
     protected void log(io.clusterimage.core.Finding finding) {
         switch (finding.severity()) {

@@ -112,6 +112,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             return;
         }
         Kubefile parsed = parsedKubefile(located.get().file());
+        try (io.clusterimage.core.OutputLock lock = lockOutput()) {
+            packageImage(parsed, located.get());
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot release the lock of " + outputDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void packageImage(Kubefile parsed, KubefileLocator.Located located) throws MojoExecutionException, MojoFailureException {
         OciArchiveWriter.Format format;
         try {
             format = OciArchiveWriter.Format.parse(outputFormat);
@@ -137,7 +145,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                         .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
         Path stamp = outputDirectory.toPath().resolve("package-image.fingerprint");
         try {
-            for (Path input : copiedPaths(parsed, targets.get(0), located.get().file())) {
+            for (Path input : copiedPaths(parsed, targets.get(0), located.file())) {
                 fingerprint.addTree(input, notBuildOutput());
             }
             for (Platform platform : targets) {
@@ -155,6 +163,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         long start = System.nanoTime();
         BuiltImage image;
         try {
+            OciArchive.removeLeftovers(outputFile.toPath()); // of killed builds: the lock says none is writing now
             deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
             io.clusterimage.registry.BaseImageFetcher baseImages = new io.clusterimage.registry.BaseImageFetcher(
                     new io.clusterimage.registry.RegistryClient(registryOptions()),

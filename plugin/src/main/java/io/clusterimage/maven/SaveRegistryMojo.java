@@ -87,7 +87,14 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         if (found.isEmpty()) {
             return;
         }
-        ImageInventory inventory = found.get();
+        try (io.clusterimage.core.OutputLock lock = lockOutput()) {
+            save(found.get());
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot release the lock of " + outputDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void save(ImageInventory inventory) throws MojoExecutionException, MojoFailureException {
         List<Platform> targetPlatforms = effectivePlatforms();
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
                 .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
@@ -129,7 +136,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             // start from empty trees: an image removed from the layout must not linger in the next cluster image
             // (blobs come back from the cache as hard links, so this costs little)
             for (Platform platform : targetPlatforms) {
-                io.clusterimage.core.PathTrees.deleteTree(options.registryDirectory(platform));
+                io.clusterimage.registry.DistributionTree.delete(options.registryDirectory(platform));
             }
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary;

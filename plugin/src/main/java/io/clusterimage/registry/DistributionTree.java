@@ -34,6 +34,16 @@ public final class DistributionTree {
         Files.createDirectories(incoming);
     }
 
+    /**
+     * Deletes a tree and what a killed save left in its incoming directory; a tree is rebuilt from empty
+     * so that an image removed from the layout does not linger.
+     */
+    public static void delete(Path registryDir) throws IOException {
+        Path root = registryDir.toAbsolutePath().normalize();
+        io.clusterimage.core.PathTrees.deleteTree(root);
+        io.clusterimage.core.PathTrees.deleteTree(root.resolveSibling("." + root.getFileName() + ".incoming"));
+    }
+
     public Path root() {
         return root;
     }
