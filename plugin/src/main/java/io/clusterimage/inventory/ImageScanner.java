@@ -39,6 +39,8 @@ public final class ImageScanner {
     private final Map<String, Accumulator> images = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     private final List<WorkloadUse> workloadUses = new ArrayList<>();
+    /** What the scan is reading now, for a message should the heap run out. */
+    private String current = "the layout";
     /** Every file the scan reads is resolved inside the context: a link must not make it read the machine's files. */
     private final ContextRoot boundary;
 
@@ -67,6 +69,15 @@ public final class ImageScanner {
     }
 
     private ImageInventory run() throws IOException {
+        try {
+            return scanAll();
+        } catch (OutOfMemoryError e) {
+            String input = current;
+            throw new io.clusterimage.core.MemoryExhaustedException(input, e);
+        }
+    }
+
+    private ImageInventory scanAll() throws IOException {
         Path context = layout.contextDir();
         scanManifests(context.resolve("manifests"));
         for (Chart chart : layout.charts()) {
@@ -108,6 +119,7 @@ public final class ImageScanner {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
             if (yaml || name.endsWith(".tmpl")) {
+                current = relative(file).toString();
                 scanText(relative(file), SourceKind.MANIFEST, read(file), yaml, true);
             }
         }
@@ -122,6 +134,7 @@ public final class ImageScanner {
         ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
         Path workDir = options.workDir().resolve("charts").resolve(chart.source().getFileName().toString());
         io.clusterimage.core.PathTrees.deleteTree(workDir);
+        current = "chart '" + chart.name() + "' (" + chart.source() + ")";
         ChartRenderer.Rendered rendered;
         try {
             rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,

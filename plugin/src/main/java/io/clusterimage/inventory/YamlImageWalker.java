@@ -47,6 +47,9 @@ final class YamlImageWalker {
             for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
                 if (document != null) {
                     walker.visit(document, null, false);
+                    // an alias never reaches into another document: forget this one's nodes, or a file of
+                    // many documents is held in memory whole
+                    walker.visited.clear();
                 }
             }
             return new Result(walker.found, true);

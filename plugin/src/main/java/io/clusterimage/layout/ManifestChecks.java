@@ -59,6 +59,14 @@ final class ManifestChecks {
     }
 
     private void checkYaml(Path file) throws IOException {
+        try {
+            parseYaml(file);
+        } catch (OutOfMemoryError e) {
+            throw new io.clusterimage.core.MemoryExhaustedException(rel(file).toString(), e);
+        }
+    }
+
+    private void parseYaml(Path file) throws IOException {
         byte[] content = Files.readAllBytes(file);
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(content)) {
             while (documents.hasNextValue()) {

@@ -49,16 +49,21 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
 
     protected RegistryOptions registryOptions() throws MojoExecutionException {
         List<CredentialProvider> providers = new ArrayList<>();
-        Map<String, Credentials> pom = new HashMap<>();
+        Map<String, RegistryAuth> pom = new HashMap<>();
         if (auths != null) {
             for (RegistryAuth auth : auths) {
                 if (auth.registry == null || auth.username == null) {
-                    throw new MojoExecutionException("<auths><auth> needs <registry> and <username> (and <password>)");
+                    throw new MojoExecutionException("<auths><auth> needs <registry> and <username> (and <password> or"
+                            + " <passwordEnvironmentVariable>)");
                 }
-                pom.put(auth.registry, new Credentials(auth.username, auth.password == null ? "" : auth.password));
+                if (auth.password != null && auth.passwordEnvironmentVariable != null) {
+                    throw new MojoExecutionException("<auths><auth> for " + auth.registry + " has both <password> and"
+                            + " <passwordEnvironmentVariable>; keep <passwordEnvironmentVariable> (the secret stays out of the POM)");
+                }
+                pom.put(auth.registry, auth);
             }
         }
-        providers.add(host -> Optional.ofNullable(pom.get(host)));
+        providers.add(host -> Optional.ofNullable(pom.get(host)).flatMap(this::pomCredentials));
         providers.add(this::settingsCredentials);
         providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
         Map<String, List<String>> mirrorMap = new HashMap<>();
@@ -77,6 +82,28 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
         }
         return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
                 Duration.ofMillis(500), Duration.ofSeconds(60));
+    }
+
+    /** The environment the plugin reads {@code <passwordEnvironmentVariable>} from (a map, for tests). */
+    Map<String, String> environment = System.getenv();
+
+    /**
+     * The POM's credentials for a registry, read when the registry asks for them. A variable that is not
+     * set is not an error — a parent POM written for CI also serves developers who ran docker login —
+     * but a warning, and the next source (settings.xml, Docker config) is asked.
+     */
+    private Optional<Credentials> pomCredentials(RegistryAuth auth) {
+        String variable = auth.passwordEnvironmentVariable == null ? "" : auth.passwordEnvironmentVariable.strip();
+        if (variable.isEmpty()) {
+            return Optional.of(new Credentials(auth.username, auth.password == null ? "" : auth.password));
+        }
+        String value = environment.get(variable);
+        if (value == null) {
+            getLog().warn("<auths><auth> for " + auth.registry + ": the environment variable " + variable
+                    + " (<passwordEnvironmentVariable>) is not set; trying settings.xml and Docker's credentials instead");
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(auth.username, value));
     }
 
     /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */

@@ -125,4 +125,45 @@ class SaveRegistryMojoCredentialsTest {
                 "then the Docker config");
         assertEquals(Optional.empty(), credentials.credentialsFor("nobody.example"));
     }
+
+    @Test
+    void aPasswordFromAnEnvironmentVariableIsReadWhenNeededAndNeverPrinted() throws Exception {
+        SaveRegistryMojo mojo = new SaveRegistryMojo();
+        RegistryAuth fromEnv = auth("env.example", "ci", null);
+        fromEnv.passwordEnvironmentVariable = "REGISTRY_PW";
+        RegistryAuth unset = auth("unset.example", "ci", null);
+        unset.passwordEnvironmentVariable = "NOT_SET_PW";
+        mojo.auths = List.of(fromEnv, unset);
+        mojo.environment = java.util.Map.of("REGISTRY_PW", "pw-from-env");
+        List<String> warnings = new ArrayList<>();
+        mojo.setLog(new org.apache.maven.plugin.logging.SystemStreamLog() {
+            @Override
+            public void warn(CharSequence content) {
+                warnings.add(content.toString());
+            }
+        });
+
+        CredentialProvider credentials = mojo.registryOptions().credentials();
+
+        assertEquals(Optional.of(new Credentials("ci", "pw-from-env")), credentials.credentialsFor("env.example"));
+        assertEquals(Optional.empty(), credentials.credentialsFor("unset.example"), "the next sources are asked instead");
+        assertEquals(List.of("<auths><auth> for unset.example: the environment variable NOT_SET_PW (<passwordEnvironmentVariable>)"
+                + " is not set; trying settings.xml and Docker's credentials instead"), warnings);
+        assertEquals("[RegistryAuth[registry=env.example, username=ci, password from $REGISTRY_PW],"
+                + " RegistryAuth[registry=unset.example, username=ci, password from $NOT_SET_PW]]", mojo.auths.toString());
+        assertEquals("RegistryAuth[registry=pom.example, username=u, password=****]", auth("pom.example", "u", "secret").toString(),
+                "what mvn -X prints of the parameter");
+    }
+
+    @Test
+    void aPasswordAndAnEnvironmentVariableTogetherAreRefused() {
+        SaveRegistryMojo mojo = new SaveRegistryMojo();
+        RegistryAuth both = auth("both.example", "ci", "pw");
+        both.passwordEnvironmentVariable = "REGISTRY_PW";
+        mojo.auths = List.of(both);
+        org.apache.maven.plugin.MojoExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.maven.plugin.MojoExecutionException.class, mojo::registryOptions);
+        assertEquals("<auths><auth> for both.example has both <password> and <passwordEnvironmentVariable>;"
+                + " keep <passwordEnvironmentVariable> (the secret stays out of the POM)", e.getMessage());
+    }
 }

@@ -12,10 +12,15 @@ public final class ChildJvm {
     }
 
     public static ProcessBuilder command(Class<?> mainClass, List<String> args) {
+        return command(mainClass, args, "256m");
+    }
+
+    /** With a heap of {@code maxHeap} ({@code -Xmx}), for tests of what happens when it runs out. */
+    public static ProcessBuilder command(Class<?> mainClass, List<String> args, String maxHeap) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.add("-Xmx" + maxHeap);
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
