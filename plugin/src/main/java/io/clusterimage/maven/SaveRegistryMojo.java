@@ -164,6 +164,8 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             case TLS -> "";
             case TRANSIENT -> " — the registry or the network kept failing; try again, or configure a <mirrors> entry";
             case DIGEST_MISMATCH -> " — the registry (or a proxy in between) corrupts content; nothing bad was stored";
+            case INCOMPLETE -> " — every part is stored before the tag, so files of the tree changed meanwhile (or this is a bug:"
+                    + " please report it); run again";
             default -> "";
         };
     }
@@ -178,6 +180,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             String tag = target.substring(colon + 1);
             try {
                 archives.add(new ImageSaver.ArchiveImage(tar.transport() + ":" + tar.archive() + "@" + target,
+                        "images/skopeo/tar.txt:" + tar.line(),
                         ArchiveImages.open(tar.transport(), contextDirectory.toPath().resolve(tar.archive()),
                                 work.resolve(Integer.toString(tar.line()))), repository, tag));
             } catch (IOException | RegistryException e) {
