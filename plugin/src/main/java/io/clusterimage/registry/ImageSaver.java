@@ -173,7 +173,7 @@ public final class ImageSaver {
                         String actual = size != blob.size() && blob.size() >= 0 ? null : Digests.of(file);
                         if (actual == null || !actual.equals(blob.digest())) {
                             throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + blob.digest() + " in "
-                                    + layout.name() + " has the wrong content (" + (actual == null ? "" : "sha256 " + actual + ", ")
+                                    + layout.name() + " has the wrong content (" + (actual == null ? "" : actual + ", ")
                                     + size + " bytes" + (blob.size() >= 0 ? " of " + blob.size() + " expected" : "")
                                     + "); the archive is damaged: re-create it");
                         }

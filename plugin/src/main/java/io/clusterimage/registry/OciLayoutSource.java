@@ -87,7 +87,7 @@ public final class OciLayoutSource {
         Manifest manifest = Manifest.of(readBounded(blob, "manifest " + digest), mediaType);
         if (!manifest.digest().equals(digest)) {
             throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "manifest " + digest + " in " + name
-                    + " has the wrong content (sha256 " + manifest.digest() + "); the archive is damaged: re-create it");
+                    + " has the wrong content (" + manifest.digest() + "); the archive is damaged: re-create it");
         }
         return manifest;
     }

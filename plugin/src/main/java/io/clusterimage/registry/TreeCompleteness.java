@@ -62,7 +62,7 @@ public final class TreeCompleteness {
         }
         Manifest manifest = Manifest.of(Files.readAllBytes(data), null);
         if (!manifest.digest().equals(digest)) {
-            problems.add("manifest " + digest + " holds other content (sha256 " + manifest.digest() + ")");
+            problems.add("manifest " + digest + " holds other content (" + manifest.digest() + ")");
             return;
         }
         if (manifest.isIndex()) {
