@@ -168,7 +168,7 @@ public final class TarReader {
         String name;
         while ((name = reader.nextFile()) != null) {
             Path destination = root.resolve(name).normalize();
-            if (name.startsWith("/") || !destination.startsWith(root) || destination.equals(root)) {
+            if (escapes(name) || !destination.startsWith(root) || destination.equals(root)) {
                 throw new IOException("archive entry '" + name + "' would be written outside the target directory");
             }
             Files.createDirectories(destination.getParent());
@@ -176,6 +176,27 @@ public final class TarReader {
                 reader.copyContent(out);
             }
         }
+    }
+
+    /**
+     * Whether an entry name lands outside the directory the archive is unpacked into: an absolute
+     * path, or one whose {@code ..} climb above where it starts (what Helm refuses in a chart as well).
+     */
+    public static boolean escapes(String name) {
+        if (name.startsWith("/")) {
+            return true;
+        }
+        int depth = 0;
+        for (String segment : name.split("/")) {
+            if (segment.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
     }
 
     private void skipFully(long count) throws IOException {

@@ -105,7 +105,7 @@ final class ChartRenderer {
             unpack(source, unpacked);
             chartDir = singleChild(unpacked, source);
         }
-        unpackSubchartArchives(chartDir);
+        unpackSubchartArchives(chartDir, chartDir);
         rewrite(chartDir);
         return chartDir;
     }
@@ -127,7 +127,7 @@ final class ChartRenderer {
     }
 
     /** Helm loads charts/<x>.tgz and charts/<x>/ alike; unpacking lets the rewrite reach them. */
-    private static void unpackSubchartArchives(Path chartDir) throws IOException {
+    private static void unpackSubchartArchives(Path root, Path chartDir) throws IOException {
         Path subcharts = chartDir.resolve("charts");
         if (!Files.isDirectory(subcharts)) {
             return;
@@ -138,7 +138,12 @@ final class ChartRenderer {
         }
         for (Path archive : archives) {
             Path unpacked = Files.createTempDirectory(subcharts, ".unpack");
-            unpack(archive, unpacked);
+            try {
+                unpack(archive, unpacked);
+            } catch (IOException e) {
+                // the copy's path means nothing to the user: name the archive as it is inside the chart
+                throw new IOException(root.relativize(archive).toString().replace('\\', '/') + ": " + e.getMessage(), e);
+            }
             Path child = singleChild(unpacked, archive);
             Path target = subcharts.resolve(child.getFileName().toString());
             if (!Files.exists(target)) {
@@ -149,7 +154,7 @@ final class ChartRenderer {
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, Files::isDirectory)) {
             for (Path sub : stream) {
-                unpackSubchartArchives(sub);
+                unpackSubchartArchives(root, sub);
             }
         }
     }

@@ -139,6 +139,9 @@ public final class ImageScanner {
         try {
             rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,
                     options.namespace(), options.kubeVersion(), workDir);
+        } catch (IOException e) {
+            // say which chart: the message alone names a path in the work directory, or an archive entry
+            throw new IOException(chart.source().toString().replace('\\', '/') + ": " + e.getMessage(), e);
         } catch (ChartRenderException e) {
             findings.add(Finding.error("scan.chart-render", chart.source(), 0,
                     "Helm cannot render chart '" + chart.name() + "': " + e.getMessage(),

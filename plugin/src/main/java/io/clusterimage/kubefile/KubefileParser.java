@@ -11,8 +11,6 @@ import io.clusterimage.kubefile.Instruction.KeyValue;
 import io.clusterimage.kubefile.Instruction.Lines;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,9 +57,15 @@ public final class KubefileParser {
         this.file = file;
     }
 
-    /** Reads and parses a Kubefile; {@code displayName} is how findings name it (e.g. {@code Kubefile}). */
+    /**
+     * Reads and parses a Kubefile; {@code displayName} is how findings name it (e.g. {@code Kubefile}).
+     * Bytes that are not UTF-8 are an error naming the line, and the rest is still parsed (see {@link KubefileText}).
+     */
     public static Kubefile parse(Path path, Path displayName) throws IOException {
-        return parse(displayName, Files.readString(path, StandardCharsets.UTF_8));
+        KubefileText text = KubefileText.read(path, displayName);
+        KubefileParser parser = new KubefileParser(displayName);
+        text.problem().ifPresent(parser.findings::add);
+        return parser.run(text.content());
     }
 
     /** Parses Kubefile text; {@code file} is only used to name the file in findings. */

@@ -35,6 +35,10 @@ public final class KubefileResolver {
     private final Map<String, String> automaticArgs;
     private final List<Finding> findings = new ArrayList<>();
     private final Set<String> consumedBuildArgs = new LinkedHashSet<>();
+    /** What all words of the Kubefile may expand to, together (see {@link Words}). */
+    static final long MAX_KUBEFILE_CHARS = 16L << 20;
+    private long kubefileChars;
+    private boolean kubefileTooLong;
 
     private KubefileResolver(Kubefile kubefile, Map<String, String> buildArgs, Platform target, Platform build) {
         this.kubefile = kubefile;
@@ -136,6 +140,7 @@ public final class KubefileResolver {
     /** ARG: a build argument wins over the default; a bare ARG inherits from the enclosing scope. */
     private void declare(Instruction.Arg arg, Map<String, String> scope, java.util.function.Function<String, String> lookup,
                          java.util.function.Function<String, String> inherited) {
+        Words words = expander(arg, lookup);
         for (KeyValue declaration : arg.args()) {
             String name = declaration.key();
             String value;
@@ -143,7 +148,8 @@ public final class KubefileResolver {
                 consumedBuildArgs.add(name);
                 value = buildArgs.get(name);
             } else if (declaration.value() != null) {
-                value = expander(arg, lookup).apply(declaration.value());
+                // past the limit the ARG is empty, so ARGs built from it do not fail again, one after the other
+                value = words.expand(declaration.value(), "ARG " + name, "");
             } else {
                 value = inherited.apply(name);
                 if (value == null) {
@@ -158,28 +164,78 @@ public final class KubefileResolver {
         }
     }
 
-    private UnaryOperator<String> expander(Instruction instruction, java.util.function.Function<String, String> lookup) {
-        Set<String> undefined = new TreeSet<>();
-        VariableExpander expander = new VariableExpander(kubefile.escape(), lookup, undefined::add);
-        return text -> {
+    private Words expander(Instruction instruction, java.util.function.Function<String, String> lookup) {
+        return new Words(instruction, lookup);
+    }
+
+    /**
+     * Expands the words of one instruction and reports what goes wrong against its line. What the words
+     * expand to is bounded twice — one word ({@link VariableExpander#MAX_WORD_CHARS}) and all words of
+     * the Kubefile together ({@link #MAX_KUBEFILE_CHARS}) — because every expanded value is kept (in ARG
+     * and ENV scopes, and in the plan), so a short Kubefile must not be able to make the build hold
+     * gigabytes.
+     */
+    private final class Words implements UnaryOperator<String> {
+        private final Instruction instruction;
+        private final VariableExpander expander;
+        private final Set<String> undefined = new TreeSet<>();
+
+        Words(Instruction instruction, java.util.function.Function<String, String> lookup) {
+            this.instruction = instruction;
+            this.expander = new VariableExpander(kubefile.escape(), lookup, undefined::add);
+        }
+
+        @Override
+        public String apply(String text) {
+            return expand(text, instruction.keyword(), text);
+        }
+
+        /**
+         * @param subject   what the message names: the keyword, or {@code ARG NAME} for one declaration
+         * @param ifTooLong the value when the word expands past the limit
+         */
+        String expand(String text, String subject, String ifTooLong) {
+            String result;
             try {
-                String result = expander.expand(text);
-                for (String name : undefined) {
-                    findings.add(Finding.warning("kubefile.undefined-variable", kubefile.file(), instruction.lines().first(),
-                            instruction.keyword() + " uses $" + name + ", which is not set here and expands to an empty string",
-                            "declare it with ARG " + name + "=<default> (and pass -Dcluster-image.buildArgs." + name
-                                    + "=... or <buildArgs>), or set it with ENV before this line; write \\$" + name
-                                    + " or $(" + name + ") to keep it for run time"));
-                }
-                undefined.clear();
-                return result;
+                result = expander.expand(text);
+            } catch (VariableExpander.TooLongException e) {
+                tooLong(subject + " " + e.getMessage(), text);
+                return ifTooLong;
             } catch (IllegalArgumentException e) {
+                undefined.clear();
                 findings.add(Finding.error("kubefile.substitution", kubefile.file(), instruction.lines().first(),
                         instruction.keyword() + ": " + e.getMessage() + " in '" + text + "'",
                         "check the quotes and ${...} of this line"));
                 return text;
             }
-        };
+            for (String name : undefined) {
+                findings.add(Finding.warning("kubefile.undefined-variable", kubefile.file(), instruction.lines().first(),
+                        instruction.keyword() + " uses $" + name + ", which is not set here and expands to an empty string",
+                        "declare it with ARG " + name + "=<default> (and pass -Dcluster-image.buildArgs." + name
+                                + "=... or <buildArgs>), or set it with ENV before this line; write \\$" + name
+                                + " or $(" + name + ") to keep it for run time"));
+            }
+            undefined.clear();
+            if (kubefileTooLong) {
+                return text; // reported once; from here on nothing is expanded, so nothing more is kept
+            }
+            kubefileChars += result.length();
+            if (kubefileChars > MAX_KUBEFILE_CHARS) {
+                kubefileTooLong = true;
+                tooLong(subject + ": the words of the Kubefile expand to more than 16 MiB (" + MAX_KUBEFILE_CHARS
+                        + " characters) in all by this line, the limit for one Kubefile", text);
+                return text;
+            }
+            return result;
+        }
+
+        private void tooLong(String message, String text) {
+            undefined.clear();
+            findings.add(Finding.error("kubefile.expansion-limit", kubefile.file(), instruction.lines().first(),
+                    message + (text.length() <= 200 ? " ('" + text + "')" : ""),
+                    "variables this large are not what a Kubefile is for (an ARG that repeats another one doubles it each time);"
+                            + " keep large content in files and COPY them"));
+        }
     }
 
     private void reportUnusedBuildArgs() {

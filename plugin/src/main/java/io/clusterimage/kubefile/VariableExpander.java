@@ -10,8 +10,22 @@ import java.util.function.Function;
  *
  * <p>{@code $} followed by anything that cannot start a name is kept as is, which is why sealos's
  * run-time {@code $(VAR)} syntax passes through untouched.
+ *
+ * <p>One expanded word is bounded by {@link #MAX_WORD_CHARS}. BuildKit's lexer has no bound, so a few
+ * hundred bytes of ARGs that each double the last one ask for gigabytes and end the build with an
+ * OutOfMemoryError; here the expansion stops as soon as the word passes the bound.
  */
 public final class VariableExpander {
+
+    /** The longest expanded word: 1 MiB of characters, far beyond any real Kubefile value. */
+    public static final int MAX_WORD_CHARS = 1 << 20;
+
+    /** A word expands to more than {@link #MAX_WORD_CHARS}. */
+    public static final class TooLongException extends IllegalArgumentException {
+        TooLongException() {
+            super("expands to more than 1 MiB (" + MAX_WORD_CHARS + " characters), the limit for one word");
+        }
+    }
 
     private final char escape;
     private final Function<String, String> lookup;
@@ -31,7 +45,11 @@ public final class VariableExpander {
     /** Expands one word. @throws IllegalArgumentException with BuildKit's message on bad syntax */
     public String expand(String word) {
         Scanner scanner = new Scanner(word);
-        return process(scanner, -1);
+        String result = process(scanner, -1);
+        if (result.length() > MAX_WORD_CHARS) {
+            throw new TooLongException(); // literal characters after the last variable
+        }
+        return result;
     }
 
     private static final class Scanner {
@@ -60,9 +78,9 @@ public final class VariableExpander {
                 return result.toString();
             }
             switch (ch) {
-                case '\'' -> result.append(singleQuoted(scanner));
-                case '"' -> result.append(doubleQuoted(scanner));
-                case '$' -> result.append(dollar(scanner));
+                case '\'' -> append(result, singleQuoted(scanner));
+                case '"' -> append(result, doubleQuoted(scanner));
+                case '$' -> append(result, dollar(scanner));
                 default -> {
                     scanner.next();
                     if (ch == escape) {
@@ -81,6 +99,14 @@ public final class VariableExpander {
             throw new IllegalArgumentException("syntax error: missing '}'");
         }
         return result.toString();
+    }
+
+    /** Appends a piece, checking the bound first: each piece is bounded itself, so the word never grows past twice it. */
+    private static void append(StringBuilder word, String piece) {
+        if ((long) word.length() + piece.length() > MAX_WORD_CHARS) {
+            throw new TooLongException();
+        }
+        word.append(piece);
     }
 
     private String singleQuoted(Scanner scanner) {
@@ -111,7 +137,7 @@ public final class VariableExpander {
                 return result.toString();
             }
             if (ch == '$') {
-                result.append(dollar(scanner));
+                append(result, dollar(scanner));
                 continue;
             }
             scanner.next();

@@ -121,17 +121,30 @@ final class ChartChecks {
     private java.util.Optional<Chart> readArchiveChart(Path archive) {
         byte[] chartYaml = null;
         String entry = null;
+        List<String> outside = new ArrayList<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
             TarReader tar = new TarReader(in);
-            while ((entry = tar.nextFile()) != null && !entry.matches("[^/]+/Chart\\.yaml")) {
-                // skip to the chart's Chart.yaml
-            }
-            if (entry != null) {
-                chartYaml = tar.readContent(MAX_CHART_YAML);
+            TarReader.Entry next;
+            // every entry, not only up to Chart.yaml: one anywhere that climbs out of the chart makes it unsafe
+            while ((next = tar.next()) != null) {
+                if (TarReader.escapes(next.name())) {
+                    outside.add(next.name());
+                } else if (chartYaml == null && next.isFile() && next.name().matches("[^/]+/Chart\\.yaml")) {
+                    entry = next.name();
+                    chartYaml = tar.readContent(MAX_CHART_YAML);
+                }
             }
         } catch (IOException e) {
             findings.add(Finding.error("charts.bad-archive", rel(archive), 0,
                     "cannot read chart archive: " + e.getMessage(), "replace it with a chart packaged by 'helm package'"));
+            return java.util.Optional.empty();
+        }
+        if (!outside.isEmpty()) {
+            findings.add(Finding.error("charts.unsafe-entry", rel(archive), 0,
+                    "entry '" + outside.get(0) + "'" + (outside.size() > 1 ? " (and " + (outside.size() - 1) + " more)" : "")
+                            + " lies outside the chart (an absolute path, or '..' climbing out of it): Helm refuses such a chart"
+                            + " ('chart illegally references parent directory') and unpacking it would write outside its directory",
+                    "package the chart again with 'helm package <chart directory>'"));
             return java.util.Optional.empty();
         }
         if (chartYaml == null) {

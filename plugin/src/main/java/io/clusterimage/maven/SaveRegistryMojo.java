@@ -121,6 +121,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         boolean offline = session != null && session.isOffline();
         // An image that an archive of images/skopeo/tar.txt provides (same repository and tag) is not pulled.
         java.util.Set<String> fromArchives = new java.util.HashSet<>();
+        Set<String> archiveNames = new HashSet<>();
         inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
         List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference)
                 .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
@@ -141,7 +142,9 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary;
             try (progress) {
-                summary = saver.save(images, archiveImages(inventory.tarImages()));
+                List<ImageSaver.ArchiveImage> archives = archiveImages(inventory.tarImages());
+                archives.forEach(archive -> archiveNames.add(archive.name()));
+                summary = saver.save(images, archives);
             }
             writeLock(summary);
             fingerprint.record(stamp);
@@ -151,7 +154,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                     ImageSaver.humanBytes(summary.bytesFetched()), ImageSaver.humanBytes(summary.bytesFromCache()), outputDirectory));
         } catch (ImageSaver.SaveException e) {
             for (ImageSaver.Failure failure : e.failures()) {
-                getLog().error(failure.image() + " [" + failure.platform() + "]: " + failure.error().getMessage() + advice(failure.error()));
+                getLog().error(failureLine(failure, archiveNames.contains(failure.image())));
             }
             if (offline) {
                 throw new MojoFailureException("Offline (-o) and " + e.failures().size() + " image(s) are not in the cache "
@@ -163,6 +166,15 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         }
     }
 
+    /**
+     * The [ERROR] line of an image that could not be saved. An archive's errors say what to do with the
+     * archive, so the advice about registries is only added to the others.
+     */
+    static String failureLine(ImageSaver.Failure failure, boolean fromArchive) {
+        return failure.image() + " [" + failure.platform() + "]: " + failure.error().getMessage()
+                + (fromArchive ? "" : advice(failure.error()));
+    }
+
     private static String advice(RegistryException error) {
         return switch (error.kind()) {
             case UNAUTHORIZED -> " — log in (docker login / podman login), or add a settings.xml <server> whose <id> is the registry host";
@@ -170,7 +182,10 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             case NOT_FOUND -> " — check the image name and tag (a typo, or a private image that needs credentials)";
             case TLS -> "";
             case TRANSIENT -> " — the registry or the network kept failing; try again, or configure a <mirrors> entry";
-            case DIGEST_MISMATCH -> " — the registry (or a proxy in between) corrupts content; nothing bad was stored";
+            // the message itself says that nothing was stored; this says why it happens
+            case DIGEST_MISMATCH -> " — the registry (or a proxy in between) corrupts content; try again, or configure a <mirrors> entry";
+            case INCOMPLETE -> " — every part is stored before the tag, so files of the tree changed meanwhile (or this is a bug:"
+                    + " please report it); run again";
             default -> "";
         };
     }
@@ -185,6 +200,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             String tag = target.substring(colon + 1);
             try {
                 archives.add(new ImageSaver.ArchiveImage(tar.transport() + ":" + tar.archive() + "@" + target,
+                        "images/skopeo/tar.txt:" + tar.line(),
                         ArchiveImages.open(tar.transport(), contextDirectory.toPath().resolve(tar.archive()),
                                 work.resolve(Integer.toString(tar.line()))), repository, tag));
             } catch (IOException | RegistryException e) {

@@ -41,7 +41,7 @@ public final class ArchiveImages {
                 if (!Files.isRegularFile(unpacked.resolve("index.json"))) {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, archive + " is not an OCI archive (no index.json)");
                 }
-                yield new OciLayoutSource(unpacked);
+                yield new OciLayoutSource(unpacked, "oci-archive " + archive);
             }
             case "docker-archive" -> fromDockerArchive(unpacked, workDir.resolve("layout"), archive);
             default -> throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "unknown transport " + transport);
@@ -83,7 +83,7 @@ public final class ArchiveImages {
         descriptor.put("size", manifestBytes.length);
         Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}", StandardCharsets.UTF_8);
-        return new OciLayoutSource(layout);
+        return new OciLayoutSource(layout, "docker-archive " + archive);
     }
 
     private static ObjectNode addBlob(Path unpacked, String name, Path blobs, String mediaType, Path archive)

@@ -62,7 +62,7 @@ public final class CachedRegistry {
 
     /**
      * The entry point: the manifest {@code image} names and, when that is an index, the image
-     * manifest of {@code platform} in it.
+     * manifest of {@code platform} in it (through nested indexes, see {@link ImageIndexes}).
      *
      * @throws RegistryException UNSUPPORTED naming the image, the platform and the platforms it has
      *                           when the index has no image for {@code platform}
@@ -72,8 +72,9 @@ public final class CachedRegistry {
         String repository = image.repositoryPath();
         Manifest top = manifest(host, repository, image.digest().orElse(image.tag().orElse("latest")));
         if (top.isIndex()) {
-            Manifest.Descriptor chosen = platformEntry(image.canonical(), top.children(), platform);
-            return new Resolved(image, top, manifest(host, repository, chosen.digest()));
+            List<Manifest> chain = ImageIndexes.platformChain(image.canonical(), top, platform,
+                    digest -> manifest(host, repository, digest));
+            return new Resolved(image, top, chain.get(chain.size() - 1));
         }
         if (!top.isImageManifest()) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, image.canonical() + " has an unsupported manifest type '"
@@ -239,17 +240,33 @@ public final class CachedRegistry {
      */
     public static Manifest.Descriptor platformEntry(String image, List<Manifest.Descriptor> children, Platform platform)
             throws RegistryException {
+        Optional<Manifest.Descriptor> chosen = findPlatformEntry(children, platform);
+        if (chosen.isEmpty()) {
+            throw noImageFor(image, platform, children.stream().map(CachedRegistry::platformOf).toList());
+        }
+        return chosen.get();
+    }
+
+    /** The index entry for a platform, if there is one (see {@link #platformEntry}). */
+    static Optional<Manifest.Descriptor> findPlatformEntry(List<Manifest.Descriptor> children, Platform platform) {
         Optional<Manifest.Descriptor> exact = children.stream().filter(c -> c.os().equals(platform.os())
                 && c.architecture().equals(platform.architecture()) && c.variant().equals(platform.variant())).findFirst();
-        Optional<Manifest.Descriptor> chosen = exact.isPresent() ? exact : children.stream()
+        return exact.isPresent() ? exact : children.stream()
                 .filter(c -> c.os().equals(platform.os()) && c.architecture().equals(platform.architecture())
                         && (platform.variant().isEmpty() || c.variant().isEmpty()
                         || normalizeVariant(c.variant()).equals(normalizeVariant(platform.variant()))))
                 .findFirst();
-        return chosen.orElseThrow(() -> new RegistryException(RegistryException.Kind.UNSUPPORTED, image + " has no image for "
-                + platform + " (it has " + children.stream().map(c -> c.os() + "/" + c.architecture()
-                        + (c.variant().isEmpty() ? "" : "/" + c.variant())).distinct().toList()
-                + "); build for one of those platforms, or list it in <platforms> only where it exists"));
+    }
+
+    /** {@code os/arch[/variant]} of an index entry, as messages list it. */
+    static String platformOf(Manifest.Descriptor entry) {
+        return entry.os() + "/" + entry.architecture() + (entry.variant().isEmpty() ? "" : "/" + entry.variant());
+    }
+
+    static RegistryException noImageFor(String image, Platform platform, List<String> platforms) {
+        return new RegistryException(RegistryException.Kind.UNSUPPORTED, image + " has no image for " + platform + " (it has "
+                + platforms.stream().distinct().toList()
+                + "); build for one of those platforms, or list it in <platforms> only where it exists");
     }
 
     private static String normalizeVariant(String variant) {

@@ -108,12 +108,35 @@ public final class DistributionTree {
     /** Stores a manifest (or index) as a blob and links it as a revision of {@code repository}. */
     public void putManifest(String repository, String digest, byte[] content) throws IOException {
         putBlobBytes(digest, content);
-        writeLink(repositoryDir(repository).resolve("_manifests/revisions/sha256").resolve(Digests.hex(digest)).resolve("link"), digest);
+        writeLink(revisionLink(repository, digest), digest);
     }
 
     /** Links a layer or config blob into {@code repository}. */
     public void linkLayer(String repository, String digest) throws IOException {
-        writeLink(repositoryDir(repository).resolve("_layers/sha256").resolve(Digests.hex(digest)).resolve("link"), digest);
+        writeLink(layerLink(repository, digest), digest);
+    }
+
+    /** Whether {@code repository} links manifest {@code digest} as a revision (docker-registry serves it by digest then). */
+    public boolean hasRevisionLink(String repository, String digest) throws IOException {
+        return isLinkTo(revisionLink(repository, digest), digest);
+    }
+
+    /** Whether {@code repository} links blob {@code digest} (docker-registry serves a blob only through a repository's link). */
+    public boolean hasLayerLink(String repository, String digest) throws IOException {
+        return isLinkTo(layerLink(repository, digest), digest);
+    }
+
+    private Path revisionLink(String repository, String digest) {
+        return repositoryDir(repository).resolve("_manifests/revisions/sha256").resolve(Digests.hex(digest)).resolve("link");
+    }
+
+    private Path layerLink(String repository, String digest) {
+        return repositoryDir(repository).resolve("_layers/sha256").resolve(Digests.hex(digest)).resolve("link");
+    }
+
+    private static boolean isLinkTo(Path link, String digest) throws IOException {
+        return Files.isRegularFile(link) && Files.size(link) < 1024
+                && java.util.Arrays.equals(Files.readAllBytes(link), digest.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Points {@code repository:tag} at {@code digest} (after the manifest and its blobs are in place). */
@@ -132,10 +155,10 @@ public final class DistributionTree {
     }
 
     private void writeLink(Path link, String digest) throws IOException {
-        byte[] content = digest.getBytes(StandardCharsets.US_ASCII);
-        if (Files.isRegularFile(link) && java.util.Arrays.equals(Files.readAllBytes(link), content)) {
+        if (isLinkTo(link, digest)) {
             return;
         }
+        byte[] content = digest.getBytes(StandardCharsets.US_ASCII);
         Files.createDirectories(link.getParent());
         Path temp = Files.createTempFile(incoming, "link", ".tmp");
         Files.write(temp, content);

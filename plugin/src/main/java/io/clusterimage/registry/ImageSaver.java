@@ -169,9 +169,13 @@ public final class ImageSaver {
                 return blobs.stream().map(blob -> {
                     try {
                         Path file = layout.blob(blob.digest());
-                        if (Files.size(file) != blob.size() && blob.size() >= 0 || !Digests.of(file).equals(blob.digest())) {
+                        long size = Files.size(file);
+                        String actual = size != blob.size() && blob.size() >= 0 ? null : Digests.of(file);
+                        if (actual == null || !actual.equals(blob.digest())) {
                             throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + blob.digest() + " in "
-                                    + layout.root() + " has the wrong content");
+                                    + layout.name() + " has the wrong content (" + (actual == null ? "" : actual + ", ")
+                                    + size + " bytes" + (blob.size() >= 0 ? " of " + blob.size() + " expected" : "")
+                                    + "); the archive is damaged: re-create it");
                         }
                         return CompletableFuture.completedFuture(file);
                     } catch (IOException | RegistryException e) {
@@ -181,13 +185,17 @@ public final class ImageSaver {
             }
 
             public String describe() {
-                return layout.root().toString();
+                return layout.name();
             }
         };
     }
 
-    /** An image read from an archive of images/skopeo/tar.txt, stored as {@code repository:tag}. */
-    public record ArchiveImage(String name, OciLayoutSource layout, String repository, String tag) {
+    /**
+     * An image read from an archive of images/skopeo/tar.txt, stored as {@code repository:tag}.
+     *
+     * @param origin where the archive is listed ({@code images/skopeo/tar.txt:3}): its errors start with it
+     */
+    public record ArchiveImage(String name, String origin, OciLayoutSource layout, String repository, String tag) {
     }
 
     private SavedImage saveImage(DistributionTree tree, ImageReference image, Platform platform)
@@ -203,7 +211,12 @@ public final class ImageSaver {
     private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)
             throws IOException, RegistryException {
         Source source = layoutSource(archive.layout(), archive.repository() + ":" + archive.tag());
-        return saveImage(tree, source, source.manifest(null), archive.name(), archive.repository(), archive.tag(), false, platform);
+        try {
+            return saveImage(tree, source, source.manifest(null), archive.name(), archive.repository(), archive.tag(), false, platform);
+        } catch (RegistryException e) {
+            // the archive's own content is at fault: say which line of tar.txt brought it in
+            throw new RegistryException(e.kind(), archive.origin() + ": " + e.getMessage(), e);
+        }
     }
 
     private SavedImage saveImage(DistributionTree tree, Source source, Manifest top, String name, String repository,
@@ -211,23 +224,18 @@ public final class ImageSaver {
         long[] sizes = new long[2];
         String tagTarget;
         if (top.isIndex()) {
-            List<Manifest.Descriptor> children = top.children();
             if (options.copyAllPlatforms()) {
-                for (Manifest.Descriptor child : children) {
-                    if (!Digests.isSha256(child.digest())) {
-                        continue;
-                    }
-                    storeImageManifest(tree, source, repository, source.manifest(child.digest()), sizes);
-                }
-                tree.putManifest(repository, top.digest(), top.bytes());
+                storeIndex(tree, source, name, repository, List.of(top), sizes);
                 tagTarget = top.digest();
             } else {
-                Manifest.Descriptor chosen = CachedRegistry.platformEntry(name, children, platform);
-                Manifest manifest = source.manifest(chosen.digest());
+                List<Manifest> chain = ImageIndexes.platformChain(name, top, platform, source::manifest);
+                Manifest manifest = chain.get(chain.size() - 1);
                 storeImageManifest(tree, source, repository, manifest, sizes);
                 if (pinned) {
-                    // pinned to the index digest: keep the index too, so pulling by that digest works
-                    tree.putManifest(repository, top.digest(), top.bytes());
+                    // pinned to the index digest: keep the indexes down to this platform's image too, so pulling by that digest works
+                    for (int i = chain.size() - 2; i >= 0; i--) {
+                        tree.putManifest(repository, chain.get(i).digest(), chain.get(i).bytes());
+                    }
                 }
                 tagTarget = manifest.digest();
             }
@@ -238,10 +246,37 @@ public final class ImageSaver {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, name + " has an unsupported manifest type '"
                     + top.mediaType() + "'");
         }
+        // the tag makes the image visible to the cluster: only once everything it reaches is in the tree
+        TreeCompleteness.verify(tree, repository, tagTarget, name);
         if (tag != null) {
             tree.tag(repository, tag, tagTarget);
         }
         return new SavedImage(pinned ? top.digest() : tagTarget, sizes[0], sizes[1]);
+    }
+
+    /**
+     * Every image of the last index of {@code chain} and of the indexes nested in it (at most
+     * {@link ImageIndexes#MAX_DEPTH} deep), each stored before the index that names it.
+     */
+    private void storeIndex(DistributionTree tree, Source source, String name, String repository, List<Manifest> chain,
+                            long[] sizes) throws IOException, RegistryException {
+        Manifest index = chain.get(chain.size() - 1);
+        for (Manifest.Descriptor child : ImageIndexes.children(name, index)) {
+            Manifest manifest = source.manifest(child.digest());
+            if (manifest.isIndex()) {
+                if (chain.size() >= ImageIndexes.MAX_DEPTH) {
+                    throw ImageIndexes.tooDeep(name, chain, manifest);
+                }
+                List<Manifest> deeper = new ArrayList<>(chain);
+                deeper.add(manifest);
+                storeIndex(tree, source, name, repository, deeper, sizes);
+            } else if (manifest.isImageManifest()) {
+                storeImageManifest(tree, source, repository, manifest, sizes);
+            } else {
+                throw ImageIndexes.notAnImage(name, index, manifest);
+            }
+        }
+        tree.putManifest(repository, index.digest(), index.bytes());
     }
 
     /** Blobs first (config and layers, linked into the repository), the manifest last. */

@@ -22,6 +22,11 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String ACCEPT = String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+    /**
+     * The largest manifest or index read (the bound RegistryClient puts on a download): manifests are
+     * held in memory, so one read from an archive or a tree is bounded the same way.
+     */
+    public static final int MAX_BYTES = 8 * 1024 * 1024;
     private static final Set<String> INDEX_TYPES = Set.of(OCI_INDEX, DOCKER_LIST);
     private static final Set<String> MANIFEST_TYPES = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +50,11 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     }
 
     public boolean isIndex() {
+        return INDEX_TYPES.contains(mediaType);
+    }
+
+    /** Whether a media type (of a descriptor, say) is an OCI index or a Docker manifest list. */
+    public static boolean isIndexType(String mediaType) {
         return INDEX_TYPES.contains(mediaType);
     }
 

@@ -161,7 +161,7 @@ public final class RegistryClient {
                 if (!actual.equals(digest) || (expectedSize >= 0 && written != expectedSize)) {
                     Files.deleteIfExists(target);
                     throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry served blob " + digest
-                            + " of " + describe(host, repository, null) + " with the wrong content (sha256 " + actual + ", "
+                            + " of " + describe(host, repository, null) + " with the wrong content (" + actual + ", "
                             + written + " bytes); nothing was stored");
                 }
                 return written;

@@ -22,7 +22,9 @@ public final class RegistryException extends Exception {
         /** Network errors, 5xx, 429 — still failing after the retries. */
         TRANSIENT,
         /** Offline (mvn -o) and not in the cache. */
-        OFFLINE_MISSING
+        OFFLINE_MISSING,
+        /** A saved tree would not hold the whole image the tag names, so the tag was not written. */
+        INCOMPLETE
     }
 
     private final Kind kind;

@@ -12,6 +12,7 @@ import static io.clusterimage.inventory.ScanFixtures.chart;
 import static io.clusterimage.inventory.ScanFixtures.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The private, rewritten chart copy that Helm renders (no Helm call here: see ChartScanTest). */
@@ -116,6 +117,22 @@ class ChartRendererTest {
         assertEquals("{{ pick (dict) \"v1\" \"Secret\" \"\" \"x\" }}\n", Files.readString(copy.resolve("charts/sub/templates/x.yaml")));
         try (var children = Files.list(copy.resolve("charts"))) {
             assertEquals(java.util.List.of("sub"), children.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aSubchartArchiveWithAnEntryOutsideItIsRefusedNamingTheArchive() throws IOException {
+        Path source = chart(src, "app", "app", files("templates/a.yaml", "a: 1\n"));
+        ScanFixtures.tgz(source.resolve("charts/sub-0.1.0.tgz"), files(
+                "sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+                "../../../../escaped.txt", "outside\n"));
+
+        IOException error = assertThrows(IOException.class, () -> ChartRenderer.prepareCopy(source, work));
+
+        assertEquals("charts/sub-0.1.0.tgz: archive entry '../../../../escaped.txt' would be written outside the target directory",
+                error.getMessage());
+        try (var written = Files.walk(work.getParent())) {
+            assertEquals(java.util.List.of(), written.filter(p -> p.getFileName().toString().equals("escaped.txt")).toList());
         }
     }
 

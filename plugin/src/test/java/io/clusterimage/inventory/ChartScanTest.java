@@ -433,4 +433,17 @@ class ChartScanTest {
         assertEquals(inventory.canonicalReferences(), scan().canonicalReferences());
         assertEquals(before, ScanFixtures.snapshot(ctx));
     }
+
+    @Test
+    void aSubchartArchiveThatWritesOutsideItselfFailsTheScanNamingTheChartAndTheArchive() throws IOException {
+        Path app = chart(charts(), "app", "app", files("templates/pod.yaml", pod("app", "quay.io/acme/app:1")));
+        ScanFixtures.tgz(app.resolve("charts/sub-0.1.0.tgz"), files(
+                "sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+                "sub/../../x.yaml", "kind: Pod\n"));
+
+        IOException error = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, this::scan);
+
+        assertEquals("charts/app: charts/sub-0.1.0.tgz: archive entry 'sub/../../x.yaml' would be written outside the target"
+                + " directory", error.getMessage());
+    }
 }

@@ -181,4 +181,14 @@ class VariableExpanderTest {
         assertEquals("\"", expandWithBacktick("\"`\"\""));
         assertEquals("a\\b", expandWithBacktick("\"a\\b\""));
     }
+
+    @Test
+    void aWordStopsExpandingAsSoonAsItPassesOneMebibyte() {
+        env.put("HALF", "x".repeat(VariableExpander.MAX_WORD_CHARS / 2));
+        assertEquals(VariableExpander.MAX_WORD_CHARS, expand("$HALF${HALF}").length(), "exactly at the limit is fine");
+        for (String word : List.of("$HALF$HALF$HALF", "$HALF${HALF}x", "\"$HALF$HALF-\"x", "${UNSET:-$HALF$HALF$HALF}", "'-'$HALF$HALF")) {
+            VariableExpander.TooLongException error = assertThrows(VariableExpander.TooLongException.class, () -> expand(word), word);
+            assertEquals("expands to more than 1 MiB (1048576 characters), the limit for one word", error.getMessage());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.core.Finding;
 import io.clusterimage.core.Severity;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,23 @@ class ChartChecksTest {
         assertTrue(chart.archive());
         assertEquals("web", chart.name());
         assertEquals("1.2.3", chart.version());
+    }
+
+    @Test
+    void chartArchiveWithAnEntryOutsideTheChartIsAnErrorNamingTheArchiveAndTheEntry() throws Exception {
+        layout.bytes("charts/x.tgz", tgz(
+                "x/Chart.yaml", lines("apiVersion: v2", "name: x", "version: 1.0.0"),
+                "x/templates/../../../../etc/cron.d/job", "* * * * * root true\n",
+                "../../outside.txt", "written next to the context\n"));
+
+        Layout result = layout.read();
+
+        Finding error = assertFinding(result, Severity.ERROR, "charts.unsafe-entry", "charts/x.tgz", 0, "");
+        assertEquals("charts/x.tgz: entry 'x/templates/../../../../etc/cron.d/job' (and 1 more) lies outside the chart (an absolute"
+                + " path, or '..' climbing out of it): Helm refuses such a chart ('chart illegally references parent directory')"
+                + " and unpacking it would write outside its directory Fix: package the chart again with"
+                + " 'helm package <chart directory>'", error.describe());
+        assertEquals(List.of(), result.charts(), "the chart is not rendered nor scanned");
     }
 
     @Test

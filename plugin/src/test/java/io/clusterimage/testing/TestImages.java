@@ -159,7 +159,15 @@ public final class TestImages {
         return new Blob(content, Digests.of(content), "application/vnd.oci.image.manifest.v1+json");
     }
 
-    /** An index over per-platform manifests: each entry {@code [manifest, "linux/amd64"]}. */
+    /** An index whose entries name no platform (as an OCI layout's index.json names a nested index). */
+    public static Blob index(List<Blob> entries) throws IOException {
+        return index(entries, java.util.Collections.nCopies(entries.size(), null));
+    }
+
+    /**
+     * An index over per-platform manifests (or indexes): each entry {@code [manifest, "linux/amd64"]},
+     * a null platform for an entry without one.
+     */
     public static Blob index(List<Blob> manifests, List<String> platforms) throws IOException {
         ObjectNode index = JSON.createObjectNode();
         index.put("schemaVersion", 2);
@@ -167,6 +175,10 @@ public final class TestImages {
         ArrayNode entries = index.putArray("manifests");
         for (int i = 0; i < manifests.size(); i++) {
             ObjectNode entry = manifests.get(i).descriptor();
+            if (platforms.get(i) == null) {
+                entries.add(entry);
+                continue;
+            }
             String[] platform = platforms.get(i).split("/");
             ObjectNode p = entry.putObject("platform");
             p.put("architecture", platform[1]);
