@@ -54,6 +54,10 @@ public final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+    /** A blob whose manifest gives no size (invalid: OCI requires one) is still not read without end. */
+    static final long MAX_UNSIZED_BLOB_BYTES = 1024L * 1024 * 1024;
+    private static final int MAX_TOKEN_BYTES = 1024 * 1024;
+    private static final int MAX_ERROR_BYTES = 16 * 1024;
     private static final String USER_AGENT = "cluster-image-maven-plugin";
 
     private final RegistryOptions options;
@@ -93,12 +97,12 @@ public final class RegistryClient {
             HttpURLConnection connection = request("GET", url, host, repository, Map.of("Accept", Manifest.ACCEPT));
             try {
                 byte[] body;
-                try (InputStream in = connection.getInputStream()) {
-                    body = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-                }
-                if (body.length > MAX_MANIFEST_BYTES) {
-                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "manifest of " + describe(host, repository, reference)
-                            + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
+                try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_MANIFEST_BYTES, RequestDeadline.current())) {
+                    body = in.readAllBytes();
+                } catch (BoundedBody.TooLarge e) {
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + MAX_MANIFEST_BYTES
+                            + " bytes for the manifest of " + describe(host, repository, reference)
+                            + ", more than any manifest needs (8 MiB is the limit); nothing was stored");
                 }
                 long declared = connection.getContentLengthLong();
                 if (declared >= 0 && declared != body.length) {
@@ -131,7 +135,9 @@ public final class RegistryClient {
      */
     public long blob(String host, String repository, String digest, long expectedSize, Path target) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
-        return withRetries(host, repository, digest, () -> {
+        // stop one byte past the size the manifest declares: a server may not make the cache hold more
+        long limit = expectedSize >= 0 ? expectedSize : MAX_UNSIZED_BLOB_BYTES;
+        return withRetries("fetch", host, repository, digest, options.deadlineFor(limit), options.explainDeadline(limit), () -> {
             HttpURLConnection connection;
             try {
                 connection = request("GET", url, host, repository, Map.of());
@@ -145,7 +151,7 @@ public final class RegistryClient {
                 byte[] buffer = new byte[256 * 1024];
                 // no TRUNCATE_EXISTING: target is new (empty) or was deleted after a failed try, and truncating
                 // makes ext4 write the whole file out when it is closed (auto_da_alloc)
-                try (InputStream in = connection.getInputStream();
+                try (InputStream in = new BoundedBody(connection.getInputStream(), limit, RequestDeadline.current());
                      OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                     int read;
                     while ((read = in.read(buffer)) > 0) {
@@ -153,6 +159,8 @@ public final class RegistryClient {
                         out.write(buffer, 0, read);
                         written += read;
                     }
+                } catch (BoundedBody.TooLarge e) {
+                    throw tooLargeBlob(host, repository, digest, expectedSize);
                 }
                 if (expectedSize >= 0 && written < expectedSize) {
                     throw new IOException("truncated blob " + digest + ": " + written + " of " + expectedSize + " bytes");
@@ -172,6 +180,17 @@ public final class RegistryClient {
                 connection.disconnect();
             }
         });
+    }
+
+    private static RegistryException tooLargeBlob(String host, String repository, String digest, long expectedSize) {
+        if (expectedSize < 0) {
+            return new RegistryException(RegistryException.Kind.UNSUPPORTED, "blob " + digest + " of " + describe(host, repository, null)
+                    + " has no size in its manifest (an invalid manifest) and the registry sent more than "
+                    + MAX_UNSIZED_BLOB_BYTES + " bytes, the most read for a blob of unknown size; nothing was stored");
+        }
+        return new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry sent more than the " + expectedSize
+                + " bytes the manifest declares for blob " + digest + " of " + describe(host, repository, null)
+                + "; the download was stopped there and nothing was stored");
     }
 
     // ---- pushing ----
@@ -310,7 +329,7 @@ public final class RegistryClient {
 
     /** Abandons an upload session; the registry would purge it eventually, this just says so now. */
     private void cancelUpload(String host, String repository, String location) {
-        try {
+        try (RequestDeadline deadline = RequestDeadline.start(options.requestTimeout(), options.explainDeadline(0))) {
             request("DELETE", location, host, repository, pushScope(repository), Map.of(), null).disconnect();
         } catch (IOException | RegistryException e) {
             // best effort: registries purge abandoned uploads on their own
@@ -321,7 +340,7 @@ public final class RegistryClient {
     private void uploadWhole(String host, String repository, String digest, Path file, long size, String openUpload)
             throws RegistryException {
         String[] upload = {openUpload};
-        withRetries("push", host, repository, digest, () -> {
+        withRetries("push", host, repository, digest, options.deadlineFor(size), options.explainDeadline(size), () -> {
             String location = upload[0] != null ? upload[0] : startUpload(host, repository);
             upload[0] = null;
             request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
@@ -357,28 +376,33 @@ public final class RegistryClient {
             int failures = 0;
             long backoff = options.initialBackoff().toMillis();
             while (true) {
-                try {
-                    if (askWhereItStands) {
-                        UploadState state = uploadState(host, repository, location, size);
-                        if (state == null) {
-                            notes.add(host + " lost the upload of " + digest + " at byte " + offset + "; starting it again");
-                            cancelUpload(host, repository, location);
-                            location = startUpload(host, repository);
-                            offset = 0;
-                        } else {
-                            location = state.location();
-                            offset = state.received();
+                long chunkBytes = Math.min(size, chunkSize);
+                try (RequestDeadline deadline = RequestDeadline.start(options.deadlineFor(chunkBytes), options.explainDeadline(chunkBytes))) {
+                    try {
+                        if (askWhereItStands) {
+                            UploadState state = uploadState(host, repository, location, size);
+                            if (state == null) {
+                                notes.add(host + " lost the upload of " + digest + " at byte " + offset + "; starting it again");
+                                cancelUpload(host, repository, location);
+                                location = startUpload(host, repository);
+                                offset = 0;
+                            } else {
+                                location = state.location();
+                                offset = state.received();
+                            }
+                            askWhereItStands = false;
                         }
-                        askWhereItStands = false;
+                        if (offset >= size) {
+                            break;
+                        }
+                        UploadState next = sendChunk(host, repository, location, channel, offset, Math.min(size, offset + chunkSize));
+                        location = next.location();
+                        offset = next.received();
+                        failures = 0;
+                        backoff = options.initialBackoff().toMillis();
+                    } catch (IOException e) {
+                        throw deadline.explain(e);
                     }
-                    if (offset >= size) {
-                        break;
-                    }
-                    UploadState next = sendChunk(host, repository, location, channel, offset, Math.min(size, offset + chunkSize));
-                    location = next.location();
-                    offset = next.received();
-                    failures = 0;
-                    backoff = options.initialBackoff().toMillis();
                 } catch (SSLException e) {
                     throw tlsFailure(host, e);
                 } catch (ChunkRejected e) {
@@ -386,6 +410,9 @@ public final class RegistryClient {
                     cancelUpload(host, repository, location);
                     uploadWhole(host, repository, digest, file, size, null);
                     return;
+                } catch (RequestDeadline.Exceeded e) {
+                    throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot upload blob " + digest + " to "
+                            + describe(host, repository, null) + ": " + e.getMessage(), e);
                 } catch (IOException e) {
                     failures++;
                     if (failures >= options.maxAttempts()) {
@@ -480,8 +507,9 @@ public final class RegistryClient {
             }
             int status = response.statusCode();
             String body;
+            RequestDeadline.current().watch(response.body()); // java.net.http has no read timeout: a silent body waits for this
             try (InputStream in = response.body()) {
-                body = new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+                body = new String(in.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
             }
             Function<String, String> header = name -> response.headers().firstValue(name).orElse(null);
             if (status >= 200 && status < 300) {
@@ -507,11 +535,11 @@ public final class RegistryClient {
     }
 
     /**
-     * The time a chunk may take: the usual timeout plus the chunk at 64 KiB/s, since java.net.http
-     * counts the whole exchange (sending the body included), not the silence between two reads.
+     * The time a chunk may take until its answer: java.net.http counts the whole exchange (sending the
+     * body included), not the silence between two reads, so this is the chunk's deadline.
      */
     private Duration chunkTimeout(long length) {
-        return options.timeout().plusMillis(length / 64);
+        return options.deadlineFor(length);
     }
 
     private volatile HttpClient patchClient;
@@ -576,7 +604,7 @@ public final class RegistryClient {
     /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
     public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
-        withRetries("push", host, repository, reference, () -> {
+        withRetries("push", host, repository, reference, options.deadlineFor(bytes.length), options.explainDeadline(bytes.length), () -> {
             HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
                     new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
@@ -610,13 +638,32 @@ public final class RegistryClient {
         return withRetries("fetch", host, repository, reference, call);
     }
 
-    /** Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final message. */
     private <T> T withRetries(String verb, String host, String repository, String reference, Call<T> call) throws RegistryException {
+        return withRetries(verb, host, repository, reference, options.requestTimeout(), options.explainDeadline(0), call);
+    }
+
+    /**
+     * Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final
+     * message. Each attempt must end within {@code deadline}; one that does not is not retried.
+     */
+    private <T> T withRetries(String verb, String host, String repository, String reference, Duration deadline, String explanation,
+                              Call<T> call) throws RegistryException {
         long backoff = options.initialBackoff().toMillis();
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            try {
-                return call.run();
+            try (RequestDeadline attemptDeadline = RequestDeadline.start(deadline, explanation)) {
+                try {
+                    return call.run();
+                } catch (IOException e) {
+                    throw attemptDeadline.explain(e);
+                }
+            } catch (RequestDeadline.Exceeded e) {
+                throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " " + describe(host, repository, reference)
+                        + ": " + e.getMessage() + "; the registry (or the network) is too slow or stalls", e);
+            } catch (BoundedBody.TooLarge e) {
+                // callers say which body; this is the backstop for a limit they did not explain
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "cannot " + verb + " " + describe(host, repository, reference)
+                        + ": the registry sent " + e.getMessage() + " where no more is expected", e);
             } catch (SSLException e) {
                 throw tlsFailure(host, e);
             } catch (IOException e) {
@@ -678,6 +725,7 @@ public final class RegistryClient {
             URL target = URI.create(currentUrl).toURL();
             boolean sameOrigin = sameOrigin(target, registry);
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
+            RequestDeadline.current().watch(connection::disconnect);
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
             connection.setConnectTimeout((int) options.timeout().toMillis());
@@ -778,7 +826,8 @@ public final class RegistryClient {
 
     private static String errorBody(HttpURLConnection connection) {
         try (InputStream error = connection.getErrorStream()) {
-            return error == null ? "" : new String(error.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+            // only the start of it is shown: the rest is never read, however much the server has
+            return error == null ? "" : new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
@@ -854,8 +903,11 @@ public final class RegistryClient {
                     + (error.isBlank() ? "" : ": " + error.strip()));
         }
         JsonNode body;
-        try (InputStream in = connection.getInputStream()) {
-            body = JSON.readTree(in.readNBytes(1024 * 1024));
+        try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_TOKEN_BYTES, RequestDeadline.current())) {
+            body = JSON.readTree(in.readAllBytes());
+        } catch (BoundedBody.TooLarge e) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the token service of " + host + " sent more than "
+                    + MAX_TOKEN_BYTES + " bytes for a token (a token is a few KiB); stopped reading there");
         } finally {
             connection.disconnect();
         }
@@ -871,6 +923,7 @@ public final class RegistryClient {
     private HttpURLConnection tokenConnection(String url) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
                 options.proxies().apply(URI.create(url).getHost()));
+        RequestDeadline.current().watch(connection::disconnect);
         connection.setConnectTimeout((int) options.timeout().toMillis());
         connection.setReadTimeout((int) options.timeout().toMillis());
         return connection;
