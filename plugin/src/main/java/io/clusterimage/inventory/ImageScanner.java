@@ -118,7 +118,7 @@ public final class ImageScanner {
         ChartRenderer.Rendered rendered;
         try {
             rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,
-                    options.namespace(), options.kubeVersion(), workDir);
+                    options.namespace(), options.kubeVersion(), workDir, options.chartRenderTimeout());
         } catch (ChartRenderException e) {
             findings.add(Finding.error("scan.chart-render", chart.source(), 0,
                     "Helm cannot render chart '" + chart.name() + "': " + e.getMessage(),
