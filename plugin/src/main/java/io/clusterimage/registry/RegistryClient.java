@@ -24,16 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,31 +38,27 @@ import java.util.regex.Pattern;
  * streaming; blobs mounted across repositories or uploaded whole or in resumable chunks, streamed
  * from their files.
  *
- * <p>Auth: anonymous, Basic, and the Bearer token challenge (Docker Hub, ghcr, Harbor). TLS is
- * verified unless the host is listed as insecure (then plain HTTP is used). Transient failures (5xx,
- * 429 with Retry-After, resets, truncated bodies) are retried with backoff; 401/403/404 never are.
- * Thread-safe: one instance serves all downloads of a build.
+ * <p>Auth: anonymous, Basic, and the Bearer token challenge (Docker Hub, ghcr, Harbor), answered by
+ * {@link AuthChallenges}. TLS is verified unless the host is listed as insecure (then plain HTTP is
+ * used). Transient failures (5xx, 429 with Retry-After, resets, truncated bodies) are retried with
+ * backoff; 401/403/404 never are. No request reads more than it expects ({@link BoundedBody}) or runs
+ * past its deadline ({@link RequestDeadline}). Thread-safe: one instance serves all downloads of a build.
  */
 public final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
     /** A blob whose manifest gives no size (invalid: OCI requires one) is still not read without end. */
     static final long MAX_UNSIZED_BLOB_BYTES = 1024L * 1024 * 1024;
-    private static final int MAX_TOKEN_BYTES = 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 16 * 1024;
     private static final String USER_AGENT = "cluster-image-maven-plugin";
 
     private final RegistryOptions options;
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
-    private final Map<String, String> basicHosts = new ConcurrentHashMap<>();
-
-    private record Token(String value, Instant expires) {
-    }
+    private final AuthChallenges auth;
 
     public RegistryClient(RegistryOptions options) {
         this.options = options;
+        this.auth = new AuthChallenges(options);
     }
 
     public RegistryOptions options() {
@@ -485,7 +475,7 @@ public final class RegistryClient {
             throws IOException, RegistryException, ChunkRejected {
         String scope = pushScope(repository);
         boolean sameOrigin = sameOrigin(URI.create(location).toURL(), URI.create(baseUrl(host)).toURL());
-        String authorization = cachedAuthorization(host, scope);
+        String authorization = auth.cachedAuthorization(host, scope);
         boolean challenged = false;
         while (true) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(location))
@@ -524,7 +514,7 @@ public final class RegistryClient {
             }
             if (status == 401 && !challenged) {
                 challenged = true;
-                authorization = answerChallenge(host, scope, header.apply("WWW-Authenticate"));
+                authorization = auth.answerChallenge(host, scope, header.apply("WWW-Authenticate"));
                 continue;
             }
             if (status == 401 || status == 403 || status == 404 || status == 429 || status >= 500) {
@@ -625,7 +615,7 @@ public final class RegistryClient {
     }
 
     /** Thrown inside a call for an HTTP status that may succeed later. */
-    private static final class RetryableStatus extends IOException {
+    static final class RetryableStatus extends IOException {
         final long retryAfterMillis;
 
         RetryableStatus(String message, long retryAfterMillis) {
@@ -715,7 +705,7 @@ public final class RegistryClient {
 
     private HttpURLConnection request(String method, String url, String host, String repository, String scope,
                                       Map<String, String> headers, Body body) throws IOException, RegistryException {
-        String authorization = cachedAuthorization(host, scope);
+        String authorization = auth.cachedAuthorization(host, scope);
         String currentUrl = url;
         boolean challenged = false;
         // credentials go to the registry's own origin only: not to a redirect target, nor to an upload
@@ -760,7 +750,7 @@ public final class RegistryClient {
                 challenged = true;
                 String challenge = connection.getHeaderField("WWW-Authenticate");
                 drain(connection);
-                authorization = answerChallenge(host, scope, challenge);
+                authorization = auth.answerChallenge(host, scope, challenge);
                 continue;
             }
             String errorBody = errorBody(connection);
@@ -797,7 +787,7 @@ public final class RegistryClient {
         }
     }
 
-    private static long retryAfter(Function<String, String> header) {
+    static long retryAfter(Function<String, String> header) {
         String value = header.apply("Retry-After");
         if (value == null) {
             return 0;
@@ -824,7 +814,7 @@ public final class RegistryClient {
         return "";
     }
 
-    private static String errorBody(HttpURLConnection connection) {
+    static String errorBody(HttpURLConnection connection) {
         try (InputStream error = connection.getErrorStream()) {
             // only the start of it is shown: the rest is never read, however much the server has
             return error == null ? "" : new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
@@ -833,131 +823,8 @@ public final class RegistryClient {
         }
     }
 
-    private static void drain(HttpURLConnection connection) {
+    static void drain(HttpURLConnection connection) {
         errorBody(connection);
-    }
-
-    private String cachedAuthorization(String host, String scope) {
-        Token token = tokens.get(host + " " + scope);
-        if (token != null && token.expires().isAfter(Instant.now())) {
-            return "Bearer " + token.value();
-        }
-        return basicHosts.get(host);
-    }
-
-    private String answerChallenge(String host, String scope, String challenge) throws IOException, RegistryException {
-        Optional<Credentials> credentials = options.credentials().credentialsFor(host);
-        if (challenge == null) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " asks for credentials but says not how");
-        }
-        String scheme = challenge.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-        if (scheme.equals("basic")) {
-            if (credentials.isEmpty()) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " needs credentials and none are configured");
-            }
-            String basic = basic(credentials.get());
-            basicHosts.put(host, basic);
-            return basic;
-        }
-        if (!scheme.equals("bearer")) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " asks for unsupported auth scheme " + scheme);
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher matcher = CHALLENGE_PARAM.matcher(challenge);
-        while (matcher.find()) {
-            params.put(matcher.group(1).toLowerCase(Locale.ROOT), matcher.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " sent a Bearer challenge without realm");
-        }
-        HttpURLConnection connection;
-        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
-            connection = refreshTokenRequest(realm, params.get("service"), scope, credentials.get().password());
-        } else {
-            StringBuilder tokenUrl = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
-            if (params.containsKey("service")) {
-                tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-            }
-            // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
-            tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
-                    .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
-                    .collect(java.util.stream.Collectors.joining("&")));
-            connection = tokenConnection(tokenUrl.toString());
-            credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
-        }
-        int status = connection.getResponseCode();
-        if (status == 401 || status == 403) {
-            drain(connection);
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " refused "
-                    + (credentials.isEmpty() ? "anonymous access" : credentials.get().isIdentityToken() ? "the identity token"
-                    : "the credentials") + " (" + status + ")");
-        }
-        if (status >= 500 || status == 429) {
-            drain(connection);
-            throw new RetryableStatus("token service of " + host + " answered " + status, retryAfter(connection::getHeaderField));
-        }
-        if (status >= 400) {
-            String error = errorBody(connection);
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " answered " + status
-                    + (error.isBlank() ? "" : ": " + error.strip()));
-        }
-        JsonNode body;
-        try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_TOKEN_BYTES, RequestDeadline.current())) {
-            body = JSON.readTree(in.readAllBytes());
-        } catch (BoundedBody.TooLarge e) {
-            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the token service of " + host + " sent more than "
-                    + MAX_TOKEN_BYTES + " bytes for a token (a token is a few KiB); stopped reading there");
-        } finally {
-            connection.disconnect();
-        }
-        String token = body.path("token").asText(body.path("access_token").asText(""));
-        if (token.isEmpty()) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " returned no token");
-        }
-        long expiresIn = Math.max(60, body.path("expires_in").asLong(60));
-        tokens.put(host + " " + scope, new Token(token, Instant.now().plusSeconds(expiresIn - 10)));
-        return "Bearer " + token;
-    }
-
-    private HttpURLConnection tokenConnection(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
-                options.proxies().apply(URI.create(url).getHost()));
-        RequestDeadline.current().watch(connection::disconnect);
-        connection.setConnectTimeout((int) options.timeout().toMillis());
-        connection.setReadTimeout((int) options.timeout().toMillis());
-        return connection;
-    }
-
-    /**
-     * An identity token (what {@code docker login} stores as {@code identitytoken} for registries such as
-     * Azure Container Registry) is an OAuth2 refresh token, not a password: it is exchanged at the token
-     * service with a form POST ({@code grant_type=refresh_token}), as the distribution token spec says,
-     * never sent as Basic credentials. Scopes go space-separated in one parameter there.
-     */
-    private HttpURLConnection refreshTokenRequest(String realm, String service, String scope, String refreshToken) throws IOException {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token");
-        if (service != null) {
-            form.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
-        }
-        form.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8))
-                .append("&client_id=cluster-image-maven-plugin")
-                .append("&refresh_token=").append(URLEncoder.encode(refreshToken, StandardCharsets.UTF_8));
-        byte[] bytes = form.toString().getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = tokenConnection(realm);
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-        connection.setFixedLengthStreamingMode(bytes.length);
-        try (java.io.OutputStream out = connection.getOutputStream()) {
-            out.write(bytes);
-        }
-        return connection;
-    }
-
-    private static String basic(Credentials credentials) {
-        String pair = credentials.username() + ":" + credentials.password();
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     static String describe(String host, String repository, String reference) {
