@@ -3,6 +3,7 @@ package io.clusterimage.registry;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 
 /**
  * A response body read up to a size and within the deadline of its request: what every download of
@@ -12,6 +13,9 @@ import java.io.InputStream;
  * <p>At most {@code limit + 1} bytes are ever read: the one byte past the limit is how a server that
  * sends more than it declared is told from one that sends exactly that much, and then reading stops
  * with {@link TooLarge} instead of draining what may never end.
+ *
+ * <p>An interrupted thread stops reading at the next read that returns (a socket read itself cannot
+ * be interrupted): a build that is shutting down its download pool does not wait for whole blobs.
  */
 final class BoundedBody extends FilterInputStream {
 
@@ -33,6 +37,7 @@ final class BoundedBody extends FilterInputStream {
         if (length == 0) {
             return 0;
         }
+        checkInterrupt();
         deadline.check();
         int read;
         try {
@@ -46,8 +51,15 @@ final class BoundedBody extends FilterInputStream {
                 throw new TooLarge(limit);
             }
         }
+        checkInterrupt();
         deadline.check();
         return read;
+    }
+
+    private static void checkInterrupt() throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) { // the flag stays set: whoever interrupted still sees it
+            throw new InterruptedIOException("interrupted while reading from the registry");
+        }
     }
 
     @Override

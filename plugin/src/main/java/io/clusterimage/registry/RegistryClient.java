@@ -657,6 +657,11 @@ public final class RegistryClient {
             } catch (SSLException e) {
                 throw tlsFailure(host, e);
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // the build is stopping (its download pool was shut down): no more attempts
+                    throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " "
+                            + describe(host, repository, reference) + ": interrupted", e);
+                }
                 last = e;
                 if (attempt == options.maxAttempts()) {
                     break;

@@ -302,4 +302,33 @@ class FaultInjectionTest {
         assertEquals(List.of(), TreeChecks.filesFor(cache, big.digest()));
         assertEquals(List.of(), TreeChecks.files(cache.resolve("incoming")), "the partial blob is deleted");
     }
+
+    @Test
+    void anInterruptedDownloadStopsAtItsNextByteAndLeavesNothing() throws Exception {
+        proxy.inject(blob(big), -1, FaultProxy.Fault.TRICKLE_BODY);
+        Path temp = new BlobCache(cache).newTempFile();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(proxy.host())));
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread download = new Thread(() -> {
+            try {
+                client.blob(proxy.host(), "faults/app", big.digest(), big.content().length, temp);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, "interrupted-download");
+        download.setDaemon(true);
+        download.start();
+        Thread.sleep(1500); // the head and a byte or two of the body are in
+        long start = System.nanoTime();
+        download.interrupt(); // what ImageSaver's shutdownNow does to its download threads
+        Throwable error = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(error instanceof RegistryException, String.valueOf(error));
+        assertEquals("cannot fetch " + proxy.host() + "/faults/app@" + big.digest() + ": interrupted", error.getMessage());
+        assertTrue(millis < 2500, "stopped at the next byte (one a second), not after the 600 KB: " + millis + " ms");
+        assertEquals(1, proxy.requests(blob(big)).size(), "not tried again");
+        assertFalse(Files.exists(temp), "the partial file is deleted");
+        assertEquals(List.of(), TreeChecks.files(cache.resolve("incoming")));
+    }
 }
