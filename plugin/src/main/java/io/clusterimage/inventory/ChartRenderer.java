@@ -1,6 +1,5 @@
 package io.clusterimage.inventory;
 
-import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.clusterimage.core.TarReader;
 
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -41,7 +41,8 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code kubeVersion} constraints are removed from every Chart.yaml, so the scan works whatever
  *       Kubernetes version the chart asks for.</li>
  * </ul>
- * Vendored subchart archives are unpacked first so that the same changes reach them.
+ * Vendored subchart archives are unpacked first so that the same changes reach them. Rendering is
+ * given up after a time limit ({@link HelmRuntime}).
  */
 final class ChartRenderer {
 
@@ -64,12 +65,13 @@ final class ChartRenderer {
      * @param source      the chart directory or .tgz
      * @param valuesFile  {@code charts/<name>.values.yaml}, or null
      * @param workDir     an empty directory this chart may use
-     * @throws ChartRenderException with Helm's message when the chart does not render
+     * @param timeout     how long the render may take before it is abandoned
+     * @throws ChartRenderException with Helm's message when the chart does not render, or when it takes too long
      */
     static Rendered render(Path source, Path valuesFile, ChartOptions options, String namespace, String kubeVersion,
-                           Path workDir) throws IOException {
+                           Path workDir, Duration timeout) throws IOException {
         Path copy = prepareCopy(source, workDir);
-        TemplateCommand template = new Helm(copy).template().withName("dryrun");
+        TemplateCommand template = HelmRuntime.template(copy, workDir).withName("dryrun");
         if (namespace != null && !namespace.isBlank()) {
             template.withNamespace(namespace);
         }
@@ -85,12 +87,8 @@ final class ChartRenderer {
             template.withValuesFile(rewritten(valuesFiles.get(i), workDir.resolve("values-" + i + ".yaml")));
         }
         options.set().forEach((key, value) -> template.set(key, rewriteActions(value)));
-        try {
-            String manifest = template.call(); // null, not "", when nothing renders (e.g. a CRD-only chart)
-            return new Rendered(manifest == null ? "" : manifest, copy);
-        } catch (IllegalStateException e) {
-            throw new ChartRenderException(e.getMessage());
-        }
+        String manifest = HelmRuntime.render(template, timeout, copy.getFileName().toString());
+        return new Rendered(manifest == null ? "" : manifest, copy); // null, not "", when nothing renders (a CRD-only chart)
     }
 
     /** Copies (or unpacks) the chart into the work directory and applies the three changes. */

@@ -138,7 +138,7 @@ public final class ImageScanner {
         ChartRenderer.Rendered rendered;
         try {
             rendered = ChartRenderer.render(source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions,
-                    options.namespace(), options.kubeVersion(), workDir);
+                    options.namespace(), options.kubeVersion(), workDir, options.chartRenderTimeout());
         } catch (IOException e) {
             // say which chart: the message alone names a path in the work directory, or an archive entry
             throw new IOException(chart.source().toString().replace('\\', '/') + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.clusterimage.inventory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,17 +14,34 @@ import java.util.Map;
  * @param kubeVersion      Kubernetes version charts see in {@code .Capabilities.KubeVersion}
  * @param failOnUnresolved whether an {@code image:} value that is not a valid reference is an error
  * @param workDir          a directory the scan may use for chart copies (under target/)
+ * @param chartRenderTimeout how long one chart's render may take before it is abandoned
  */
 public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
-                          boolean failOnUnresolved, Path workDir) {
+                          boolean failOnUnresolved, Path workDir, Duration chartRenderTimeout) {
 
     /** What charts see by default: a current Kubernetes, not sealos's 1.20. */
     public static final String DEFAULT_KUBE_VERSION = "1.33.0";
+
+    /** A minute: real charts render in well under a second, so only a template without end gets near it. */
+    public static final Duration DEFAULT_CHART_RENDER_TIMEOUT = Duration.ofSeconds(60);
 
     public ScanOptions {
         extraImages = List.copyOf(extraImages);
         charts = Map.copyOf(charts);
         kubeVersion = kubeVersion == null || kubeVersion.isBlank() ? DEFAULT_KUBE_VERSION : kubeVersion;
+        if (chartRenderTimeout.isNegative() || chartRenderTimeout.isZero()) {
+            throw new IllegalArgumentException("the chart render timeout must be positive: " + chartRenderTimeout);
+        }
+    }
+
+    /** With the default chart render timeout. */
+    public ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
+                       boolean failOnUnresolved, Path workDir) {
+        this(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, DEFAULT_CHART_RENDER_TIMEOUT);
+    }
+
+    public ScanOptions withChartRenderTimeout(Duration timeout) {
+        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, timeout);
     }
 
     public static ScanOptions defaults(Path workDir) {

@@ -44,6 +44,21 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
     @Parameter
     protected List<RegistryAuth> auths;
 
+    /**
+     * The most one registry request may take from start to end (a manifest, a token, an answer), in
+     * seconds; a blob gets this plus its size at {@code minTransferKiBPerSecond}. Read timeouts alone
+     * restart with every byte, so without it a server that trickles bytes holds the build for hours.
+     */
+    @Parameter(property = "cluster-image.requestTimeoutSeconds", defaultValue = "120")
+    protected int requestTimeoutSeconds;
+
+    /**
+     * The slowest transfer a blob download (or upload chunk) is waited for, in KiB/s: a blob of
+     * {@code n} KiB may take {@code requestTimeoutSeconds + n / minTransferKiBPerSecond} seconds.
+     */
+    @Parameter(property = "cluster-image.minTransferKiBPerSecond", defaultValue = "64")
+    protected int minTransferKiBPerSecond;
+
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
@@ -80,8 +95,13 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
             insecureRegistries.forEach(entry -> java.util.Arrays.stream(entry.split(",")).map(String::strip)
                     .filter(s -> !s.isEmpty()).forEach(insecure::add));
         }
+        if (requestTimeoutSeconds <= 0 || minTransferKiBPerSecond <= 0) {
+            throw new MojoExecutionException("requestTimeoutSeconds and minTransferKiBPerSecond must be positive (they are "
+                    + requestTimeoutSeconds + " and " + minTransferKiBPerSecond + "); the defaults are 120 and 64");
+        }
         return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
-                Duration.ofMillis(500), Duration.ofSeconds(60));
+                Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(requestTimeoutSeconds),
+                minTransferKiBPerSecond * 1024L);
     }
 
     /** The environment the plugin reads {@code <passwordEnvironmentVariable>} from (a map, for tests). */

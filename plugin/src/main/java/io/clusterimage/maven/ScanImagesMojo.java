@@ -58,6 +58,13 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.failOnUnresolved", defaultValue = "false")
     protected boolean failOnUnresolved;
 
+    /**
+     * Seconds one chart's render may take before it is abandoned with an error naming the chart (a
+     * template can loop without end). Real charts render in well under a second.
+     */
+    @Parameter(property = "cluster-image.chartRenderTimeoutSeconds", defaultValue = "60")
+    protected int chartRenderTimeoutSeconds;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipScan) {
@@ -89,9 +96,13 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
         }
+        if (chartRenderTimeoutSeconds <= 0) {
+            throw new MojoExecutionException("chartRenderTimeoutSeconds must be positive (it is " + chartRenderTimeoutSeconds
+                    + "); the default is 60");
+        }
         Layout layout = layout();
         ScanOptions options = new ScanOptions(images == null ? List.of() : images, chartOptions(), namespace, kubeVersion,
-                failOnUnresolved, outputDirectory.toPath().resolve("work"));
+                failOnUnresolved, outputDirectory.toPath().resolve("work"), java.time.Duration.ofSeconds(chartRenderTimeoutSeconds));
         long start = System.nanoTime();
         ImageInventory inventory;
         try {

@@ -24,16 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,27 +38,27 @@ import java.util.regex.Pattern;
  * streaming; blobs mounted across repositories or uploaded whole or in resumable chunks, streamed
  * from their files.
  *
- * <p>Auth: anonymous, Basic, and the Bearer token challenge (Docker Hub, ghcr, Harbor). TLS is
- * verified unless the host is listed as insecure (then plain HTTP is used). Transient failures (5xx,
- * 429 with Retry-After, resets, truncated bodies) are retried with backoff; 401/403/404 never are.
- * Thread-safe: one instance serves all downloads of a build.
+ * <p>Auth: anonymous, Basic, and the Bearer token challenge (Docker Hub, ghcr, Harbor), answered by
+ * {@link AuthChallenges}. TLS is verified unless the host is listed as insecure (then plain HTTP is
+ * used). Transient failures (5xx, 429 with Retry-After, resets, truncated bodies) are retried with
+ * backoff; 401/403/404 never are. No request reads more than it expects ({@link BoundedBody}) or runs
+ * past its deadline ({@link RequestDeadline}). Thread-safe: one instance serves all downloads of a build.
  */
 public final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+    /** A blob whose manifest gives no size (invalid: OCI requires one) is still not read without end. */
+    static final long MAX_UNSIZED_BLOB_BYTES = 1024L * 1024 * 1024;
+    private static final int MAX_ERROR_BYTES = 16 * 1024;
     private static final String USER_AGENT = "cluster-image-maven-plugin";
 
     private final RegistryOptions options;
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
-    private final Map<String, String> basicHosts = new ConcurrentHashMap<>();
-
-    private record Token(String value, Instant expires) {
-    }
+    private final AuthChallenges auth;
 
     public RegistryClient(RegistryOptions options) {
         this.options = options;
+        this.auth = new AuthChallenges(options);
     }
 
     public RegistryOptions options() {
@@ -93,12 +87,12 @@ public final class RegistryClient {
             HttpURLConnection connection = request("GET", url, host, repository, Map.of("Accept", Manifest.ACCEPT));
             try {
                 byte[] body;
-                try (InputStream in = connection.getInputStream()) {
-                    body = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-                }
-                if (body.length > MAX_MANIFEST_BYTES) {
-                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "manifest of " + describe(host, repository, reference)
-                            + " is larger than " + MAX_MANIFEST_BYTES + " bytes");
+                try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_MANIFEST_BYTES, RequestDeadline.current())) {
+                    body = in.readAllBytes();
+                } catch (BoundedBody.TooLarge e) {
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + MAX_MANIFEST_BYTES
+                            + " bytes for the manifest of " + describe(host, repository, reference)
+                            + ", more than any manifest needs (8 MiB is the limit); nothing was stored");
                 }
                 long declared = connection.getContentLengthLong();
                 if (declared >= 0 && declared != body.length) {
@@ -131,7 +125,9 @@ public final class RegistryClient {
      */
     public long blob(String host, String repository, String digest, long expectedSize, Path target) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/blobs/" + digest;
-        return withRetries(host, repository, digest, () -> {
+        // stop one byte past the size the manifest declares: a server may not make the cache hold more
+        long limit = expectedSize >= 0 ? expectedSize : MAX_UNSIZED_BLOB_BYTES;
+        return withRetries("fetch", host, repository, digest, options.deadlineFor(limit), options.explainDeadline(limit), () -> {
             HttpURLConnection connection;
             try {
                 connection = request("GET", url, host, repository, Map.of());
@@ -145,7 +141,7 @@ public final class RegistryClient {
                 byte[] buffer = new byte[256 * 1024];
                 // no TRUNCATE_EXISTING: target is new (empty) or was deleted after a failed try, and truncating
                 // makes ext4 write the whole file out when it is closed (auto_da_alloc)
-                try (InputStream in = connection.getInputStream();
+                try (InputStream in = new BoundedBody(connection.getInputStream(), limit, RequestDeadline.current());
                      OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                     int read;
                     while ((read = in.read(buffer)) > 0) {
@@ -153,6 +149,8 @@ public final class RegistryClient {
                         out.write(buffer, 0, read);
                         written += read;
                     }
+                } catch (BoundedBody.TooLarge e) {
+                    throw tooLargeBlob(host, repository, digest, expectedSize);
                 }
                 if (expectedSize >= 0 && written < expectedSize) {
                     throw new IOException("truncated blob " + digest + ": " + written + " of " + expectedSize + " bytes");
@@ -172,6 +170,17 @@ public final class RegistryClient {
                 connection.disconnect();
             }
         });
+    }
+
+    private static RegistryException tooLargeBlob(String host, String repository, String digest, long expectedSize) {
+        if (expectedSize < 0) {
+            return new RegistryException(RegistryException.Kind.UNSUPPORTED, "blob " + digest + " of " + describe(host, repository, null)
+                    + " has no size in its manifest (an invalid manifest) and the registry sent more than "
+                    + MAX_UNSIZED_BLOB_BYTES + " bytes, the most read for a blob of unknown size; nothing was stored");
+        }
+        return new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "the registry sent more than the " + expectedSize
+                + " bytes the manifest declares for blob " + digest + " of " + describe(host, repository, null)
+                + "; the download was stopped there and nothing was stored");
     }
 
     // ---- pushing ----
@@ -310,7 +319,7 @@ public final class RegistryClient {
 
     /** Abandons an upload session; the registry would purge it eventually, this just says so now. */
     private void cancelUpload(String host, String repository, String location) {
-        try {
+        try (RequestDeadline deadline = RequestDeadline.start(options.requestTimeout(), options.explainDeadline(0))) {
             request("DELETE", location, host, repository, pushScope(repository), Map.of(), null).disconnect();
         } catch (IOException | RegistryException e) {
             // best effort: registries purge abandoned uploads on their own
@@ -321,7 +330,7 @@ public final class RegistryClient {
     private void uploadWhole(String host, String repository, String digest, Path file, long size, String openUpload)
             throws RegistryException {
         String[] upload = {openUpload};
-        withRetries("push", host, repository, digest, () -> {
+        withRetries("push", host, repository, digest, options.deadlineFor(size), options.explainDeadline(size), () -> {
             String location = upload[0] != null ? upload[0] : startUpload(host, repository);
             upload[0] = null;
             request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
@@ -357,28 +366,33 @@ public final class RegistryClient {
             int failures = 0;
             long backoff = options.initialBackoff().toMillis();
             while (true) {
-                try {
-                    if (askWhereItStands) {
-                        UploadState state = uploadState(host, repository, location, size);
-                        if (state == null) {
-                            notes.add(host + " lost the upload of " + digest + " at byte " + offset + "; starting it again");
-                            cancelUpload(host, repository, location);
-                            location = startUpload(host, repository);
-                            offset = 0;
-                        } else {
-                            location = state.location();
-                            offset = state.received();
+                long chunkBytes = Math.min(size, chunkSize);
+                try (RequestDeadline deadline = RequestDeadline.start(options.deadlineFor(chunkBytes), options.explainDeadline(chunkBytes))) {
+                    try {
+                        if (askWhereItStands) {
+                            UploadState state = uploadState(host, repository, location, size);
+                            if (state == null) {
+                                notes.add(host + " lost the upload of " + digest + " at byte " + offset + "; starting it again");
+                                cancelUpload(host, repository, location);
+                                location = startUpload(host, repository);
+                                offset = 0;
+                            } else {
+                                location = state.location();
+                                offset = state.received();
+                            }
+                            askWhereItStands = false;
                         }
-                        askWhereItStands = false;
+                        if (offset >= size) {
+                            break;
+                        }
+                        UploadState next = sendChunk(host, repository, location, channel, offset, Math.min(size, offset + chunkSize));
+                        location = next.location();
+                        offset = next.received();
+                        failures = 0;
+                        backoff = options.initialBackoff().toMillis();
+                    } catch (IOException e) {
+                        throw deadline.explain(e);
                     }
-                    if (offset >= size) {
-                        break;
-                    }
-                    UploadState next = sendChunk(host, repository, location, channel, offset, Math.min(size, offset + chunkSize));
-                    location = next.location();
-                    offset = next.received();
-                    failures = 0;
-                    backoff = options.initialBackoff().toMillis();
                 } catch (SSLException e) {
                     throw tlsFailure(host, e);
                 } catch (ChunkRejected e) {
@@ -386,6 +400,9 @@ public final class RegistryClient {
                     cancelUpload(host, repository, location);
                     uploadWhole(host, repository, digest, file, size, null);
                     return;
+                } catch (RequestDeadline.Exceeded e) {
+                    throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot upload blob " + digest + " to "
+                            + describe(host, repository, null) + ": " + e.getMessage(), e);
                 } catch (IOException e) {
                     failures++;
                     if (failures >= options.maxAttempts()) {
@@ -458,7 +475,7 @@ public final class RegistryClient {
             throws IOException, RegistryException, ChunkRejected {
         String scope = pushScope(repository);
         boolean sameOrigin = sameOrigin(URI.create(location).toURL(), URI.create(baseUrl(host)).toURL());
-        String authorization = cachedAuthorization(host, scope);
+        String authorization = auth.cachedAuthorization(host, scope);
         boolean challenged = false;
         while (true) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(location))
@@ -480,8 +497,9 @@ public final class RegistryClient {
             }
             int status = response.statusCode();
             String body;
+            RequestDeadline.current().watch(response.body()); // java.net.http has no read timeout: a silent body waits for this
             try (InputStream in = response.body()) {
-                body = new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+                body = new String(in.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
             }
             Function<String, String> header = name -> response.headers().firstValue(name).orElse(null);
             if (status >= 200 && status < 300) {
@@ -496,7 +514,7 @@ public final class RegistryClient {
             }
             if (status == 401 && !challenged) {
                 challenged = true;
-                authorization = answerChallenge(host, scope, header.apply("WWW-Authenticate"));
+                authorization = auth.answerChallenge(host, scope, header.apply("WWW-Authenticate"));
                 continue;
             }
             if (status == 401 || status == 403 || status == 404 || status == 429 || status >= 500) {
@@ -507,11 +525,11 @@ public final class RegistryClient {
     }
 
     /**
-     * The time a chunk may take: the usual timeout plus the chunk at 64 KiB/s, since java.net.http
-     * counts the whole exchange (sending the body included), not the silence between two reads.
+     * The time a chunk may take until its answer: java.net.http counts the whole exchange (sending the
+     * body included), not the silence between two reads, so this is the chunk's deadline.
      */
     private Duration chunkTimeout(long length) {
-        return options.timeout().plusMillis(length / 64);
+        return options.deadlineFor(length);
     }
 
     private volatile HttpClient patchClient;
@@ -576,7 +594,7 @@ public final class RegistryClient {
     /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
     public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
-        withRetries("push", host, repository, reference, () -> {
+        withRetries("push", host, repository, reference, options.deadlineFor(bytes.length), options.explainDeadline(bytes.length), () -> {
             HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
                     new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
@@ -597,7 +615,7 @@ public final class RegistryClient {
     }
 
     /** Thrown inside a call for an HTTP status that may succeed later. */
-    private static final class RetryableStatus extends IOException {
+    static final class RetryableStatus extends IOException {
         final long retryAfterMillis;
 
         RetryableStatus(String message, long retryAfterMillis) {
@@ -610,16 +628,40 @@ public final class RegistryClient {
         return withRetries("fetch", host, repository, reference, call);
     }
 
-    /** Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final message. */
     private <T> T withRetries(String verb, String host, String repository, String reference, Call<T> call) throws RegistryException {
+        return withRetries(verb, host, repository, reference, options.requestTimeout(), options.explainDeadline(0), call);
+    }
+
+    /**
+     * Runs a call, retrying transient failures with backoff; {@code verb} says what failed in the final
+     * message. Each attempt must end within {@code deadline}; one that does not is not retried.
+     */
+    private <T> T withRetries(String verb, String host, String repository, String reference, Duration deadline, String explanation,
+                              Call<T> call) throws RegistryException {
         long backoff = options.initialBackoff().toMillis();
         IOException last = null;
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            try {
-                return call.run();
+            try (RequestDeadline attemptDeadline = RequestDeadline.start(deadline, explanation)) {
+                try {
+                    return call.run();
+                } catch (IOException e) {
+                    throw attemptDeadline.explain(e);
+                }
+            } catch (RequestDeadline.Exceeded e) {
+                throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " " + describe(host, repository, reference)
+                        + ": " + e.getMessage() + "; the registry (or the network) is too slow or stalls", e);
+            } catch (BoundedBody.TooLarge e) {
+                // callers say which body; this is the backstop for a limit they did not explain
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "cannot " + verb + " " + describe(host, repository, reference)
+                        + ": the registry sent " + e.getMessage() + " where no more is expected", e);
             } catch (SSLException e) {
                 throw tlsFailure(host, e);
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // the build is stopping (its download pool was shut down): no more attempts
+                    throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " "
+                            + describe(host, repository, reference) + ": interrupted", e);
+                }
                 last = e;
                 if (attempt == options.maxAttempts()) {
                     break;
@@ -668,7 +710,7 @@ public final class RegistryClient {
 
     private HttpURLConnection request(String method, String url, String host, String repository, String scope,
                                       Map<String, String> headers, Body body) throws IOException, RegistryException {
-        String authorization = cachedAuthorization(host, scope);
+        String authorization = auth.cachedAuthorization(host, scope);
         String currentUrl = url;
         boolean challenged = false;
         // credentials go to the registry's own origin only: not to a redirect target, nor to an upload
@@ -678,6 +720,7 @@ public final class RegistryClient {
             URL target = URI.create(currentUrl).toURL();
             boolean sameOrigin = sameOrigin(target, registry);
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
+            RequestDeadline.current().watch(connection::disconnect);
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
             connection.setConnectTimeout((int) options.timeout().toMillis());
@@ -712,7 +755,7 @@ public final class RegistryClient {
                 challenged = true;
                 String challenge = connection.getHeaderField("WWW-Authenticate");
                 drain(connection);
-                authorization = answerChallenge(host, scope, challenge);
+                authorization = auth.answerChallenge(host, scope, challenge);
                 continue;
             }
             String errorBody = errorBody(connection);
@@ -749,7 +792,7 @@ public final class RegistryClient {
         }
     }
 
-    private static long retryAfter(Function<String, String> header) {
+    static long retryAfter(Function<String, String> header) {
         String value = header.apply("Retry-After");
         if (value == null) {
             return 0;
@@ -776,135 +819,17 @@ public final class RegistryClient {
         return "";
     }
 
-    private static String errorBody(HttpURLConnection connection) {
+    static String errorBody(HttpURLConnection connection) {
         try (InputStream error = connection.getErrorStream()) {
-            return error == null ? "" : new String(error.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+            // only the start of it is shown: the rest is never read, however much the server has
+            return error == null ? "" : new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    private static void drain(HttpURLConnection connection) {
+    static void drain(HttpURLConnection connection) {
         errorBody(connection);
-    }
-
-    private String cachedAuthorization(String host, String scope) {
-        Token token = tokens.get(host + " " + scope);
-        if (token != null && token.expires().isAfter(Instant.now())) {
-            return "Bearer " + token.value();
-        }
-        return basicHosts.get(host);
-    }
-
-    private String answerChallenge(String host, String scope, String challenge) throws IOException, RegistryException {
-        Optional<Credentials> credentials = options.credentials().credentialsFor(host);
-        if (challenge == null) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " asks for credentials but says not how");
-        }
-        String scheme = challenge.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-        if (scheme.equals("basic")) {
-            if (credentials.isEmpty()) {
-                throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " needs credentials and none are configured");
-            }
-            String basic = basic(credentials.get());
-            basicHosts.put(host, basic);
-            return basic;
-        }
-        if (!scheme.equals("bearer")) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " asks for unsupported auth scheme " + scheme);
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher matcher = CHALLENGE_PARAM.matcher(challenge);
-        while (matcher.find()) {
-            params.put(matcher.group(1).toLowerCase(Locale.ROOT), matcher.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, host + " sent a Bearer challenge without realm");
-        }
-        HttpURLConnection connection;
-        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
-            connection = refreshTokenRequest(realm, params.get("service"), scope, credentials.get().password());
-        } else {
-            StringBuilder tokenUrl = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
-            if (params.containsKey("service")) {
-                tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-            }
-            // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
-            tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
-                    .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
-                    .collect(java.util.stream.Collectors.joining("&")));
-            connection = tokenConnection(tokenUrl.toString());
-            credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
-        }
-        int status = connection.getResponseCode();
-        if (status == 401 || status == 403) {
-            drain(connection);
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " refused "
-                    + (credentials.isEmpty() ? "anonymous access" : credentials.get().isIdentityToken() ? "the identity token"
-                    : "the credentials") + " (" + status + ")");
-        }
-        if (status >= 500 || status == 429) {
-            drain(connection);
-            throw new RetryableStatus("token service of " + host + " answered " + status, retryAfter(connection::getHeaderField));
-        }
-        if (status >= 400) {
-            String error = errorBody(connection);
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " answered " + status
-                    + (error.isBlank() ? "" : ": " + error.strip()));
-        }
-        JsonNode body;
-        try (InputStream in = connection.getInputStream()) {
-            body = JSON.readTree(in.readNBytes(1024 * 1024));
-        } finally {
-            connection.disconnect();
-        }
-        String token = body.path("token").asText(body.path("access_token").asText(""));
-        if (token.isEmpty()) {
-            throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " returned no token");
-        }
-        long expiresIn = Math.max(60, body.path("expires_in").asLong(60));
-        tokens.put(host + " " + scope, new Token(token, Instant.now().plusSeconds(expiresIn - 10)));
-        return "Bearer " + token;
-    }
-
-    private HttpURLConnection tokenConnection(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
-                options.proxies().apply(URI.create(url).getHost()));
-        connection.setConnectTimeout((int) options.timeout().toMillis());
-        connection.setReadTimeout((int) options.timeout().toMillis());
-        return connection;
-    }
-
-    /**
-     * An identity token (what {@code docker login} stores as {@code identitytoken} for registries such as
-     * Azure Container Registry) is an OAuth2 refresh token, not a password: it is exchanged at the token
-     * service with a form POST ({@code grant_type=refresh_token}), as the distribution token spec says,
-     * never sent as Basic credentials. Scopes go space-separated in one parameter there.
-     */
-    private HttpURLConnection refreshTokenRequest(String realm, String service, String scope, String refreshToken) throws IOException {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token");
-        if (service != null) {
-            form.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
-        }
-        form.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8))
-                .append("&client_id=cluster-image-maven-plugin")
-                .append("&refresh_token=").append(URLEncoder.encode(refreshToken, StandardCharsets.UTF_8));
-        byte[] bytes = form.toString().getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection connection = tokenConnection(realm);
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-        connection.setFixedLengthStreamingMode(bytes.length);
-        try (java.io.OutputStream out = connection.getOutputStream()) {
-            out.write(bytes);
-        }
-        return connection;
-    }
-
-    private static String basic(Credentials credentials) {
-        String pair = credentials.username() + ":" + credentials.password();
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     static String describe(String host, String repository, String reference) {

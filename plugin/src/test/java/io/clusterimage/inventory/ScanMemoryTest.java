@@ -1,7 +1,6 @@
 package io.clusterimage.inventory;
 
 import io.clusterimage.testing.ChildJvm;
-import io.clusterimage.testing.ScanMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +33,13 @@ class ScanMemoryTest {
                 out.write("- {kind: Pod, spec: {containers: [{name: c" + i + ", image: \"registry.example.com/app/c" + i + ":1.0\"}]}}\n");
             }
         }
-        Process child = ChildJvm.command(ScanMain.class, List.of(context.toString(), temp.resolve("work").toString()), "48m")
+        Process child = ChildJvm.command(ScanMain.class, List.of("60000", context.toString(), temp.resolve("work").toString()), "48m")
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));
 
         assertEquals(2, child.exitValue(), output);
-        assertTrue(output.startsWith("error ran out of memory (a Java heap of "), output);
+        assertTrue(output.startsWith("ERROR ran out of memory (a Java heap of "), output);
         assertTrue(output.contains("while reading manifests/huge.yaml; give Maven more with MAVEN_OPTS=-Xmx4g"), output);
     }
 }

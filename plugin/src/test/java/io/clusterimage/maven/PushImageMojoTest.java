@@ -50,6 +50,8 @@ class PushImageMojoTest {
         mojo.insecureRegistries = List.of(image.substring(0, image.indexOf('/')));
         mojo.maxConcurrentUploads = 4;
         mojo.uploadChunkSizeMiB = 32;
+        mojo.requestTimeoutSeconds = 120;
+        mojo.minTransferKiBPerSecond = 64;
         return mojo;
     }
 

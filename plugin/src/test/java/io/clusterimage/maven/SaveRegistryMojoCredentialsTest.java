@@ -108,6 +108,8 @@ class SaveRegistryMojoCredentialsTest {
         FakeDecrypter decrypter = new FakeDecrypter();
         mojo.settingsDecrypter = decrypter;
         mojo.auths = List.of(auth("pom.example", "pom-user", "pom-pw"));
+        mojo.requestTimeoutSeconds = 120;
+        mojo.minTransferKiBPerSecond = 64;
 
         String oldHome = System.getProperty("user.home");
         CredentialProvider credentials;

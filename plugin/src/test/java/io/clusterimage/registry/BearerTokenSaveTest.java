@@ -62,8 +62,11 @@ class BearerTokenSaveTest {
     }
 
     private static ImageSaver saver(TokenFront front, Path out, Path cache, CredentialProvider credentials) throws Exception {
-        RegistryOptions options = RegistryOptions.defaults().withInsecure(Set.of(front.host())).withCredentials(credentials)
-                .withRetries(3, Duration.ofMillis(20));
+        return saver(front, out, cache, RegistryOptions.defaults().withCredentials(credentials));
+    }
+
+    private static ImageSaver saver(TokenFront front, Path out, Path cache, RegistryOptions base) throws Exception {
+        RegistryOptions options = base.withInsecure(Set.of(front.host())).withRetries(3, Duration.ofMillis(20));
         return new ImageSaver(new RegistryClient(options), new SaveOptions(out, List.of(Platform.LINUX_AMD64), false, 4, cache, false,
                 line -> { }));
     }
@@ -204,5 +207,48 @@ class BearerTokenSaveTest {
             }
         }
         throw new AssertionError(arch);
+    }
+
+    // ---- hostile token services ----
+
+    @Test
+    void aTokenAnswerWithoutEndIsCutAt1MiB() throws Exception {
+        try (TokenFront front = new TokenFront(backend.url(), true, USER, PASSWORD, false).hostileTokens(TokenFront.HostileToken.ENDLESS)) {
+            Path out = work.resolve("out-endless-token");
+            Path cache = work.resolve("cache-endless-token");
+            long start = System.nanoTime();
+            ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class, () -> saver(front, out, cache,
+                    CredentialProvider.ANONYMOUS).save(List.of(ImageReference.parse(front.host() + "/team/app:1.0"))));
+            assertEquals(1, failure.failures().size(), failure.getMessage());
+            RegistryException error = failure.failures().get(0).error();
+            assertEquals(RegistryException.Kind.UNSUPPORTED, error.kind(), error.getMessage());
+            assertEquals("the token service of " + front.host() + " sent more than 1048576 bytes for a token (a token is a few KiB);"
+                    + " stopped reading there", error.getMessage());
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "stopped at 1 MiB, not after the front's 1 GiB");
+            assertEquals(1, front.tokenRequests().size(), "not asked again");
+            assertEquals(0, TreeChecks.assertEveryBlobVerifies(out));
+            assertEquals(List.of(), TreeChecks.files(cache.resolve("incoming")));
+        }
+    }
+
+    @Test
+    void aTokenSentOneByteASecondEndsAtTheRequestDeadline() throws Exception {
+        try (TokenFront front = new TokenFront(backend.url(), true, USER, PASSWORD, false).hostileTokens(TokenFront.HostileToken.TRICKLE)) {
+            Path out = work.resolve("out-slow-token");
+            Path cache = work.resolve("cache-slow-token");
+            RegistryOptions deadlines = RegistryOptions.defaults().withDeadlines(Duration.ofSeconds(2), 1L << 30);
+            long start = System.nanoTime();
+            ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class, () -> saver(front, out, cache, deadlines)
+                    .save(List.of(ImageReference.parse(front.host() + "/team/app:1.0"))));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            RegistryException error = failure.failures().get(0).error();
+            assertEquals(RegistryException.Kind.TRANSIENT, error.kind(), error.getMessage());
+            assertEquals("cannot fetch " + front.host() + "/team/app:1.0: no complete answer within 2 s (the request timeout,"
+                    + " requestTimeoutSeconds); the registry (or the network) is too slow or stalls", error.getMessage());
+            assertTrue(millis >= 1900 && millis < 4500, "the token request counts against the request's deadline: " + millis + " ms");
+            assertEquals(1, front.tokenRequests().size(), "not asked again");
+            assertEquals(0, TreeChecks.assertEveryBlobVerifies(out));
+            assertEquals(List.of(), TreeChecks.files(cache.resolve("incoming")));
+        }
     }
 }

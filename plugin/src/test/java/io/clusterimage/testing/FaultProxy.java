@@ -23,7 +23,9 @@ import java.util.function.Predicate;
 /**
  * An HTTP/1.1 proxy on 127.0.0.1 in front of a real registry that injects faults into chosen
  * requests: a status (500, 429 with Retry-After, 404, 401), a connection reset in the middle of the
- * body, a body shorter than its Content-Length, or a body of the right length with flipped bytes.
+ * body, a body shorter than its Content-Length, a body of the right length with flipped bytes, a
+ * body that goes on past its size (without end, or with a Content-Length that says so), or a
+ * response sent one byte a second (slow loris).
  * Raw sockets, so that resets and short bodies are really what goes over the wire. One request per
  * connection ({@code Connection: close}); every request is logged with its time and outcome.
  */
@@ -38,8 +40,21 @@ public final class FaultProxy implements AutoCloseable {
         /** Forward, announce the full Content-Length, send half of the body, then close normally. */
         TRUNCATE,
         /** Forward, but flip every byte of the body (same length). */
-        CORRUPT
+        CORRUPT,
+        /** Forward without Content-Length (the body ends when the connection does), then send zeros without end. */
+        ENDLESS,
+        /** Forward with a Content-Length 1 MiB larger than the body, and send that: the body, then 1 MiB of zeros. */
+        OVERLONG,
+        /** Forward, but send the whole response, head included, one byte a second. */
+        TRICKLE,
+        /** Forward, send the head at once, then the body one byte a second. */
+        TRICKLE_BODY
     }
+
+    /** How long the proxy goes on with ENDLESS and TRICKLE when the client does not hang up: it stops by itself. */
+    private static final long ENDLESS_MAX_BYTES = 1L << 30;
+    private static final long HOSTILE_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private static final int OVERLONG_EXTRA = 1024 * 1024;
 
     /** One logged request. */
     public record Request(long nanos, String method, String path, String authorization, int status, Fault fault) {
@@ -52,6 +67,7 @@ public final class FaultProxy implements AutoCloseable {
     private final String backend;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Request> log = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<String, Long>> sent = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean closed;
@@ -86,6 +102,14 @@ public final class FaultProxy implements AutoCloseable {
 
     public List<Request> requests(Predicate<String> path) {
         return log.stream().filter(r -> path.test(r.path())).toList();
+    }
+
+    /**
+     * Bytes sent (head and body) in answer to the requests whose path matches, counted once each
+     * answer has ended; an answer the proxy is still sending is not counted yet.
+     */
+    public long bytesSent(Predicate<String> path) {
+        return sent.stream().filter(e -> path.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
 
     /** A path predicate: the path contains {@code part}. */
@@ -170,6 +194,10 @@ public final class FaultProxy implements AutoCloseable {
                     body[i] = (byte) ~body[i];
                 }
             }
+            if (fault == Fault.ENDLESS || fault == Fault.OVERLONG || fault == Fault.TRICKLE || fault == Fault.TRICKLE_BODY) {
+                sendHostile(socket, path, fault, response.status, response.headers, body);
+                return;
+            }
             writeHead(out, response.status, response.headers, method.equals("HEAD") ? response.length : body.length);
             if (method.equals("HEAD")) {
                 out.flush();
@@ -229,14 +257,70 @@ public final class FaultProxy implements AutoCloseable {
         return new Response(status, headers, body, length);
     }
 
+    /**
+     * Sends the answer of a hostile server until it is all sent, the client hangs up, the proxy is
+     * closed or a minute has passed; counts what went out.
+     */
+    private void sendHostile(Socket socket, String path, Fault fault, int status, Map<String, String> headers, byte[] body) {
+        long count = 0;
+        long start = System.nanoTime();
+        try {
+            OutputStream out = socket.getOutputStream();
+            if (fault == Fault.TRICKLE || fault == Fault.TRICKLE_BODY) {
+                byte[] head = head(status, headers, body.length);
+                byte[] slow = body;
+                if (fault == Fault.TRICKLE) {
+                    slow = java.util.Arrays.copyOf(head, head.length + body.length);
+                    System.arraycopy(body, 0, slow, head.length, body.length);
+                } else {
+                    out.write(head);
+                    count = head.length;
+                }
+                for (byte b : slow) {
+                    if (closed || System.nanoTime() - start > HOSTILE_MAX_NANOS) {
+                        return;
+                    }
+                    out.write(b);
+                    out.flush();
+                    count++;
+                    Thread.sleep(1000);
+                }
+                return;
+            }
+            long extra = fault == Fault.ENDLESS ? ENDLESS_MAX_BYTES : OVERLONG_EXTRA;
+            byte[] head = head(status, headers, fault == Fault.ENDLESS ? -1 : body.length + extra);
+            out.write(head);
+            out.write(body);
+            count = head.length + body.length;
+            byte[] zeros = new byte[64 * 1024];
+            for (long left = extra; left > 0 && !closed && System.nanoTime() - start < HOSTILE_MAX_NANOS; ) {
+                int n = (int) Math.min(zeros.length, left);
+                out.write(zeros, 0, n);
+                count += n;
+                left -= n;
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client hung up: what a hostile server hopes never happens
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sent.add(Map.entry(path, count));
+        }
+    }
+
     private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
+        out.write(head(status, headers, length));
+    }
+
+    private static byte[] head(int status, Map<String, String> headers, long length) {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (length >= 0) {
             head.append("Content-Length: ").append(length).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String reason(int status) {

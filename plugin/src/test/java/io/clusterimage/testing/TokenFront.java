@@ -82,6 +82,15 @@ public final class TokenFront implements AutoCloseable {
             .version(java.net.http.HttpClient.Version.HTTP_1_1).followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private volatile String refreshToken;
+    private volatile HostileToken hostileToken;
+
+    /** How a hostile token service answers: without end, or one byte a second. */
+    public enum HostileToken {
+        /** A 200 whose body (chunked) never ends: the front stops by itself after 1 GiB or a minute. */
+        ENDLESS,
+        /** A 200 with a real token, sent one byte a second. */
+        TRICKLE
+    }
     private final List<ApiRequest> apiRequests = new CopyOnWriteArrayList<>();
 
     /**
@@ -139,6 +148,40 @@ public final class TokenFront implements AutoCloseable {
         return this;
     }
 
+    /** From now on {@code /token} answers every request the hostile way. */
+    public TokenFront hostileTokens(HostileToken how) {
+        this.hostileToken = how;
+        return this;
+    }
+
+    private void sendHostileToken(HttpExchange exchange, String token) throws IOException {
+        long start = System.nanoTime();
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        try (OutputStream out = exchange.getResponseBody()) {
+            if (hostileToken == HostileToken.TRICKLE) {
+                byte[] body = ("{\"token\":\"" + token + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                for (int i = 0; i < body.length && System.nanoTime() - start < 60_000_000_000L; i++) {
+                    out.write(body[i]);
+                    out.flush();
+                    Thread.sleep(1000);
+                }
+                return;
+            }
+            exchange.sendResponseHeaders(200, 0);
+            out.write("{\"token\":\"".getBytes(StandardCharsets.UTF_8));
+            byte[] filler = new byte[64 * 1024];
+            java.util.Arrays.fill(filler, (byte) 'a');
+            for (long sent = 0; sent < 1L << 30 && System.nanoTime() - start < 60_000_000_000L; sent += filler.length) {
+                out.write(filler);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client hung up, as it should
+        }
+    }
+
     public static String basic(String user, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
@@ -177,6 +220,11 @@ public final class TokenFront implements AutoCloseable {
                     }
                 }
                 tokens.put(token, new Grant(granted));
+                if (hostileToken != null) {
+                    tokenRequests.add(new TokenRequest(params, authorization, 200));
+                    sendHostileToken(exchange, token);
+                    return;
+                }
                 status = 200;
                 // the OAuth2 answer names it access_token, the classic one token
                 body = "{\"" + (oauth ? "access_token" : "token") + "\":\"" + token + "\",\"expires_in\":300,\"issued_at\":\"2026-01-01T00:00:00Z\"}";
