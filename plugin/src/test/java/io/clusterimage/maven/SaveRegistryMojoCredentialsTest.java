@@ -136,6 +136,8 @@ class SaveRegistryMojoCredentialsTest {
         RegistryAuth unset = auth("unset.example", "ci", null);
         unset.passwordEnvironmentVariable = "NOT_SET_PW";
         mojo.auths = List.of(fromEnv, unset);
+        mojo.requestTimeoutSeconds = 120;
+        mojo.minTransferKiBPerSecond = 64;
         mojo.environment = java.util.Map.of("REGISTRY_PW", "pw-from-env");
         List<String> warnings = new ArrayList<>();
         mojo.setLog(new org.apache.maven.plugin.logging.SystemStreamLog() {
