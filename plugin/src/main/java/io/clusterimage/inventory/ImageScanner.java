@@ -94,7 +94,11 @@ public final class ImageScanner {
                         "write it as [registry/]repository[:tag][@digest]"));
             }
         }
+        for (DeclaredArchive archive : options.archives()) {
+            add(archive.image(), new Occurrence(Path.of("pom.xml"), 0, SourceKind.BUILT, archive.written()));
+        }
         List<TarImage> tarImages = TarList.read(boundary, findings);
+        checkDeclaredArchives(tarImages);
 
         List<String> ignoreLines = readIgnoreLines(context.resolve(".sealignore"));
         List<InventoryImage> kept = new ArrayList<>();
@@ -106,7 +110,7 @@ public final class ImageScanner {
         kept.sort(Comparator.comparing(InventoryImage::canonical));
         ignored.sort(Comparator.comparing(InventoryImage::canonical));
         checkCompleteness(ignored);
-        return new ImageInventory(kept, tarImages, ignored, findings);
+        return new ImageInventory(kept, tarImages, ignored, findings, options.archives());
     }
 
     // ---- sources ----
@@ -260,6 +264,34 @@ public final class ImageScanner {
         }
     }
 
+    /**
+     * A declared archive that nothing else names is most likely a typo in its {@code <image>} (the
+     * manifests would then pull a different name); one that tar.txt stores under the same name would
+     * be written twice under one tag.
+     */
+    private void checkDeclaredArchives(List<TarImage> tarImages) {
+        for (DeclaredArchive archive : options.archives()) {
+            String stored = archive.repository() + ":" + archive.tag();
+            for (TarImage tar : tarImages) {
+                if (tar.target().equals(stored)) {
+                    findings.add(Finding.error("scan.image-archive", Path.of("images/skopeo/tar.txt"), tar.line(),
+                            "stores " + stored + ", which " + DeclaredArchive.ELEMENT + " (" + archive.file()
+                                    + ") declares too; one tag can hold one image",
+                            "remove the tar.txt line or the <imageArchive>"));
+                }
+            }
+            Accumulator accumulator = images.get(archive.canonical());
+            boolean named = accumulator.occurrences.stream()
+                    .anyMatch(o -> o.kind() != SourceKind.BUILT && o.kind() != SourceKind.PARAMETER);
+            if (!named) {
+                findings.add(Finding.warning("scan.image-archive-unused", Path.of("pom.xml"), 0,
+                        DeclaredArchive.ELEMENT + " declares " + archive.canonical() + " (" + archive.file()
+                                + "), but no manifest, chart or images/shim file names it; it is bundled, yet nothing runs it",
+                        "check that <image> is exactly the reference the manifests use"));
+            }
+        }
+    }
+
     // ---- .sealignore and completeness ----
 
     private List<String> readIgnoreLines(Path file) throws IOException {
@@ -275,6 +307,9 @@ public final class ImageScanner {
      * {@code nginx} drops {@code docker.io/library/nginx:latest}.
      */
     private static boolean isIgnored(InventoryImage image, List<String> ignoreLines) {
+        if (image.occurrences().stream().anyMatch(o -> o.kind() == SourceKind.BUILT)) {
+            return false; // the POM declares its archive explicitly, and save-registry stores it: it is in the bundle
+        }
         for (String line : ignoreLines) {
             if (line.equals(image.reference().sealosForm()) || line.equals(image.canonical())
                     || image.occurrences().stream().anyMatch(o -> o.written().equals(line))) {

@@ -46,7 +46,12 @@ public final class InventoryReport {
             tars.add(new TarImage(tar.path("transport").asText(), Path.of(tar.path("archive").asText()), tar.path("target").asText(),
                     tar.path("line").asInt()));
         }
-        return new ImageInventory(images, tars, ignored, java.util.List.of());
+        java.util.List<DeclaredArchive> built = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode archive : root.path("builtImages")) {
+            built.add(new DeclaredArchive(io.clusterimage.reference.ImageReference.parse(archive.path("canonical").asText()),
+                    archive.path("written").asText(), Path.of(archive.path("file").asText())));
+        }
+        return new ImageInventory(images, tars, ignored, java.util.List.of(), built);
     }
 
     private static java.util.List<InventoryImage> readImages(com.fasterxml.jackson.databind.JsonNode array) {
@@ -74,6 +79,13 @@ public final class InventoryReport {
             node.put("archive", slashes(tar.archive()));
             node.put("target", tar.target());
             node.put("line", tar.line());
+        }
+        ArrayNode built = root.putArray("builtImages");
+        for (DeclaredArchive archive : inventory.built()) {
+            ObjectNode node = built.addObject();
+            node.put("canonical", archive.canonical());
+            node.put("written", archive.written());
+            node.put("file", slashes(archive.file()));
         }
         ArrayNode ignored = root.putArray("ignored");
         inventory.ignored().forEach(image -> image(ignored.addObject(), image));

@@ -14,10 +14,11 @@ import java.util.Map;
  * @param kubeVersion      Kubernetes version charts see in {@code .Capabilities.KubeVersion}
  * @param failOnUnresolved whether an {@code image:} value that is not a valid reference is an error
  * @param workDir          a directory the scan may use for chart copies (under target/)
+ * @param archives         images other tools of the build write to files ({@code <imageArchives>})
  * @param chartRenderTimeout how long one chart's render may take before it is abandoned
  */
 public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
-                          boolean failOnUnresolved, Path workDir, Duration chartRenderTimeout) {
+                          boolean failOnUnresolved, Path workDir, List<DeclaredArchive> archives, Duration chartRenderTimeout) {
 
     /** What charts see by default: a current Kubernetes, not sealos's 1.20. */
     public static final String DEFAULT_KUBE_VERSION = "1.33.0";
@@ -29,19 +30,20 @@ public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> ch
         extraImages = List.copyOf(extraImages);
         charts = Map.copyOf(charts);
         kubeVersion = kubeVersion == null || kubeVersion.isBlank() ? DEFAULT_KUBE_VERSION : kubeVersion;
+        archives = List.copyOf(archives);
         if (chartRenderTimeout.isNegative() || chartRenderTimeout.isZero()) {
             throw new IllegalArgumentException("the chart render timeout must be positive: " + chartRenderTimeout);
         }
     }
 
-    /** With the default chart render timeout. */
+    /** Without declared archives, with the default chart render timeout. */
     public ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
                        boolean failOnUnresolved, Path workDir) {
-        this(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, DEFAULT_CHART_RENDER_TIMEOUT);
+        this(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, List.of(), DEFAULT_CHART_RENDER_TIMEOUT);
     }
 
     public ScanOptions withChartRenderTimeout(Duration timeout) {
-        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, timeout);
+        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, archives, timeout);
     }
 
     public static ScanOptions defaults(Path workDir) {

@@ -15,7 +15,9 @@ public enum SourceKind {
     /** A line of images/skopeo/tar.txt. */
     TAR,
     /** The {@code <images>} list of the POM. */
-    PARAMETER;
+    PARAMETER,
+    /** An {@code <imageArchives><imageArchive>} of the POM: an image another tool of the build wrote to a file. */
+    BUILT;
 
     /** Lower-case name with blanks, as written in images.json ({@code chart hook}). */
     public String label() {

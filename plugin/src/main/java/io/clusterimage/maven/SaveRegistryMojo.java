@@ -1,6 +1,7 @@
 package io.clusterimage.maven;
 
 import io.clusterimage.core.Platform;
+import io.clusterimage.inventory.DeclaredArchive;
 import io.clusterimage.inventory.ImageInventory;
 import io.clusterimage.inventory.InventoryImage;
 import io.clusterimage.inventory.TarImage;
@@ -77,6 +78,14 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.refreshTags", defaultValue = "false")
     protected boolean refreshTags;
 
+    /**
+     * Images other tools of the build write to files (jib:buildTar, docker save), each with the
+     * reference the manifests use: stored under that reference in every platform's tree instead of
+     * being pulled. The same list as scan-images'.
+     */
+    @Parameter
+    protected List<ImageArchiveConfig> imageArchives;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipSave) {
@@ -96,8 +105,10 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
 
     private void save(ImageInventory inventory) throws MojoExecutionException, MojoFailureException {
         List<Platform> targetPlatforms = effectivePlatforms();
+        List<DeclaredArchive> declared = ImageArchiveConfig.resolve(imageArchives, this);
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
                 .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
+                .add("imageArchives", ImageArchiveConfig.describe(declared))
                 .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
                 .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
                         .map(m -> m.registry + "=" + m.mirrors).toList());
@@ -108,6 +119,10 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         try {
             for (TarImage tar : inventory.tarImages()) {
                 fingerprint.addTree(contextDirectory.toPath().resolve(tar.archive()), p -> false);
+            }
+            for (DeclaredArchive archive : declared) {
+                // rebuilt by another module (jib:buildTar) in each build: a new size or time saves again
+                fingerprint.addTree(archive.file(), p -> false);
             }
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
@@ -123,16 +138,24 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         java.util.Set<String> fromArchives = new java.util.HashSet<>();
         Set<String> archiveNames = new HashSet<>();
         inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
+        // the same for <imageArchives>: the declared file wins over the registry
+        declared.forEach(archive -> fromArchives.add(archive.repository() + ":" + archive.tag()));
         List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference)
                 .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
                 .toList();
-        getLog().info("cluster-image: saving " + images.size() + " image(s) and " + inventory.tarImages().size()
+        int archiveCount = inventory.tarImages().size() + declared.size();
+        getLog().info("cluster-image: saving " + images.size() + " image(s) and " + archiveCount
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
         boolean interactive = session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
         ProgressView progress = new ProgressView(getLog(), interactive,
-                (images.size() + inventory.tarImages().size()) * targetPlatforms.size(), "saving");
+                (images.size() + archiveCount) * targetPlatforms.size(), "saving");
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
                 cache, offline, progress);
+        // every archive is read (and a declared one checked against the platforms) before the trees
+        // are emptied, so a missing or wrong archive fails the build with the last trees untouched
+        List<ImageSaver.ArchiveImage> archives = archiveImages(inventory.tarImages());
+        archives.addAll(declaredImages(declared, targetPlatforms));
+        archives.forEach(archive -> archiveNames.add(archive.name()));
         try {
             // start from empty trees: an image removed from the layout must not linger in the next cluster image
             // (blobs come back from the cache as hard links, so this costs little)
@@ -142,8 +165,6 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary;
             try (progress) {
-                List<ImageSaver.ArchiveImage> archives = archiveImages(inventory.tarImages());
-                archives.forEach(archive -> archiveNames.add(archive.name()));
                 summary = saver.save(images, archives);
             }
             writeLock(summary);
@@ -206,6 +227,25 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             } catch (IOException | RegistryException e) {
                 throw new MojoExecutionException("images/skopeo/tar.txt:" + tar.line() + ": cannot read " + tar.archive() + ": "
                         + e.getMessage());
+            }
+        }
+        return archives;
+    }
+
+    private List<ImageSaver.ArchiveImage> declaredImages(List<DeclaredArchive> declared, List<Platform> targetPlatforms)
+            throws MojoExecutionException {
+        List<ImageSaver.ArchiveImage> archives = new ArrayList<>();
+        Path work = outputDirectory.toPath().resolve("work/image-archives");
+        for (int i = 0; i < declared.size(); i++) {
+            DeclaredArchive archive = declared.get(i);
+            String origin = DeclaredArchive.ELEMENT + " " + archive.file();
+            String refName = archive.repository() + ":" + archive.tag();
+            try {
+                io.clusterimage.registry.OciLayoutSource layout = ArchiveImages.openAny(archive.file(), work.resolve(Integer.toString(i + 1)));
+                ArchiveImages.requirePlatforms(layout, refName, archive.canonical(), targetPlatforms);
+                archives.add(new ImageSaver.ArchiveImage(archive.canonical(), origin, layout, archive.repository(), archive.tag()));
+            } catch (IOException | RegistryException e) {
+                throw new MojoExecutionException(origin + " (<image>" + archive.written() + "</image>): " + e.getMessage());
             }
         }
         return archives;

@@ -42,6 +42,13 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     @Parameter
     protected List<String> images;
 
+    /**
+     * Images other tools of the build write to files (jib:buildTar, docker save), each with the
+     * reference the manifests use: listed as images of source {@code built}, saved from the file.
+     */
+    @Parameter
+    protected List<ImageArchiveConfig> imageArchives;
+
     /** Extra values files and --set values per chart (by its Chart.yaml name). */
     @Parameter
     protected List<ChartConfig> charts;
@@ -75,8 +82,9 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
             return;
         }
+        List<io.clusterimage.inventory.DeclaredArchive> archives = ImageArchiveConfig.resolve(imageArchives, this);
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("scan-images")
-                .add("images", images).add("charts", describeCharts()).add("namespace", namespace)
+                .add("images", images).add("imageArchives", ImageArchiveConfig.describe(archives)).add("charts", describeCharts()).add("namespace", namespace)
                 .add("kubeVersion", kubeVersion).add("failOnUnresolved", failOnUnresolved);
         Path stamp = outputDirectory.toPath().resolve("scan-images.fingerprint");
         try {
@@ -102,7 +110,8 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         }
         Layout layout = layout();
         ScanOptions options = new ScanOptions(images == null ? List.of() : images, chartOptions(), namespace, kubeVersion,
-                failOnUnresolved, outputDirectory.toPath().resolve("work"), java.time.Duration.ofSeconds(chartRenderTimeoutSeconds));
+                failOnUnresolved, outputDirectory.toPath().resolve("work"), archives,
+                java.time.Duration.ofSeconds(chartRenderTimeoutSeconds));
         long start = System.nanoTime();
         ImageInventory inventory;
         try {
@@ -118,8 +127,9 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        getLog().info("cluster-image: " + inventory.images().size() + " image(s), " + inventory.tarImages().size()
-                + " archive image(s), " + inventory.ignored().size() + " ignored by .sealignore, in " + millis + " ms; "
+        getLog().info("cluster-image: " + inventory.images().size() + " image(s)"
+                + (inventory.built().isEmpty() ? "" : " (" + inventory.built().size() + " from <imageArchives>)") + ", "
+                + inventory.tarImages().size() + " archive image(s), " + inventory.ignored().size() + " ignored by .sealignore, in " + millis + " ms; "
                 + outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT));
         if (project != null) {
             project.setContextValue(InventoryLookup.INVENTORY_CONTEXT_KEY, inventory);

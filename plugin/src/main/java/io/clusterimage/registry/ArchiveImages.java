@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarReader;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Turns {@code oci-archive:} and {@code docker-archive:} files (images/skopeo/tar.txt) into OCI
@@ -30,12 +32,7 @@ public final class ArchiveImages {
         if (!Files.isRegularFile(archive)) {
             throw new RegistryException(RegistryException.Kind.NOT_FOUND, "archive " + archive + " does not exist");
         }
-        Path unpacked = workDir.resolve("unpacked");
-        io.clusterimage.core.PathTrees.deleteTree(unpacked);
-        Files.createDirectories(unpacked);
-        try (InputStream in = Files.newInputStream(archive)) {
-            TarReader.extract(in, unpacked);
-        }
+        Path unpacked = unpack(archive, workDir);
         return switch (transport) {
             case "oci-archive" -> {
                 if (!Files.isRegularFile(unpacked.resolve("index.json"))) {
@@ -46,6 +43,82 @@ public final class ArchiveImages {
             case "docker-archive" -> fromDockerArchive(unpacked, workDir.resolve("layout"), archive);
             default -> throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "unknown transport " + transport);
         };
+    }
+
+    /**
+     * An image another tool of the build wrote, whatever its format: an OCI layout directory (read in
+     * place, never written to), or a file that is an oci-archive or a docker-archive (jib:buildTar,
+     * docker save), told apart by what it holds. A docker save of Docker 25+ holds both; its index.json
+     * is then read, which names the same image.
+     */
+    public static OciLayoutSource openAny(Path file, Path workDir) throws IOException, RegistryException {
+        if (Files.isDirectory(file)) {
+            if (!Files.isRegularFile(file.resolve("index.json"))) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, file + " is a directory but not an OCI layout"
+                        + " (no index.json); name the archive file, or the directory skopeo copy ... oci:<dir> wrote");
+            }
+            return new OciLayoutSource(file, "OCI layout " + file);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, file + " does not exist; build it before this module"
+                    + " (the module that writes it must come first in the reactor, e.g. by a dependency on it) or correct the path");
+        }
+        Path unpacked;
+        try {
+            unpacked = unpack(file, workDir);
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, file + " is not an image archive (" + e.getMessage()
+                    + "); " + EXPECTED);
+        }
+        if (Files.isRegularFile(unpacked.resolve("index.json"))) {
+            return new OciLayoutSource(unpacked, "oci-archive " + file);
+        }
+        if (Files.isRegularFile(unpacked.resolve("manifest.json"))) {
+            return fromDockerArchive(unpacked, workDir.resolve("layout"), file);
+        }
+        throw new RegistryException(RegistryException.Kind.UNSUPPORTED, file + " is not an image archive (neither index.json"
+                + " nor manifest.json in it); " + EXPECTED);
+    }
+
+    private static final String EXPECTED = "expected a docker-archive (jib:buildTar, docker save), an oci-archive"
+            + " (skopeo copy ... oci-archive:) or an OCI layout directory";
+
+    /**
+     * Checks that the image of a layout has an image for each platform, before anything is stored: an
+     * index must name it, a single image's config must be of it (an image without os/architecture in
+     * its config is taken as it is: there is nothing to check it against).
+     *
+     * @param name how messages name the image
+     */
+    public static void requirePlatforms(OciLayoutSource layout, String refName, String name, List<Platform> platforms)
+            throws IOException, RegistryException {
+        Manifest top = layout.top(refName);
+        for (Platform platform : platforms) {
+            if (top.isIndex()) {
+                ImageIndexes.platformChain(name, top, platform, digest -> layout.manifest(digest, null));
+            } else if (top.isImageManifest() && JSON.readTree(top.bytes()).path("config").has("digest")) {
+                String config = JSON.readTree(top.bytes()).path("config").path("digest").asText();
+                JsonNode json = JSON.readTree(layout.blob(config).toFile());
+                String os = json.path("os").asText("");
+                String architecture = json.path("architecture").asText("");
+                Manifest.Descriptor own = new Manifest.Descriptor("", config, -1, os, architecture, json.path("variant").asText(""));
+                if (!architecture.isEmpty() && CachedRegistry.findPlatformEntry(List.of(own), platform).isEmpty()) {
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, name + " is an image for "
+                            + CachedRegistry.platformOf(own) + ", not for " + platform + "; build it for " + platform
+                            + " too (jib: <from><platforms>; docker buildx --platform) or leave " + platform + " out of <platforms>");
+                }
+            }
+        }
+    }
+
+    private static Path unpack(Path archive, Path workDir) throws IOException {
+        Path unpacked = workDir.resolve("unpacked");
+        io.clusterimage.core.PathTrees.deleteTree(unpacked);
+        Files.createDirectories(unpacked);
+        try (InputStream in = Files.newInputStream(archive)) {
+            TarReader.extract(in, unpacked);
+        }
+        return unpacked;
     }
 
     private static OciLayoutSource fromDockerArchive(Path unpacked, Path layout, Path archive) throws IOException, RegistryException {
