@@ -123,8 +123,9 @@ public final class ImageScanner {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
             if (yaml || name.endsWith(".tmpl")) {
-                current = relative(file).toString();
-                scanText(relative(file), SourceKind.MANIFEST, read(file), yaml, true);
+                Path display = relative(file);
+                current = display.toString();
+                YamlDocuments.forEach(file, (text, firstLine) -> scanText(display, SourceKind.MANIFEST, text, yaml, firstLine - 1));
             }
         }
     }
@@ -155,7 +156,7 @@ public final class ImageScanner {
         for (RenderedDocument document : RenderedDocument.split(rendered.manifest())) {
             Path file = chart.source().resolve(document.pathInsideChart());
             SourceKind kind = document.text().contains(ChartRenderer.HOOK_MARKER) ? SourceKind.CHART_HOOK : SourceKind.CHART;
-            scanText(file, kind, document.text(), true, false);
+            scanText(file, kind, document.text(), true, NOT_MEANINGFUL);
         }
         scanCrds(chart, rendered.workingCopy(), rendered.workingCopy());
     }
@@ -168,7 +169,7 @@ public final class ImageScanner {
                 String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
                 if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
                     Path display = chart.source().resolve(copyRoot.relativize(file).toString());
-                    scanText(display, SourceKind.CHART_CRD, read(file), true, !chart.archive());
+                    scanText(display, SourceKind.CHART_CRD, read(file), true, chart.archive() ? NOT_MEANINGFUL : 0);
                 }
             }
         }
@@ -213,13 +214,21 @@ public final class ImageScanner {
      * A value the line scan takes that is not a valid reference is reported — unless the YAML walk
      * found a valid image on the same line (e.g. {@code image: nginx # comment}).
      */
-    private void scanText(Path file, SourceKind kind, String text, boolean yaml, boolean linesMeaningful) {
+    /** For {@link #scanText}: the text's lines are not lines of a file the user has (a rendered chart). */
+    private static final int NOT_MEANINGFUL = -1;
+
+    /**
+     * @param lineOffset how many lines of the file come before the text (a document of a multi-document
+     *                   file), or {@link #NOT_MEANINGFUL}
+     */
+    private void scanText(Path file, SourceKind kind, String text, boolean yaml, int lineOffset) {
+        boolean linesMeaningful = lineOffset != NOT_MEANINGFUL;
         Set<Integer> linesWithImage = new HashSet<>();
         if (yaml) {
             YamlImageWalker.Result walked = YamlImageWalker.walk(text);
             for (Candidate candidate : walked.candidates()) {
                 Optional<ImageReference> reference = References.parse(candidate.value());
-                int line = linesMeaningful ? candidate.line() : 0;
+                int line = linesMeaningful ? candidate.line() + lineOffset : 0;
                 if (reference.isPresent()) {
                     linesWithImage.add(candidate.line());
                     add(reference.get(), new Occurrence(file, line, kind, candidate.value()));
@@ -231,7 +240,7 @@ public final class ImageScanner {
         }
         for (Candidate candidate : ImageLineScanner.scan(text)) {
             Optional<ImageReference> reference = References.parse(candidate.value());
-            int line = linesMeaningful ? candidate.line() : 0;
+            int line = linesMeaningful ? candidate.line() + lineOffset : 0;
             if (reference.isPresent()) {
                 linesWithImage.add(candidate.line());
                 add(reference.get(), new Occurrence(file, line, kind, candidate.value()));

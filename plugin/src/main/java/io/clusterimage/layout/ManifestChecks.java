@@ -1,8 +1,6 @@
 package io.clusterimage.layout;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clusterimage.core.Finding;
@@ -66,13 +64,18 @@ final class ManifestChecks {
         }
     }
 
+    /**
+     * Reads the file's tokens from a stream: the syntax is checked without a tree of any document, so a
+     * manifest of any size takes the parser's buffer of memory. The file is read whole only to place an error.
+     */
     private void parseYaml(Path file) throws IOException {
-        byte[] content = Files.readAllBytes(file);
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(content)) {
-            while (documents.hasNextValue()) {
-                documents.nextValue();
+        try (java.io.InputStream in = Files.newInputStream(file);
+             com.fasterxml.jackson.core.JsonParser parser = YAML.getFactory().createParser(in)) {
+            while (parser.nextToken() != null) {
+                // every token is read: a syntax error anywhere surfaces here
             }
         } catch (JsonProcessingException e) {
+            byte[] content = Files.readAllBytes(file);
             findings.add(Finding.error("manifests.yaml", rel(file), YamlErrors.line(e, content),
                     "not valid YAML: " + YamlErrors.message(e, content),
                     "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
