@@ -18,9 +18,17 @@ import java.util.Optional;
  *
  * @param image   the reference it is stored under (a tag, never a digest)
  * @param written the reference as written in the POM
- * @param file    the archive or OCI layout directory, absolute
+ * @param file    the archive or OCI layout directory, absolute (for an application image, the directory
+ *                Jib writes it to)
+ * @param element the POM element that declares it, for messages ({@code <appImages><appImage>} for an image
+ *                the plugin builds itself with Jib)
  */
-public record DeclaredArchive(ImageReference image, String written, Path file) {
+public record DeclaredArchive(ImageReference image, String written, Path file, String element) {
+
+    /** An {@code <imageArchives><imageArchive>}. */
+    public DeclaredArchive(ImageReference image, String written, Path file) {
+        this(image, written, file, ELEMENT);
+    }
 
     /** How messages name the declaration. */
     public static final String ELEMENT = "<imageArchives><imageArchive>";
@@ -52,6 +60,27 @@ public record DeclaredArchive(ImageReference image, String written, Path file) {
     }
 
     /**
+     * A reference written in the POM, parsed as the scan parses references.
+     *
+     * @param element how the message names it, up to the opening tag ({@code "<appImages><appImage> number 1: <image>"})
+     * @param digestAllowed false for an image stored under a tag here (a digest could not be kept)
+     */
+    public static ImageReference reference(String written, String element, boolean digestAllowed) throws InvalidDeclarationException {
+        String tag = element.substring(element.lastIndexOf('<'));
+        String close = "</" + tag.substring(1);
+        Optional<ImageReference> reference = References.parse(written);
+        if (reference.isEmpty()) {
+            throw new InvalidDeclarationException(element + written + close + " is not a valid image reference: "
+                    + References.whyInvalid(written) + "; write it as [registry/]repository[:tag]");
+        }
+        if (!digestAllowed && reference.get().digest().isPresent()) {
+            throw new InvalidDeclarationException(element + written + close + " has a digest; the image is"
+                    + " stored under a tag, so write the reference without @sha256:...");
+        }
+        return reference.get();
+    }
+
+    /**
      * Checks and resolves the entries. Whether each file exists is not checked here: scan-images runs
      * before the tool that writes the archive may have (jib:buildTar binds to package); save-registry
      * checks when it reads it.
@@ -71,22 +100,14 @@ public record DeclaredArchive(ImageReference image, String written, Path file) {
                 throw new InvalidDeclarationException(where + " (<file>" + entry.file() + "</file>) has no <image>: give the"
                         + " reference the manifests use for it, e.g. registry.example.com/team/orders:1.0");
             }
-            Optional<ImageReference> reference = References.parse(written);
-            if (reference.isEmpty()) {
-                throw new InvalidDeclarationException(where + ": <image>" + written + "</image> is not a valid image reference: "
-                        + References.whyInvalid(written) + "; write it as [registry/]repository[:tag]");
-            }
-            if (reference.get().digest().isPresent()) {
-                throw new InvalidDeclarationException(where + ": <image>" + written + "</image> has a digest; the archive is"
-                        + " stored under a tag, so write the reference without @sha256:...");
-            }
-            Integer earlier = seen.putIfAbsent(reference.get().canonical(), i + 1);
+            ImageReference reference = reference(written, where + ": <image>", false);
+            Integer earlier = seen.putIfAbsent(reference.canonical(), i + 1);
             if (earlier != null) {
                 throw new InvalidDeclarationException(ELEMENT + " numbers " + earlier + " and " + (i + 1) + " both declare "
-                        + reference.get().canonical() + "; one tag can hold one image: remove one, or give them different tags");
+                        + reference.canonical() + "; one tag can hold one image: remove one, or give them different tags");
             }
             Path file = basedir.resolve(entry.file().strip()).toAbsolutePath().normalize();
-            archives.add(new DeclaredArchive(reference.get(), written, file));
+            archives.add(new DeclaredArchive(reference, written, file));
         }
         return archives;
     }

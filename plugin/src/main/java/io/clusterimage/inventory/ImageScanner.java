@@ -284,9 +284,9 @@ public final class ImageScanner {
             for (TarImage tar : tarImages) {
                 if (tar.target().equals(stored)) {
                     findings.add(Finding.error("scan.image-archive", Path.of("images/skopeo/tar.txt"), tar.line(),
-                            "stores " + stored + ", which " + DeclaredArchive.ELEMENT + " (" + archive.file()
+                            "stores " + stored + ", which " + archive.element() + " (" + archive.file()
                                     + ") declares too; one tag can hold one image",
-                            "remove the tar.txt line or the <imageArchive>"));
+                            "remove the tar.txt line or the " + archive.element().substring(archive.element().lastIndexOf('<'))));
                 }
             }
             Accumulator accumulator = images.get(archive.canonical());
@@ -294,7 +294,7 @@ public final class ImageScanner {
                     .anyMatch(o -> o.kind() != SourceKind.BUILT && o.kind() != SourceKind.PARAMETER);
             if (!named) {
                 findings.add(Finding.warning("scan.image-archive-unused", Path.of("pom.xml"), 0,
-                        DeclaredArchive.ELEMENT + " declares " + archive.canonical() + " (" + archive.file()
+                        archive.element() + " declares " + archive.canonical() + " (" + archive.file()
                                 + "), but no manifest, chart or images/shim file names it; it is bundled, yet nothing runs it",
                         "check that <image> is exactly the reference the manifests use"));
             }

@@ -49,7 +49,8 @@ public final class InventoryReport {
         java.util.List<DeclaredArchive> built = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode archive : root.path("builtImages")) {
             built.add(new DeclaredArchive(io.clusterimage.reference.ImageReference.parse(archive.path("canonical").asText()),
-                    archive.path("written").asText(), Path.of(archive.path("file").asText())));
+                    archive.path("written").asText(), Path.of(archive.path("file").asText()),
+                    archive.path("element").asText(DeclaredArchive.ELEMENT)));
         }
         return new ImageInventory(images, tars, ignored, java.util.List.of(), built);
     }
@@ -86,6 +87,7 @@ public final class InventoryReport {
             node.put("canonical", archive.canonical());
             node.put("written", archive.written());
             node.put("file", slashes(archive.file()));
+            node.put("element", archive.element());
         }
         ArrayNode ignored = root.putArray("ignored");
         inventory.ignored().forEach(image -> image(ignored.addObject(), image));

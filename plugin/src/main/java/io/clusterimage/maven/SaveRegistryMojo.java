@@ -52,7 +52,9 @@ import java.util.function.Function;
  * ({@code target/cluster-image/<os>-<arch>/registry}), verified, in parallel, through a blob cache
  * shared by all builds of the user. Never writes into the source tree.
  */
-@Mojo(name = "save-registry", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
+// runtime dependencies: <appImages> take a module's code and its runtime classpath from them
+@Mojo(name = "save-registry", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true,
+        requiresDependencyResolution = org.apache.maven.plugins.annotations.ResolutionScope.RUNTIME)
 public class SaveRegistryMojo extends AbstractRegistryMojo {
 
     /** Skips this goal only. */
@@ -86,6 +88,14 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     @Parameter
     protected List<ImageArchiveConfig> imageArchives;
 
+    /**
+     * The application's own images, built here with Jib Core from a module of the build (or this
+     * project) on a base image, and stored under {@code <image>} in every platform's tree. The same
+     * list as scan-images'.
+     */
+    @Parameter
+    protected List<AppImageConfig> appImages;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipSave) {
@@ -106,9 +116,13 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     private void save(ImageInventory inventory) throws MojoExecutionException, MojoFailureException {
         List<Platform> targetPlatforms = effectivePlatforms();
         List<DeclaredArchive> declared = ImageArchiveConfig.resolve(imageArchives, this);
+        List<DeclaredArchive> built = AppImageConfig.declared(appImages, declared, outputDirectory);
+        List<io.clusterimage.appimage.AppImageSpec> appSpecs = AppImageConfig.resolve(appImages, project,
+                session == null ? List.of() : session.getProjects());
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
                 .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
                 .add("imageArchives", ImageArchiveConfig.describe(declared))
+                .add("appImages", AppImageConfig.describe(appSpecs))
                 .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
                 .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
                         .map(m -> m.registry + "=" + m.mirrors).toList());
@@ -123,6 +137,16 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             for (DeclaredArchive archive : declared) {
                 // rebuilt by another module (jib:buildTar) in each build: a new size or time saves again
                 fingerprint.addTree(archive.file(), p -> false);
+            }
+            for (io.clusterimage.appimage.AppImageSpec spec : appSpecs) {
+                // the module's code and classpath are rebuilt with every build: a new size or time builds the image again
+                fingerprint.addTree(spec.code(), p -> false);
+                for (Path dependency : spec.dependencies()) {
+                    fingerprint.addTree(dependency, p -> false);
+                }
+                if (spec.base() instanceof io.clusterimage.appimage.AppImageSpec.ArchiveBase archive) {
+                    fingerprint.addTree(archive.file(), p -> false);
+                }
             }
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
@@ -140,10 +164,11 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         inventory.tarImages().forEach(tar -> fromArchives.add(tar.target()));
         // the same for <imageArchives>: the declared file wins over the registry
         declared.forEach(archive -> fromArchives.add(archive.repository() + ":" + archive.tag()));
+        built.forEach(image -> fromArchives.add(image.repository() + ":" + image.tag()));
         List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference)
                 .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
                 .toList();
-        int archiveCount = inventory.tarImages().size() + declared.size();
+        int archiveCount = inventory.tarImages().size() + declared.size() + appSpecs.size();
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + archiveCount
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);
         boolean interactive = session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
@@ -155,6 +180,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         // are emptied, so a missing or wrong archive fails the build with the last trees untouched
         List<ImageSaver.ArchiveImage> archives = archiveImages(inventory.tarImages());
         archives.addAll(declaredImages(declared, targetPlatforms));
+        archives.addAll(appImages(appSpecs, targetPlatforms, cache, offline));
         archives.forEach(archive -> archiveNames.add(archive.name()));
         try {
             // start from empty trees: an image removed from the layout must not linger in the next cluster image
@@ -249,6 +275,26 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             }
         }
         return archives;
+    }
+
+    /** Builds each {@code <appImage>} for each platform with Jib, before any tree is emptied. */
+    private List<ImageSaver.ArchiveImage> appImages(List<io.clusterimage.appimage.AppImageSpec> specs, List<Platform> targetPlatforms,
+                                                     Path cache, boolean offline) throws MojoExecutionException {
+        if (specs.isEmpty()) {
+            return List.of();
+        }
+        try {
+            io.clusterimage.registry.BaseImageFetcher fetcher = specs.stream()
+                    .noneMatch(s -> s.base() instanceof io.clusterimage.appimage.AppImageSpec.RegistryBase) ? null
+                    : new io.clusterimage.registry.BaseImageFetcher(new RegistryClient(registryOptions()), new BlobCache(cache), offline);
+            return io.clusterimage.appimage.AppImages.build(specs, targetPlatforms,
+                    outputDirectory.toPath().resolve("work/app-images"), fetcher, line -> getLog().info("  " + line));
+        } catch (io.clusterimage.appimage.AppImageException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException(io.clusterimage.appimage.AppImageSpec.ELEMENT + ": building the image failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     private void writeLock(SaveSummary summary) throws IOException {

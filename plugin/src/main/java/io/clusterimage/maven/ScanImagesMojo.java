@@ -49,6 +49,13 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     @Parameter
     protected List<ImageArchiveConfig> imageArchives;
 
+    /**
+     * The application's own images, built by save-registry with Jib from a module of the build: listed
+     * as images of source {@code built}. The same list as save-registry's.
+     */
+    @Parameter
+    protected List<AppImageConfig> appImages;
+
     /** Extra values files and --set values per chart (by its Chart.yaml name). */
     @Parameter
     protected List<ChartConfig> charts;
@@ -82,7 +89,9 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
             return;
         }
-        List<io.clusterimage.inventory.DeclaredArchive> archives = ImageArchiveConfig.resolve(imageArchives, this);
+        List<io.clusterimage.inventory.DeclaredArchive> archives = new java.util.ArrayList<>(ImageArchiveConfig.resolve(imageArchives, this));
+        int declaredArchives = archives.size();
+        archives.addAll(AppImageConfig.declared(appImages, archives, outputDirectory));
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("scan-images")
                 .add("images", images).add("imageArchives", ImageArchiveConfig.describe(archives)).add("charts", describeCharts()).add("namespace", namespace)
                 .add("kubeVersion", kubeVersion).add("failOnUnresolved", failOnUnresolved);
@@ -128,7 +137,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         getLog().info("cluster-image: " + inventory.images().size() + " image(s)"
-                + (inventory.built().isEmpty() ? "" : " (" + inventory.built().size() + " from <imageArchives>)") + ", "
+                + builtCount(declaredArchives, archives.size() - declaredArchives) + ", "
                 + inventory.tarImages().size() + " archive image(s), " + inventory.ignored().size() + " ignored by .sealignore, in " + millis + " ms; "
                 + outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT));
         if (project != null) {
@@ -145,6 +154,17 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             throw new MojoFailureException("scan-images found " + inventory.errors().size()
                     + " error(s), listed above as [ERROR] file:line lines.");
         }
+    }
+
+    private static String builtCount(int archives, int appImages) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (archives > 0) {
+            parts.add(archives + " from <imageArchives>");
+        }
+        if (appImages > 0) {
+            parts.add(appImages + " from <appImages>");
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 
     /** The layout validate-layout read in this build, or a fresh read when it did not run. */

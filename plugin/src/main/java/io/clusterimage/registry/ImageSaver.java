@@ -93,6 +93,9 @@ public final class ImageSaver {
                     }));
                 }
                 for (ArchiveImage archive : archives) {
+                    if (!archive.appliesTo(platform)) {
+                        continue;
+                    }
                     jobs.add(imagePool.submit(() -> {
                         try {
                             SavedImage saved = saveArchiveImage(tree, archive, platform);
@@ -122,7 +125,9 @@ public final class ImageSaver {
         }
         List<String> sortedLock = new ArrayList<>(locked);
         Collections.sort(sortedLock);
-        return new SaveSummary((images.size() + archives.size()) * options.platforms().size(), registry.blobsFetched(),
+        long archiveImages = options.platforms().stream()
+                .mapToLong(platform -> archives.stream().filter(archive -> archive.appliesTo(platform)).count()).sum();
+        return new SaveSummary((int) (images.size() * options.platforms().size() + archiveImages), registry.blobsFetched(),
                 registry.bytesFetched(), registry.bytesFromCache(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
     }
 
@@ -195,7 +200,20 @@ public final class ImageSaver {
      *
      * @param origin where the archive is listed ({@code images/skopeo/tar.txt:3}): its errors start with it
      */
-    public record ArchiveImage(String name, String origin, OciLayoutSource layout, String repository, String tag) {
+    public record ArchiveImage(String name, String origin, OciLayoutSource layout, String repository, String tag, Platform only) {
+
+        /** An archive saved into every platform's tree (from an index, each tree gets its platform's image). */
+        public ArchiveImage(String name, String origin, OciLayoutSource layout, String repository, String tag) {
+            this(name, origin, layout, repository, tag, null);
+        }
+
+        /**
+         * Whether it goes into {@code platform}'s tree: an image built once per platform (an application
+         * image) is one archive per platform, each saved into its own tree only.
+         */
+        public boolean appliesTo(Platform platform) {
+            return only == null || only.equals(platform);
+        }
     }
 
     private SavedImage saveImage(DistributionTree tree, ImageReference image, Platform platform)

@@ -69,7 +69,7 @@ class DeclaredArchiveScanTest {
                 + References.whyInvalid("Team/Orders:1.0") + "; write it as [registry/]repository[:tag]",
                 parseFails(entry("a.tar", "Team/Orders:1.0")));
         assertEquals("<imageArchives><imageArchive> number 1: <image>team/orders:1.0@sha256:" + "ab".repeat(32) + "</image> has a"
-                + " digest; the archive is stored under a tag, so write the reference without @sha256:...",
+                + " digest; the image is stored under a tag, so write the reference without @sha256:...",
                 parseFails(entry("a.tar", "team/orders:1.0@sha256:" + "ab".repeat(32))));
     }
 

@@ -1,0 +1,65 @@
+package io.clusterimage.appimage;
+
+import io.clusterimage.reference.ImageReference;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code <appImages><appImage>} of the POM, resolved: the application's own image, built from the
+ * compiled code of a module of the same build (Jib's exploded layout) on a base image.
+ *
+ * @param image            the reference it is stored under in every platform's registry tree
+ * @param written          {@code <image>} as written in the POM, for messages
+ * @param code             the module's compiled code: its classes directory (target/classes) or its jar
+ * @param dependencies     the module's runtime dependencies (jars), in classpath order
+ * @param mainClass        the class to run; empty to take the jar manifest's Main-Class
+ * @param base             where the base image comes from
+ * @param jvmFlags         flags put between {@code java} and {@code -cp}
+ * @param args             program arguments (the image's Cmd)
+ * @param ports            exposed ports as jib-maven-plugin writes them ({@code 8080}, {@code 5000/udp}, {@code 7000-7003})
+ * @param environment      environment variables
+ * @param labels           image labels
+ * @param user             the user the process runs as; empty to keep the base image's
+ * @param workingDirectory an absolute path; empty to keep the base image's
+ * @param creationTime     the image's creation time (Jib's default is the epoch, which keeps digests stable)
+ */
+public record AppImageSpec(ImageReference image, String written, Path code, List<Path> dependencies, String mainClass,
+                           Base base, List<String> jvmFlags, List<String> args, List<String> ports,
+                           Map<String, String> environment, Map<String, String> labels, String user,
+                           String workingDirectory, Instant creationTime) {
+
+    /** How messages name the declaration. */
+    public static final String ELEMENT = "<appImages><appImage>";
+
+    public AppImageSpec {
+        dependencies = List.copyOf(dependencies);
+        mainClass = mainClass == null ? "" : mainClass.strip();
+        jvmFlags = List.copyOf(jvmFlags);
+        args = List.copyOf(args);
+        ports = List.copyOf(ports);
+        environment = Map.copyOf(environment);
+        labels = Map.copyOf(labels);
+        user = user == null ? "" : user.strip();
+        workingDirectory = workingDirectory == null ? "" : workingDirectory.strip();
+    }
+
+    /** How messages name this image: the element and its {@code <image>}. */
+    public String describe() {
+        return ELEMENT + " <image>" + written + "</image>";
+    }
+
+    /** Where the base image comes from: {@code <from><image>} or {@code <from><archive>}. */
+    public sealed interface Base permits RegistryBase, ArchiveBase {
+    }
+
+    /** A base image pulled the way save-registry pulls (mirrors, credentials, the blob cache, {@code mvn -o}). */
+    public record RegistryBase(ImageReference reference) implements Base {
+    }
+
+    /** A base image read from a docker-archive, an oci-archive or an OCI layout directory. */
+    public record ArchiveBase(Path file) implements Base {
+    }
+}

@@ -1,0 +1,220 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.appimage.AppImageSpec;
+import io.clusterimage.inventory.DeclaredArchive;
+import io.clusterimage.reference.ImageReference;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.project.MavenProject;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code <appImages><appImage>} of the POM: the application's own image, built by the plugin with Jib
+ * Core from a module of the same build and bundled like an {@code <imageArchives>} image. Read by
+ * scan-images (the name) and save-registry (the build). Names follow jib-maven-plugin where they mean
+ * the same.
+ * <pre>
+ * &lt;appImages&gt;
+ *   &lt;appImage&gt;
+ *     &lt;image&gt;registry.example.com/team/orders:${project.version}&lt;/image&gt;
+ *     &lt;module&gt;com.example:orders&lt;/module&gt;
+ *     &lt;from&gt;&lt;image&gt;eclipse-temurin:21-jre&lt;/image&gt;&lt;/from&gt;
+ *   &lt;/appImage&gt;
+ * &lt;/appImages&gt;
+ * </pre>
+ */
+public class AppImageConfig {
+    /** The reference the manifests use; the image is stored under this repository and tag. */
+    String image;
+    /** {@code groupId:artifactId} of a module this project depends on; default: this project's own classes. */
+    String module;
+    /** The class to run; default: the Main-Class of the module's jar manifest. */
+    String mainClass;
+    /** The base image. */
+    AppImageFrom from;
+    /** Flags between {@code java} and {@code -cp}. */
+    List<String> jvmFlags;
+    /** Program arguments. */
+    List<String> args;
+    /** Exposed ports: {@code 8080}, {@code 5000/udp}, {@code 7000-7003}. */
+    List<String> ports;
+    /** Environment variables. */
+    Map<String, String> environment;
+    /** Image labels. */
+    Map<String, String> labels;
+    /** The user the process runs as ({@code 1000}, {@code app:app}); default: the base image's. */
+    String user;
+    /** The working directory (absolute); default: the base image's. */
+    String workingDirectory;
+
+    /**
+     * The names scan-images lists as {@code built}, checked: a valid reference without a digest, declared
+     * once across {@code <imageArchives>} and {@code <appImages>}.
+     */
+    static List<DeclaredArchive> declared(List<AppImageConfig> configs, List<DeclaredArchive> imageArchives, File outputDirectory)
+            throws MojoExecutionException {
+        List<DeclaredArchive> result = new ArrayList<>();
+        if (configs == null) {
+            return result;
+        }
+        Map<String, String> seen = new HashMap<>();
+        imageArchives.forEach(a -> seen.put(a.canonical(), DeclaredArchive.ELEMENT));
+        Path where = outputDirectory.toPath().resolve("work/app-images").toAbsolutePath().normalize();
+        for (int i = 0; i < configs.size(); i++) {
+            String element = AppImageSpec.ELEMENT + " number " + (i + 1);
+            ImageReference reference = reference(configs.get(i).image, element);
+            String earlier = seen.putIfAbsent(reference.canonical(), element);
+            if (earlier != null) {
+                throw new MojoExecutionException(element + " declares " + reference.canonical() + ", which " + earlier
+                        + " declares too; one tag can hold one image: remove one, or give them different tags");
+            }
+            result.add(new DeclaredArchive(reference, configs.get(i).image.strip(), where, AppImageSpec.ELEMENT));
+        }
+        return result;
+    }
+
+    private static ImageReference reference(String image, String element) throws MojoExecutionException {
+        String written = image == null ? "" : image.strip();
+        if (written.isEmpty()) {
+            throw new MojoExecutionException(element + " has no <image>: give the reference the manifests use for the"
+                    + " application, e.g. registry.example.com/team/orders:${project.version}");
+        }
+        try {
+            return DeclaredArchive.reference(written, element + ": <image>", false);
+        } catch (DeclaredArchive.InvalidDeclarationException e) {
+            throw new MojoExecutionException(e.getMessage());
+        }
+    }
+
+    /** What save-registry builds: each declaration with its module's code and runtime classpath resolved. */
+    static List<AppImageSpec> resolve(List<AppImageConfig> configs, MavenProject project, List<MavenProject> reactor)
+            throws MojoExecutionException {
+        List<AppImageSpec> specs = new ArrayList<>();
+        if (configs == null) {
+            return specs;
+        }
+        Instant created = creationTime(project);
+        for (int i = 0; i < configs.size(); i++) {
+            AppImageConfig config = configs.get(i);
+            ImageReference reference = reference(config.image, AppImageSpec.ELEMENT + " number " + (i + 1));
+            String element = AppImageSpec.ELEMENT + " <image>" + config.image.strip() + "</image>";
+            ModuleCode code = ModuleCode.of(config.module, project, reactor, element);
+            specs.add(new AppImageSpec(reference, config.image.strip(), code.code(), code.dependencies(), config.mainClass,
+                    base(config.from, project, element), list(config.jvmFlags), list(config.args), list(config.ports),
+                    map(config.environment), map(config.labels), config.user, config.workingDirectory, created));
+        }
+        return specs;
+    }
+
+    private static AppImageSpec.Base base(AppImageFrom from, MavenProject project, String element) throws MojoExecutionException {
+        String image = from == null || from.image == null ? "" : from.image.strip();
+        String archive = from == null || from.archive == null ? "" : from.archive.strip();
+        if (image.isEmpty() == archive.isEmpty()) {
+            throw new MojoExecutionException(element + ": <from> needs " + (image.isEmpty() ? "" : "only one of ")
+                    + "<image> (a base image reference, e.g. eclipse-temurin:21-jre) or <archive> (a docker-archive,"
+                    + " oci-archive or OCI layout directory holding it)");
+        }
+        if (!archive.isEmpty()) {
+            return new AppImageSpec.ArchiveBase(project.getBasedir().toPath().resolve(archive).toAbsolutePath().normalize());
+        }
+        try {
+            return new AppImageSpec.RegistryBase(DeclaredArchive.reference(image, element + ": <from><image>", true));
+        } catch (DeclaredArchive.InvalidDeclarationException e) {
+            throw new MojoExecutionException(e.getMessage());
+        }
+    }
+
+    /**
+     * The image's creation time: {@code project.build.outputTimestamp} when the project sets it (the time
+     * the reproducible jars carry too), else the epoch as Jib does. Either way the same build gives the same digest.
+     */
+    static Instant creationTime(MavenProject project) throws MojoExecutionException {
+        String value = project.getProperties().getProperty("project.build.outputTimestamp", "").strip();
+        if (value.length() <= 1) {
+            return Instant.EPOCH; // unset, or one character: maven-archiver's "not reproducible" marker
+        }
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochSecond(Long.parseLong(value))
+                    : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new MojoExecutionException("project.build.outputTimestamp '" + value + "' is neither an ISO-8601 time"
+                    + " (2026-01-01T00:00:00Z) nor seconds since the epoch; <appImages> take the image's creation time from it");
+        }
+    }
+
+    /** What the up-to-date check compares: every setting (the code and dependencies are added as files). */
+    static String describe(List<AppImageSpec> specs) {
+        return specs.stream().map(s -> List.of(s.image().canonical(), s.code(), s.dependencies(), s.mainClass(),
+                s.base(), s.jvmFlags(), s.args(), s.ports(), new java.util.TreeMap<>(s.environment()),
+                new java.util.TreeMap<>(s.labels()), s.user(), s.workingDirectory(), s.creationTime()).toString()).toList().toString();
+    }
+
+    private static List<String> list(List<String> values) {
+        return values == null ? List.of() : values.stream().map(v -> v == null ? "" : v).toList();
+    }
+
+    private static Map<String, String> map(Map<String, String> values) {
+        Map<String, String> result = new HashMap<>();
+        if (values != null) {
+            values.forEach((k, v) -> result.put(k, v == null ? "" : v));
+        }
+        return result;
+    }
+
+    /** A module's compiled code and its runtime dependencies, from this project's resolved dependencies. */
+    record ModuleCode(Path code, List<Path> dependencies) {
+
+        private static final Set<String> RUNTIME_SCOPES = Set.of(Artifact.SCOPE_COMPILE, Artifact.SCOPE_RUNTIME);
+
+        static ModuleCode of(String module, MavenProject project, List<MavenProject> reactor, String element)
+                throws MojoExecutionException {
+            Set<Artifact> artifacts = project.getArtifacts();
+            if (module == null || module.isBlank()) {
+                List<Path> dependencies = artifacts.stream().filter(ModuleCode::onClasspath).map(a -> a.getFile().toPath()).toList();
+                return new ModuleCode(Path.of(project.getBuild().getOutputDirectory()), dependencies);
+            }
+            String[] parts = module.strip().split(":");
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new MojoExecutionException(element + ": <module>" + module.strip() + "</module> is not groupId:artifactId;"
+                        + " write e.g. <module>com.example:orders</module>, or leave it out to use this project's classes");
+            }
+            Optional<Artifact> found = artifacts.stream()
+                    .filter(a -> a.getGroupId().equals(parts[0]) && a.getArtifactId().equals(parts[1])).findFirst();
+            if (found.isEmpty()) {
+                boolean inReactor = reactor.stream().anyMatch(p -> p.getGroupId().equals(parts[0]) && p.getArtifactId().equals(parts[1]));
+                throw new MojoExecutionException(element + ": <module>" + module.strip() + "</module> is "
+                        + (inReactor ? "in the reactor but not" : "neither in the reactor nor") + " a dependency of "
+                        + project.getGroupId() + ":" + project.getArtifactId() + "; add a <dependency> on it (so the reactor"
+                        + " builds it first and its runtime classpath is resolved)" + (inReactor ? "" : " or correct <module>"));
+            }
+            Artifact artifact = found.get();
+            if (artifact.getFile() == null) {
+                throw new MojoExecutionException(element + ": <module>" + module.strip() + "</module> has not been built;"
+                        + " build it in the same reactor (mvn package from the root) or install it first");
+            }
+            // its own runtime dependencies: the artifacts this project reaches through it
+            String prefix = artifact.getGroupId() + ":" + artifact.getArtifactId() + ":";
+            List<Path> dependencies = artifacts.stream().filter(a -> a != artifact && onClasspath(a))
+                    .filter(a -> a.getDependencyTrail() != null && a.getDependencyTrail().size() > 2
+                            && a.getDependencyTrail().get(1).startsWith(prefix))
+                    .map(a -> a.getFile().toPath()).toList();
+            return new ModuleCode(artifact.getFile().toPath(), dependencies);
+        }
+
+        private static boolean onClasspath(Artifact artifact) {
+            return artifact.getFile() != null && RUNTIME_SCOPES.contains(artifact.getScope())
+                    && artifact.getArtifactHandler() != null && artifact.getArtifactHandler().isAddedToClasspath();
+        }
+    }
+}
