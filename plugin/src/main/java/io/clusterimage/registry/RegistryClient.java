@@ -47,7 +47,6 @@ import java.util.regex.Pattern;
 public final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
     /** A blob whose manifest gives no size (invalid: OCI requires one) is still not read without end. */
     static final long MAX_UNSIZED_BLOB_BYTES = 1024L * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 16 * 1024;
@@ -87,10 +86,10 @@ public final class RegistryClient {
             HttpURLConnection connection = request("GET", url, host, repository, Map.of("Accept", Manifest.ACCEPT));
             try {
                 byte[] body;
-                try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_MANIFEST_BYTES, RequestDeadline.current())) {
+                try (InputStream in = new BoundedBody(connection.getInputStream(), Manifest.MAX_BYTES, RequestDeadline.current())) {
                     body = in.readAllBytes();
                 } catch (BoundedBody.TooLarge e) {
-                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + MAX_MANIFEST_BYTES
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + Manifest.MAX_BYTES
                             + " bytes for the manifest of " + describe(host, repository, reference)
                             + ", more than any manifest needs (8 MiB is the limit); nothing was stored");
                 }
