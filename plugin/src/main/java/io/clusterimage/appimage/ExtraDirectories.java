@@ -5,10 +5,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -89,33 +86,51 @@ final class ExtraDirectories {
                     + " write it from /, e.g. <into>/opt/app</into>");
         }
         Path root = directory.from().toRealPath();
-        AbsoluteUnixPath target = AbsoluteUnixPath.get(into);
         FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName("extra files");
-        List<Path> files;
-        try (var walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            files = walk.filter(p -> !p.equals(root)).sorted().toList();
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof FileSystemLoopException loop) {
-                throw new AppImageException(where + ": the link " + loop.getFile() + " leads to a directory that holds"
-                        + " it; remove the link");
-            }
-            throw e.getCause();
+        Set<Path> open = new HashSet<>(Set.of(root));
+        addTree(new Walk(root, where, rules, used, layer), root, AbsoluteUnixPath.get(into), open);
+        return layer.build();
+    }
+
+    private record Walk(Path root, String where, List<Rule> rules, Set<AppImageSpec.Permission> used,
+                        FileEntriesLayer.Builder layer) {
+    }
+
+    /**
+     * Adds what {@code directory} holds under {@code target}, in name order. Links are not followed by the
+     * walk itself: each is checked first, so one leading outside is refused before anything is read through it.
+     *
+     * @param open the real paths of the directories being walked, to refuse a link back to one of them
+     */
+    private static void addTree(Walk walk, Path directory, AbsoluteUnixPath target, Set<Path> open)
+            throws IOException, AppImageException {
+        List<Path> children;
+        try (var list = Files.list(directory)) {
+            children = list.sorted().toList();
         }
-        for (Path file : files) {
-            Path source = inside(file, root, where);
-            AbsoluteUnixPath inImage = target.resolve(root.relativize(file).toString().replace('\\', '/'));
-            FilePermissions mode = Files.isDirectory(source) ? FilePermissions.DEFAULT_FOLDER_PERMISSIONS
-                    : FilePermissions.DEFAULT_FILE_PERMISSIONS;
+        for (Path child : children) {
+            Path source = Files.isSymbolicLink(child) ? inside(child, walk.root(), walk.where()) : child;
+            AbsoluteUnixPath inImage = target.resolve(child.getFileName().toString());
+            boolean isDirectory = Files.isDirectory(source);
+            FilePermissions mode = isDirectory ? FilePermissions.DEFAULT_FOLDER_PERMISSIONS : FilePermissions.DEFAULT_FILE_PERMISSIONS;
             // the last <permission> that matches wins, as in jib-maven-plugin
-            for (Rule rule : rules) {
+            for (Rule rule : walk.rules()) {
                 if (rule.matcher().matches(Path.of(inImage.toString()))) {
                     mode = rule.mode();
-                    used.add(rule.permission());
+                    walk.used().add(rule.permission());
                 }
             }
-            layer.addEntry(source, inImage, mode, FileEntriesLayer.DEFAULT_MODIFICATION_TIME);
+            walk.layer().addEntry(source, inImage, mode, FileEntriesLayer.DEFAULT_MODIFICATION_TIME);
+            if (isDirectory) {
+                Path real = source.toRealPath();
+                if (!open.add(real)) {
+                    throw new AppImageException(walk.where() + ": " + child + " is a link to " + real + ", a directory that"
+                            + " holds it, so the files would never end; remove the link");
+                }
+                addTree(walk, source, inImage, open);
+                open.remove(real);
+            }
         }
-        return layer.build();
     }
 
     /** The file to read for {@code file}: itself, or the target of a link that stays inside {@code root}. */
