@@ -27,8 +27,9 @@ class AppImageExtraDirectoriesTest {
 
     @BeforeAll
     static void inputs() throws Exception {
-        classes = AppImageFixtures.classes(shared.resolve("orders"), "hello");
-        base = AppImageFixtures.baseTar(shared.resolve("base/base.tar"));
+        AppImageFixtures.Inputs inputs = AppImageFixtures.inputs(shared);
+        classes = inputs.classes();
+        base = inputs.base();
     }
 
     /** src/main/jib with opt/run.sh and etc/orders/app.yaml, as a project would have it. */

@@ -33,6 +33,16 @@ final class AppImageFixtures {
     private AppImageFixtures() {
     }
 
+    /** What every build test starts from: {@code demo.Main} compiled, a base image, a release and a snapshot jar. */
+    record Inputs(Path classes, Path base, List<Path> dependencies) {
+    }
+
+    static Inputs inputs(Path dir) throws Exception {
+        return new Inputs(classes(dir.resolve("orders"), "hello"), baseTar(dir.resolve("base/base.tar")),
+                List.of(dependency(dir.resolve("repo/lib-1.0.jar"), "lib/Lib.txt"),
+                        dependency(dir.resolve("repo/util-2.0-SNAPSHOT.jar"), "util/Util.txt")));
+    }
+
     /** Compiles {@code demo.Main} (its text varies with {@code greeting}) and adds a resource file. */
     static Path classes(Path dir, String greeting) throws IOException {
         Path sources = dir.resolve("src/demo");

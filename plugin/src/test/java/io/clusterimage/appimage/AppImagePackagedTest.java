@@ -30,10 +30,10 @@ class AppImagePackagedTest {
 
     @BeforeAll
     static void inputs() throws Exception {
-        classes = AppImageFixtures.classes(shared.resolve("orders"), "hello");
-        base = AppImageFixtures.baseTar(shared.resolve("base/base.tar"));
-        dependencies = List.of(AppImageFixtures.dependency(shared.resolve("repo/lib-1.0.jar"), "lib/Lib.txt"),
-                AppImageFixtures.dependency(shared.resolve("repo/util-2.0-SNAPSHOT.jar"), "util/Util.txt"));
+        AppImageFixtures.Inputs inputs = AppImageFixtures.inputs(shared);
+        classes = inputs.classes();
+        base = inputs.base();
+        dependencies = inputs.dependencies();
     }
 
     private AppImageFixtures.Image build(AppImageFixtures.Spec spec, String name) throws Exception {
