@@ -1,7 +1,6 @@
 package io.clusterimage.appimage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clusterimage.core.Platform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
