@@ -1,14 +1,17 @@
 // The orders module's image, built by Jib in the same reactor from its jar on the base image of base/,
 // is listed as "built", stored in the linux-amd64 tree under the declared tag, locked with its digest;
 // its top layer holds the classes and its config runs them. Built twice, it has the same digest.
+// orders-jar is the same module in packaged mode: its jar run with java -jar, its dependencies in
+// /app/libs/ (the jar's manifest Class-Path points there), opt/run.sh from src/main/jib with mode 755.
 import groovy.json.JsonSlurper
 import java.util.zip.GZIPInputStream
 
 def out = new File(basedir, 'deploy/target/cluster-image')
-assert new File(out, 'images.txt').readLines() == ['registry.example.com/team/orders:1.0.0']
+assert new File(out, 'images.txt').readLines() == ['registry.example.com/team/orders-jar:1.0.0',
+                                                  'registry.example.com/team/orders:1.0.0']
 def json = new JsonSlurper().parse(new File(out, 'images.json'))
-assert json.images[0].foundIn*.source == ['manifest', 'built'] : "foundIn was ${json.images[0].foundIn}"
-assert json.builtImages[0].element == '<appImages><appImage>'
+json.images.each { assert it.foundIn*.source == ['manifest', 'built'] : "foundIn was ${it.foundIn}" }
+assert json.builtImages*.element == ['<appImages><appImage>', '<appImages><appImage>']
 
 def v2 = new File(out, 'linux-amd64/registry/docker/registry/v2')
 def blob = { String digest -> new File(v2, "blobs/sha256/${digest.substring(7, 9)}/${digest.substring(7)}/data") }
@@ -22,32 +25,45 @@ assert config.config.User == '1000'
 assert config.config.ExposedPorts.containsKey('8080/tcp')
 assert config.architecture == 'amd64'
 
-// names of the entries of a gzip'd tar layer
-def entries = { File layer ->
-    def names = []
+// the entries of a gzip'd tar layer: name -> mode, in the tar's order (Jib's PAX extended headers left out)
+def tarModes = { File layer ->
+    def result = [:]
     new GZIPInputStream(layer.newInputStream()).withCloseable { tar ->
         byte[] header = new byte[512]
         while (tar.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
             def name = new String(header, 0, 100, 'UTF-8').replaceAll('\u0000.*', '')
+            if (!name.startsWith('./PaxHeaders')) result[name] = Integer.parseInt(new String(header, 100, 7, 'US-ASCII').trim(), 8) & 0777
             long size = Long.parseLong(new String(header, 124, 11, 'US-ASCII').trim() ?: '0', 8)
-            names << name
             tar.skipNBytes(((size + 511) / 512 as long) * 512)
         }
     }
-    names
+    result
 }
+def entries = { File layer -> tarModes(layer).keySet() as List }
 def layers = manifest.layers.collect { entries(blob(it.digest)) }
 assert layers[-1].contains('app/classes/com/example/orders/Main.class') : "top layer was ${layers[-1]}"
 assert layers.any { it.contains('app/libs/snakeyaml-2.5.jar') } : "no dependency layer in ${layers}"
 assert layers[0].contains('hello.txt') : 'the base image layer comes first'
 
-assert new File(out, 'images.lock').text == "linux/amd64 registry.example.com/team/orders:1.0.0 ${digest}\n"
+def jarDigest = new File(v2, 'repositories/team/orders-jar/_manifests/tags/1.0.0/current/link').text
+def jarManifest = new JsonSlurper().parse(blob(jarDigest))
+def jarConfig = new JsonSlurper().parse(blob(jarManifest.config.digest))
+assert jarConfig.config.Entrypoint == ['java', '-jar', '/app/orders-1.0.0.jar'] : "Entrypoint was ${jarConfig.config.Entrypoint}"
+def jarLayers = jarManifest.layers.collect { entries(blob(it.digest)) }
+assert jarLayers[-2] == ['app/', 'app/orders-1.0.0.jar'] : "the jar alone below the top: ${jarLayers}"
+assert jarLayers.any { it.contains('app/libs/snakeyaml-2.5.jar') } : "no dependency layer in ${jarLayers}"
+assert jarLayers[-1].contains('opt/run.sh') : "the extra directory is the top layer: ${jarLayers}"
+assert tarModes(blob(jarManifest.layers[-1].digest))['opt/run.sh'] == 0755
+
+assert new File(out, 'images.lock').readLines().sort() == ["linux/amd64 registry.example.com/team/orders-jar:1.0.0 ${jarDigest}".toString(),
+                                                          "linux/amd64 registry.example.com/team/orders:1.0.0 ${digest}".toString()]
 assert new File(basedir, 'deploy/target/deploy-1.0.0-cluster-image.tar').isFile()
 
 def log = new File(basedir, 'build.log').text
 def built = (log =~ /orders:1\.0\.0 \[linux\/amd64\] built by Jib: (sha256:[0-9a-f]{64})/).collect { it[1] }
 assert built.size() == 2 : "expected two Jib builds, log has ${built}"
 assert built.toSet() == [digest] as Set : "the two builds gave ${built}, the tree holds ${digest}"
-assert log.contains('cluster-image: 1 image(s) (1 from <appImages>)')
+assert log.contains('cluster-image: 2 image(s) (2 from <appImages>)')
+assert !log.contains('runtime dependencies left out') : 'the jar lists its Class-Path, so its dependencies are in'
 assert !new File(basedir, 'base').list().any { it != 'base.tar' } : 'nothing is written next to the base archive'
 return true

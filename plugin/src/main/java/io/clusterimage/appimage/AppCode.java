@@ -16,7 +16,8 @@ import java.util.jar.Manifest;
  * The compiled code of the module an application image runs, as a directory Jib splits into its
  * classes layer ({@code .class} files) and resources layer (everything else). In a reactor build the
  * module is usually packaged already, so its jar is unpacked; before packaging Maven hands over
- * target/classes, used in place.
+ * target/classes, used in place. In packaged mode the jar goes in whole and is only looked into
+ * ({@link #packaged}).
  */
 final class AppCode {
 
@@ -41,10 +42,7 @@ final class AppCode {
         Optional<String> mainClass = Optional.empty();
         try (JarInputStream jar = new JarInputStream(Files.newInputStream(code))) {
             Manifest manifest = jar.getManifest();
-            if (manifest != null) {
-                mainClass = Optional.ofNullable(manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS))
-                        .map(String::strip).filter(s -> !s.isEmpty());
-            }
+            mainClass = attribute(manifest, Attributes.Name.MAIN_CLASS);
             for (JarEntry entry = jar.getNextJarEntry(); entry != null; entry = jar.getNextJarEntry()) {
                 // the jar's build metadata (pom.xml, pom.properties) is not part of the program
                 if (entry.isDirectory() || entry.getName().startsWith("META-INF/maven/")) {
@@ -63,6 +61,49 @@ final class AppCode {
                     + " artifact must be a jar or its classes directory");
         }
         return new Unpacked(directory, mainClass);
+    }
+
+    /**
+     * The module's jar as packaged mode uses it.
+     *
+     * @param manifestMainClass  the manifest's Main-Class: {@code java -jar} can run it
+     * @param manifestClassPath  whether the manifest has a Class-Path, the only classpath {@code java -jar} reads
+     * @param bundlesDependencies whether the jar carries its dependencies in {@code BOOT-INF/lib/} (Spring Boot)
+     */
+    record Jar(Path file, Optional<String> manifestMainClass, boolean manifestClassPath, boolean bundlesDependencies,
+               java.util.Set<String> entries) {
+
+        boolean hasClass(String className) {
+            return entries.contains(className.replace('.', '/') + ".class");
+        }
+    }
+
+    static Jar packaged(Path code, String element) throws IOException, AppImageException {
+        if (Files.isDirectory(code)) {
+            throw new AppImageException(element + ": <containerizingMode>packaged</containerizingMode> needs the module's"
+                    + " jar, but the module is not packaged yet (its artifact is the directory " + code + "): run the"
+                    + " package phase in the reactor (mvn package from the root), or use <containerizingMode>exploded");
+        }
+        if (!Files.isRegularFile(code)) {
+            throw new AppImageException(element + ": the module's jar " + code + " does not exist; build the module"
+                    + " before this one (a dependency on it orders the reactor) or run the build from the reactor root");
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(code.toFile())) {
+            Manifest manifest = jar.getManifest();
+            java.util.Set<String> entries = new java.util.HashSet<>();
+            jar.stream().forEach(entry -> entries.add(entry.getName()));
+            return new Jar(code, attribute(manifest, Attributes.Name.MAIN_CLASS),
+                    attribute(manifest, Attributes.Name.CLASS_PATH).isPresent(),
+                    entries.stream().anyMatch(name -> name.startsWith("BOOT-INF/lib/")), java.util.Set.copyOf(entries));
+        } catch (java.util.zip.ZipException e) {
+            throw new AppImageException(element + ": " + code + " is not a jar (" + e.getMessage() + ");"
+                    + " <containerizingMode>packaged</containerizingMode> needs the module's artifact to be a jar");
+        }
+    }
+
+    private static Optional<String> attribute(Manifest manifest, Attributes.Name name) {
+        return manifest == null ? Optional.empty()
+                : Optional.ofNullable(manifest.getMainAttributes().getValue(name)).map(String::strip).filter(s -> !s.isEmpty());
     }
 
     private static void copy(InputStream in, Path target) throws IOException {

@@ -4,12 +4,14 @@ import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.JavaContainerBuilder;
+import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.Ports;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
@@ -18,15 +20,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Builds an application image with Jib Core, in-process and without a daemon, in Jib's exploded
- * layout: layers for dependencies, snapshot dependencies, resources and classes (top), entrypoint
- * {@code java <jvmFlags> -cp /app/classes:/app/resources:/app/libs/* <mainClass>}. The base image is a
+ * Builds an application image with Jib Core, in-process and without a daemon. Exploded mode (Jib's
+ * default): layers for dependencies, snapshot dependencies, resources and classes (top), entrypoint
+ * {@code java <jvmFlags> -cp /app/classes:/app/resources:/app/libs/* <mainClass>}. Packaged mode: the
+ * module's jar at {@code /app/}, run with {@code java -jar}. {@code <extraDirectories>} layers go on top. The base image is a
  * local tar ({@link BaseImageTar}) and the result an OCI archive, so Jib never talks to a registry.
  *
  * <p>Reproducible as Jib is: layer files get a fixed time, the image the spec's creation time, so the
@@ -50,27 +54,19 @@ public final class AppImageBuilder {
             throws IOException, AppImageException {
         PathTrees.deleteTree(workDir);
         Files.createDirectories(workDir);
-        AppCode.Unpacked code = AppCode.open(spec.code(), workDir, spec.describe());
-        String mainClass = mainClass(spec, code);
+        checkEntrypoint(spec);
         JibContainerBuilder container;
         try {
-            JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar))
-                    .addClasses(code.directory(), AppImageBuilder::isClass)
-                    .addResources(code.directory(), path -> !isClass(path))
-                    .addJvmFlags(spec.jvmFlags())
-                    .setMainClass(mainClass);
-            List<Path> snapshots = spec.dependencies().stream().filter(AppImageBuilder::isSnapshot).toList();
-            List<Path> releases = spec.dependencies().stream().filter(p -> !isSnapshot(p)).toList();
-            if (!releases.isEmpty()) {
-                java.addDependencies(releases);
-            }
-            if (!snapshots.isEmpty()) {
-                java.addSnapshotDependencies(snapshots);
-            }
-            container = java.toContainerBuilder();
+            container = spec.mode() == AppImageSpec.Mode.PACKAGED ? packaged(spec, baseTar, log) : exploded(spec, baseTar, workDir);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new AppImageException(spec.describe() + ": the dependency " + e.getFile() + " does not exist; build or"
                     + " resolve it before this module");
+        }
+        for (FileEntriesLayer layer : ExtraDirectories.layers(spec)) {
+            container.addFileEntriesLayer(layer);
+        }
+        if (!spec.entrypoint().isEmpty()) {
+            container.setEntrypoint(spec.entrypoint());
         }
         configure(spec, platform, container);
         Path cache = workDir.resolve("jib-cache");
@@ -105,6 +101,93 @@ public final class AppImageBuilder {
         }
         Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Built(archive, built.getDigest().toString());
+    }
+
+    /** Classes and resources unpacked into layers of their own, run with {@code -cp}. */
+    private static JibContainerBuilder exploded(AppImageSpec spec, Path baseTar, Path workDir) throws IOException, AppImageException {
+        AppCode.Unpacked code = AppCode.open(spec.code(), workDir, spec.describe());
+        JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar))
+                .addClasses(code.directory(), AppImageBuilder::isClass)
+                .addResources(code.directory(), path -> !isClass(path));
+        if (spec.entrypoint().isEmpty()) {
+            java.addJvmFlags(spec.jvmFlags()).setMainClass(mainClass(spec, code));
+        }
+        addDependencies(java, spec.dependencies());
+        return java.toContainerBuilder();
+    }
+
+    /**
+     * The module's jar as it is, at {@code /app/<jar name>} in a layer above its dependencies. Run with
+     * {@code java -jar} from its Main-Class, or with {@code -cp jar:/app/libs/* <mainClass>} when
+     * {@code <mainClass>} is set (an explicit choice wins over the manifest, as in exploded mode).
+     * Dependencies go to {@code /app/libs/} only where the JVM will find them: with {@code -cp}, or with
+     * {@code -jar} when the manifest's Class-Path lists them; never for a jar that bundles its own
+     * ({@code BOOT-INF/lib/}).
+     */
+    private static JibContainerBuilder packaged(AppImageSpec spec, Path baseTar, Consumer<String> log)
+            throws IOException, AppImageException {
+        AppCode.Jar jar = AppCode.packaged(spec.code(), spec.describe());
+        String inImage = "/app/" + jar.file().getFileName();
+        List<String> entrypoint = new ArrayList<>(List.of("java"));
+        entrypoint.addAll(spec.jvmFlags());
+        boolean readsLibs;
+        if (!spec.entrypoint().isEmpty()) {
+            readsLibs = true;
+        } else if (!spec.mainClass().isEmpty()) {
+            if (!jar.hasClass(spec.mainClass())) {
+                throw new AppImageException(spec.describe() + ": <mainClass>" + spec.mainClass() + "</mainClass> is not in"
+                        + " the module's jar (" + jar.file() + "); give the fully qualified name of a class of the jar,"
+                        + " or leave <mainClass> out to run the jar's Main-Class with java -jar");
+            }
+            entrypoint.addAll(List.of("-cp", inImage + ":/app/libs/*", spec.mainClass()));
+            readsLibs = true;
+        } else if (jar.manifestMainClass().isPresent()) {
+            entrypoint.addAll(List.of("-jar", inImage));
+            readsLibs = jar.manifestClassPath();
+        } else {
+            throw new AppImageException(spec.describe() + ": the jar " + jar.file() + " has no Main-Class in its manifest,"
+                    + " so java -jar cannot run it: set <mainClass> (run with -cp), or give the jar a Main-Class manifest entry");
+        }
+        List<Path> dependencies = readsLibs && !jar.bundlesDependencies() ? spec.dependencies() : List.of();
+        if (dependencies.isEmpty() != spec.dependencies().isEmpty()) {
+            log.accept(spec.describe() + ": " + spec.dependencies().size() + " runtime dependencies left out: "
+                    + (jar.bundlesDependencies() ? "the jar bundles its own (BOOT-INF/lib/)"
+                    : "java -jar reads only the jar's manifest Class-Path, and this jar has none (a shaded jar needs none)"));
+        }
+        JibContainerBuilder container;
+        if (dependencies.isEmpty()) {
+            container = Jib.from(TarImage.at(baseTar));
+        } else {
+            JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar));
+            addDependencies(java, dependencies);
+            container = java.toContainerBuilder();
+        }
+        container.addFileEntriesLayer(FileEntriesLayer.builder().setName("jar")
+                .addEntry(jar.file(), AbsoluteUnixPath.get(inImage)).build());
+        return container.setEntrypoint(entrypoint);
+    }
+
+    /** Release and snapshot jars in layers of their own: snapshots change more often. */
+    private static void addDependencies(JavaContainerBuilder java, List<Path> dependencies) throws IOException {
+        List<Path> snapshots = dependencies.stream().filter(AppImageBuilder::isSnapshot).toList();
+        List<Path> releases = dependencies.stream().filter(p -> !isSnapshot(p)).toList();
+        if (!releases.isEmpty()) {
+            java.addDependencies(releases);
+        }
+        if (!snapshots.isEmpty()) {
+            java.addSnapshotDependencies(snapshots);
+        }
+    }
+
+    /** {@code <entrypoint>} replaces the java command line: flags or a main class beside it would be silently lost. */
+    private static void checkEntrypoint(AppImageSpec spec) throws AppImageException {
+        if (!spec.entrypoint().isEmpty() && (!spec.jvmFlags().isEmpty() || !spec.mainClass().isEmpty())) {
+            throw new AppImageException(spec.describe() + ": <entrypoint> replaces the java command line, so "
+                    + (spec.mainClass().isEmpty() ? "" : "<mainClass>" + (spec.jvmFlags().isEmpty() ? "" : " and "))
+                    + (spec.jvmFlags().isEmpty() ? "" : "<jvmFlags>") + " would not be used: remove "
+                    + (spec.mainClass().isEmpty() == spec.jvmFlags().isEmpty() ? "them" : "it")
+                    + ", or write the flags and the class into <entrypoint>");
+        }
     }
 
     private static void configure(AppImageSpec spec, Platform platform, JibContainerBuilder container) throws AppImageException {

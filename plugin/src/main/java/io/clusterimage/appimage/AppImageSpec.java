@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * One {@code <appImages><appImage>} of the POM, resolved: the application's own image, built from the
- * compiled code of a module of the same build (Jib's exploded layout) on a base image.
+ * compiled code of a module of the same build on a base image, in Jib's exploded layout or as the
+ * module's jar ({@link Mode}).
  *
  * @param image            the reference it is stored under in every platform's registry tree
  * @param written          {@code <image>} as written in the POM, for messages
@@ -25,11 +26,17 @@ import java.util.Map;
  * @param user             the user the process runs as; empty to keep the base image's
  * @param workingDirectory an absolute path; empty to keep the base image's
  * @param creationTime     the image's creation time (Jib's default is the epoch, which keeps digests stable)
+ * @param mode             how the module's code goes into the image
+ * @param entrypoint       replaces the {@code java} command line when not empty ({@code jvmFlags} and
+ *                         {@code mainClass} must then be empty)
+ * @param extraDirectories directories whose files are copied into the image as they are
+ * @param permissions      modes of files of the extra directories, by path in the image (globs allowed)
  */
 public record AppImageSpec(ImageReference image, String written, Path code, List<Path> dependencies, String mainClass,
                            Base base, List<String> jvmFlags, List<String> args, List<String> ports,
                            Map<String, String> environment, Map<String, String> labels, String user,
-                           String workingDirectory, Instant creationTime) {
+                           String workingDirectory, Instant creationTime, Mode mode, List<String> entrypoint,
+                           List<ExtraDirectory> extraDirectories, List<Permission> permissions) {
 
     /** How messages name the declaration. */
     public static final String ELEMENT = "<appImages><appImage>";
@@ -44,6 +51,10 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
         labels = Map.copyOf(labels);
         user = user == null ? "" : user.strip();
         workingDirectory = workingDirectory == null ? "" : workingDirectory.strip();
+        mode = mode == null ? Mode.EXPLODED : mode;
+        entrypoint = List.copyOf(entrypoint);
+        extraDirectories = List.copyOf(extraDirectories);
+        permissions = List.copyOf(permissions);
     }
 
     /** How messages name this image: the element and its {@code <image>}. */
@@ -61,5 +72,21 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
 
     /** A base image read from a docker-archive, an oci-archive or an OCI layout directory. */
     public record ArchiveBase(Path file) implements Base {
+    }
+
+    /** jib-maven-plugin's {@code <containerizingMode>}. */
+    public enum Mode {
+        /** Classes, resources and dependency jars in layers of their own, run with {@code -cp}. */
+        EXPLODED,
+        /** The module's jar as it is, run with {@code -jar} (or {@code -cp} with a {@code <mainClass>}). */
+        PACKAGED
+    }
+
+    /** {@code <extraDirectories><paths><path>}: the files under {@code from} go to {@code into} in the image. */
+    public record ExtraDirectory(Path from, String into) {
+    }
+
+    /** {@code <extraDirectories><permissions><permission>}: an octal mode for the files {@code file} matches. */
+    public record Permission(String file, String mode) {
     }
 }

@@ -57,6 +57,12 @@ public class AppImageConfig {
     String user;
     /** The working directory (absolute); default: the base image's. */
     String workingDirectory;
+    /** {@code exploded} (classes, resources and dependencies in layers, the default) or {@code packaged} (the module's jar). */
+    String containerizingMode;
+    /** Replaces the {@code java} command line; {@code <jvmFlags>} and {@code <mainClass>} must then be left out. */
+    List<String> entrypoint;
+    /** Files copied into the image as they are. */
+    AppImageExtraDirectories extraDirectories;
 
     /**
      * The names scan-images lists as {@code built}, checked: a valid reference without a digest, declared
@@ -109,12 +115,51 @@ public class AppImageConfig {
             AppImageConfig config = configs.get(i);
             ImageReference reference = reference(config.image, AppImageSpec.ELEMENT + " number " + (i + 1));
             String element = AppImageSpec.ELEMENT + " <image>" + config.image.strip() + "</image>";
-            ModuleCode code = ModuleCode.of(config.module, project, reactor, element);
+            AppImageSpec.Mode mode = mode(config.containerizingMode, element);
+            ModuleCode code = ModuleCode.of(config.module, mode, project, reactor, element);
             specs.add(new AppImageSpec(reference, config.image.strip(), code.code(), code.dependencies(), config.mainClass,
                     base(config.from, project, element), list(config.jvmFlags), list(config.args), list(config.ports),
-                    map(config.environment), map(config.labels), config.user, config.workingDirectory, created));
+                    map(config.environment), map(config.labels), config.user, config.workingDirectory, created, mode,
+                    list(config.entrypoint), extraDirectories(config.extraDirectories, project, element),
+                    permissions(config.extraDirectories)));
         }
         return specs;
+    }
+
+    private static AppImageSpec.Mode mode(String value, String element) throws MojoExecutionException {
+        String written = value == null ? "" : value.strip();
+        return switch (written) {
+            case "", "exploded" -> AppImageSpec.Mode.EXPLODED;
+            case "packaged" -> AppImageSpec.Mode.PACKAGED;
+            default -> throw new MojoExecutionException(element + ": <containerizingMode>" + written + "</containerizingMode>"
+                    + " is neither exploded (classes, resources and dependencies in layers of their own, the default) nor"
+                    + " packaged (the module's jar, run with java -jar)");
+        };
+    }
+
+    private static List<AppImageSpec.ExtraDirectory> extraDirectories(AppImageExtraDirectories config, MavenProject project,
+                                                                      String element) throws MojoExecutionException {
+        List<AppImageSpec.ExtraDirectory> result = new ArrayList<>();
+        if (config == null || config.paths == null) {
+            return result;
+        }
+        for (AppImageExtraDirectories.ExtraPath path : config.paths) {
+            String from = path == null || path.from == null ? "" : path.from.strip();
+            if (from.isEmpty()) {
+                throw new MojoExecutionException(element + ": <extraDirectories><paths><path> has no <from>; give the"
+                        + " directory whose files go into the image, relative to the project directory (e.g. src/main/jib)");
+            }
+            result.add(new AppImageSpec.ExtraDirectory(project.getBasedir().toPath().resolve(from).toAbsolutePath().normalize(),
+                    path.into == null ? "/" : path.into));
+        }
+        return result;
+    }
+
+    private static List<AppImageSpec.Permission> permissions(AppImageExtraDirectories config) {
+        if (config == null || config.permissions == null) {
+            return List.of();
+        }
+        return config.permissions.stream().map(p -> new AppImageSpec.Permission(p.file, p.mode)).toList();
     }
 
     private static AppImageSpec.Base base(AppImageFrom from, MavenProject project, String element) throws MojoExecutionException {
@@ -153,11 +198,12 @@ public class AppImageConfig {
         }
     }
 
-    /** What the up-to-date check compares: every setting (the code and dependencies are added as files). */
+    /** What the up-to-date check compares: every setting (the code, dependencies and extra directories are added as files). */
     static String describe(List<AppImageSpec> specs) {
         return specs.stream().map(s -> List.of(s.image().canonical(), s.code(), s.dependencies(), s.mainClass(),
                 s.base(), s.jvmFlags(), s.args(), s.ports(), new java.util.TreeMap<>(s.environment()),
-                new java.util.TreeMap<>(s.labels()), s.user(), s.workingDirectory(), s.creationTime()).toString()).toList().toString();
+                new java.util.TreeMap<>(s.labels()), s.user(), s.workingDirectory(), s.creationTime(), s.mode(),
+                s.entrypoint(), s.extraDirectories(), s.permissions()).toString()).toList().toString();
     }
 
     private static List<String> list(List<String> values) {
@@ -177,12 +223,21 @@ public class AppImageConfig {
 
         private static final Set<String> RUNTIME_SCOPES = Set.of(Artifact.SCOPE_COMPILE, Artifact.SCOPE_RUNTIME);
 
-        static ModuleCode of(String module, MavenProject project, List<MavenProject> reactor, String element)
-                throws MojoExecutionException {
+        static ModuleCode of(String module, AppImageSpec.Mode mode, MavenProject project, List<MavenProject> reactor,
+                             String element) throws MojoExecutionException {
             Set<Artifact> artifacts = project.getArtifacts();
             if (module == null || module.isBlank()) {
                 List<Path> dependencies = artifacts.stream().filter(ModuleCode::onClasspath).map(a -> a.getFile().toPath()).toList();
-                return new ModuleCode(Path.of(project.getBuild().getOutputDirectory()), dependencies);
+                if (mode == AppImageSpec.Mode.EXPLODED) {
+                    return new ModuleCode(Path.of(project.getBuild().getOutputDirectory()), dependencies);
+                }
+                File jar = project.getArtifact() == null ? null : project.getArtifact().getFile();
+                if (jar == null) {
+                    throw new MojoExecutionException(element + ": <containerizingMode>packaged</containerizingMode> needs"
+                            + " this project's jar, which is not built yet when save-registry runs: bind save-registry to the"
+                            + " package phase after the jar, or name the module whose jar it is in <module>");
+                }
+                return new ModuleCode(jar.toPath(), dependencies);
             }
             String[] parts = module.strip().split(":");
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {

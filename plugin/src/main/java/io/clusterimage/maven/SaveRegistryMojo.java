@@ -147,6 +147,9 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 if (spec.base() instanceof io.clusterimage.appimage.AppImageSpec.ArchiveBase archive) {
                     fingerprint.addTree(archive.file(), p -> false);
                 }
+                for (io.clusterimage.appimage.AppImageSpec.ExtraDirectory extra : spec.extraDirectories()) {
+                    fingerprint.addTree(extra.from(), p -> false);
+                }
             }
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"

@@ -1,7 +1,6 @@
 package io.clusterimage.appimage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clusterimage.core.Platform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,18 +30,14 @@ class AppImageBuilderTest {
 
     @BeforeAll
     static void inputs() throws Exception {
-        classes = AppImageFixtures.classes(shared.resolve("orders"), "hello");
-        base = AppImageFixtures.baseTar(shared.resolve("base/base.tar"));
-        dependencies = List.of(AppImageFixtures.dependency(shared.resolve("repo/lib-1.0.jar"), "lib/Lib.txt"),
-                AppImageFixtures.dependency(shared.resolve("repo/util-2.0-SNAPSHOT.jar"), "util/Util.txt"));
+        AppImageFixtures.Inputs inputs = AppImageFixtures.inputs(shared);
+        classes = inputs.classes();
+        base = inputs.base();
+        dependencies = inputs.dependencies();
     }
 
     private AppImageFixtures.Image build(AppImageSpec spec, String name) throws Exception {
-        AppImageBuilder.Built built = AppImageBuilder.build(spec, Platform.LINUX_AMD64, base, work.resolve(name + "-work"),
-                work.resolve(name + ".tar"), message -> { });
-        AppImageFixtures.Image image = AppImageFixtures.read(built.archive(), work.resolve(name + "-read"));
-        assertEquals(built.digest(), image.digest(), "the digest Jib reports is the manifest in the archive");
-        return image;
+        return AppImageFixtures.build(spec, base, work, name, new ArrayList<>());
     }
 
     @Test
@@ -124,13 +119,16 @@ class AppImageBuilderTest {
     }
 
     private static AppImageSpec withMainClass(AppImageSpec s, String mainClass) {
-        return new AppImageSpec(s.image(), s.written(), s.code(), s.dependencies(), mainClass, s.base(), s.jvmFlags(), s.args(),
-                s.ports(), s.environment(), s.labels(), s.user(), s.workingDirectory(), s.creationTime());
+        AppImageFixtures.Spec spec = new AppImageFixtures.Spec(s);
+        spec.mainClass = mainClass;
+        return spec.build();
     }
 
     private static AppImageSpec with(AppImageSpec s, List<String> ports, String workingDirectory) {
-        return new AppImageSpec(s.image(), s.written(), s.code(), s.dependencies(), s.mainClass(), s.base(), s.jvmFlags(), s.args(),
-                ports, s.environment(), s.labels(), s.user(), workingDirectory, s.creationTime());
+        AppImageFixtures.Spec spec = new AppImageFixtures.Spec(s);
+        spec.ports = ports;
+        spec.workingDirectory = workingDirectory;
+        return spec.build();
     }
 
     private static List<String> strings(JsonNode array) {

@@ -33,6 +33,16 @@ final class AppImageFixtures {
     private AppImageFixtures() {
     }
 
+    /** What every build test starts from: {@code demo.Main} compiled, a base image, a release and a snapshot jar. */
+    record Inputs(Path classes, Path base, List<Path> dependencies) {
+    }
+
+    static Inputs inputs(Path dir) throws Exception {
+        return new Inputs(classes(dir.resolve("orders"), "hello"), baseTar(dir.resolve("base/base.tar")),
+                List.of(dependency(dir.resolve("repo/lib-1.0.jar"), "lib/Lib.txt"),
+                        dependency(dir.resolve("repo/util-2.0-SNAPSHOT.jar"), "util/Util.txt")));
+    }
+
     /** Compiles {@code demo.Main} (its text varies with {@code greeting}) and adds a resource file. */
     static Path classes(Path dir, String greeting) throws IOException {
         Path sources = dir.resolve("src/demo");
@@ -52,16 +62,32 @@ final class AppImageFixtures {
 
     /** The classes directory as a jar, with {@code mainClass} as its Main-Class when not null. */
     static Path jar(Path classes, Path jar, String mainClass) throws IOException {
+        return jar(classes, jar, mainClass, null, List.of());
+    }
+
+    /**
+     * The classes directory as a jar, with a Main-Class and a Class-Path when not null and empty
+     * {@code extraEntries} (e.g. {@code BOOT-INF/lib/dep.jar} for a Spring Boot fat jar).
+     */
+    static Path jar(Path classes, Path jar, String mainClass, String classPath, List<String> extraEntries) throws IOException {
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (mainClass != null) {
             manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
         }
+        if (classPath != null) {
+            manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        }
+        Files.createDirectories(jar.getParent());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
              var files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
                 Files.copy(file, out);
+                out.closeEntry();
+            }
+            for (String entry : extraEntries) {
+                out.putNextEntry(new JarEntry(entry));
                 out.closeEntry();
             }
             out.putNextEntry(new JarEntry("META-INF/maven/demo/orders/pom.properties"));
@@ -102,14 +128,76 @@ final class AppImageFixtures {
     }
 
     static AppImageSpec spec(Path code, List<Path> dependencies, String mainClass) {
-        return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
-                code, dependencies, mainClass, new AppImageSpec.ArchiveBase(Path.of("unused")), List.of("-Xmx64m"),
-                List.of("--port", "8080"), List.of("8080", "9090/udp"), Map.of("MODE", "prod"), Map.of("team", "orders"),
-                "1000:1000", "/work", Instant.EPOCH);
+        Spec spec = new Spec(code);
+        spec.dependencies = dependencies;
+        spec.mainClass = mainClass;
+        return spec.build();
     }
 
-    /** The built image read back: config JSON and each layer's entry names, bottom first. */
-    record Image(String digest, JsonNode config, List<List<String>> layers) {
+    /** The settings tests vary, with the values the other tests assert; {@link #build} makes the record. */
+    static final class Spec {
+        Path code;
+        List<Path> dependencies = List.of();
+        String mainClass = "";
+        List<String> jvmFlags = List.of("-Xmx64m");
+        List<String> ports = List.of("8080", "9090/udp");
+        String workingDirectory = "/work";
+        AppImageSpec.Mode mode = AppImageSpec.Mode.EXPLODED;
+        List<String> entrypoint = List.of();
+        List<AppImageSpec.ExtraDirectory> extraDirectories = List.of();
+        List<AppImageSpec.Permission> permissions = List.of();
+
+        Spec(Path code) {
+            this.code = code;
+        }
+
+        Spec(AppImageSpec from) {
+            code = from.code();
+            dependencies = from.dependencies();
+            mainClass = from.mainClass();
+            jvmFlags = from.jvmFlags();
+            ports = from.ports();
+            workingDirectory = from.workingDirectory();
+            mode = from.mode();
+            entrypoint = from.entrypoint();
+            extraDirectories = from.extraDirectories();
+            permissions = from.permissions();
+        }
+
+        AppImageSpec build() {
+            return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
+                    code, dependencies, mainClass, new AppImageSpec.ArchiveBase(Path.of("unused")), jvmFlags,
+                    List.of("--port", "8080"), ports, Map.of("MODE", "prod"), Map.of("team", "orders"),
+                    "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions);
+        }
+    }
+
+    /**
+     * The built image read back: config JSON, each layer's file names bottom first, and the mode of
+     * every file and directory in the layers by name.
+     */
+    record Image(String digest, JsonNode config, List<List<String>> layers, Map<String, Integer> modes) {
+
+        List<String> entrypoint() {
+            List<String> result = new ArrayList<>();
+            config.path("config").path("Entrypoint").forEach(node -> result.add(node.asText()));
+            return result;
+        }
+
+        List<String> top() {
+            return layers.get(layers.size() - 1);
+        }
+    }
+
+    /** Builds {@code spec} for linux/amd64 on {@code base} in {@code work}, and reads the image back. */
+    static Image build(AppImageSpec spec, Path base, Path work, String name, List<String> log) throws Exception {
+        AppImageBuilder.Built built = AppImageBuilder.build(spec, io.clusterimage.core.Platform.LINUX_AMD64, base,
+                work.resolve(name + "-work"), work.resolve(name + ".tar"), log::add);
+        Image image = read(built.archive(), work.resolve(name + "-read"));
+        if (!built.digest().equals(image.digest())) {
+            throw new AssertionError("the digest Jib reports is not the manifest in the archive: " + built.digest());
+        }
+        return image;
     }
 
     static Image read(Path archive, Path workDir) throws Exception {
@@ -118,17 +206,21 @@ final class AppImageFixtures {
         List<Manifest.Descriptor> blobs = manifest.blobs();
         JsonNode config = JSON.readTree(layout.blob(blobs.get(0).digest()).toFile());
         List<List<String>> layers = new ArrayList<>();
+        Map<String, Integer> modes = new java.util.TreeMap<>();
         for (Manifest.Descriptor layer : blobs.subList(1, blobs.size())) {
-            Path unpacked = workDir.resolve("layer-" + layers.size());
-            Files.createDirectories(unpacked);
+            List<String> files = new ArrayList<>();
             try (InputStream in = new GZIPInputStream(Files.newInputStream(layout.blob(layer.digest())))) {
-                TarReader.extract(in, unpacked);
+                TarReader tar = new TarReader(in);
+                for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+                    String name = entry.name().replaceFirst("^\\./", "").replaceFirst("^/", "").replaceFirst("/$", "");
+                    modes.put(name, entry.mode() & 07777);
+                    if (entry.isFile()) {
+                        files.add(name);
+                    }
+                }
             }
-            try (var files = Files.walk(unpacked)) {
-                layers.add(files.filter(Files::isRegularFile).map(p -> unpacked.relativize(p).toString().replace('\\', '/'))
-                        .sorted().toList());
-            }
+            layers.add(files.stream().sorted().toList());
         }
-        return new Image(manifest.digest(), config, layers);
+        return new Image(manifest.digest(), config, layers, modes);
     }
 }

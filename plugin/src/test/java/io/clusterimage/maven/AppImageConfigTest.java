@@ -117,6 +117,67 @@ class AppImageConfigTest {
                 + " declares too"), twice);
     }
 
+    @Test
+    void packagedModeTakesTheModulesJarOrThisProjectsOwn() throws Exception {
+        Set<Artifact> artifacts = new LinkedHashSet<>();
+        artifacts.add(artifact("com.example", "orders", "compile", dir.resolve("orders.jar").toFile(),
+                "com.example:deploy:cluster-image:1.0", "com.example:orders:jar:1.0"));
+        MavenProject deploy = project("com.example", "deploy", artifacts);
+        AppImageConfig module = config("com.example:orders");
+        module.containerizingMode = " packaged ";
+        AppImageSpec spec = AppImageConfig.resolve(List.of(module), deploy, List.of(deploy)).get(0);
+        assertEquals(AppImageSpec.Mode.PACKAGED, spec.mode());
+        assertEquals(dir.resolve("orders.jar"), spec.code());
+
+        MavenProject orders = project("com.example", "orders", Set.of());
+        orders.setArtifact(new DefaultArtifact("com.example", "orders", "1.0", null, "jar", null, new DefaultArtifactHandler("jar")));
+        AppImageConfig own = config(null);
+        own.containerizingMode = "packaged";
+        assertEquals("<appImages><appImage> <image>registry.example.com/team/orders:1.0</image>: <containerizingMode>packaged"
+                + "</containerizingMode> needs this project's jar, which is not built yet when save-registry runs: bind"
+                + " save-registry to the package phase after the jar, or name the module whose jar it is in <module>",
+                message(() -> AppImageConfig.resolve(List.of(own), orders, List.of(orders))));
+        orders.getArtifact().setFile(dir.resolve("orders/target/orders-1.0.jar").toFile());
+        assertEquals(dir.resolve("orders/target/orders-1.0.jar"), AppImageConfig.resolve(List.of(own), orders, List.of()).get(0).code());
+        assertEquals(AppImageSpec.Mode.EXPLODED, AppImageConfig.resolve(List.of(config(null)), orders, List.of()).get(0).mode(),
+                "exploded is the default");
+
+        AppImageConfig bad = config(null);
+        bad.containerizingMode = "jar";
+        assertTrue(message(() -> AppImageConfig.resolve(List.of(bad), orders, List.of())).contains(
+                ": <containerizingMode>jar</containerizingMode> is neither exploded (classes, resources and dependencies in"
+                        + " layers of their own, the default) nor packaged"));
+    }
+
+    @Test
+    void entrypointAndExtraDirectoriesAreReadRelativeToTheProject() throws Exception {
+        MavenProject deploy = project("com.example", "deploy", Set.of());
+        AppImageConfig config = config(null);
+        config.entrypoint = List.of("/opt/run.sh", "--fast");
+        config.extraDirectories = new AppImageExtraDirectories();
+        AppImageExtraDirectories.ExtraPath jib = new AppImageExtraDirectories.ExtraPath();
+        jib.from = "src/main/jib";
+        AppImageExtraDirectories.ExtraPath shared = new AppImageExtraDirectories.ExtraPath();
+        shared.from = "../shared/files";
+        shared.into = "/opt/shared";
+        config.extraDirectories.paths = List.of(jib, shared);
+        AppImageExtraDirectories.FilePermission run = new AppImageExtraDirectories.FilePermission();
+        run.file = "/opt/run.sh";
+        run.mode = "755";
+        config.extraDirectories.permissions = List.of(run);
+        AppImageSpec spec = AppImageConfig.resolve(List.of(config), deploy, List.of()).get(0);
+        assertEquals(List.of("/opt/run.sh", "--fast"), spec.entrypoint());
+        assertEquals(List.of(new AppImageSpec.ExtraDirectory(dir.resolve("deploy/src/main/jib"), "/"),
+                new AppImageSpec.ExtraDirectory(dir.resolve("shared/files"), "/opt/shared")), spec.extraDirectories());
+        assertEquals(List.of(new AppImageSpec.Permission("/opt/run.sh", "755")), spec.permissions());
+        assertTrue(AppImageConfig.describe(List.of(spec)).contains("/opt/run.sh"), "a changed setting builds the image again");
+
+        jib.from = " ";
+        assertEquals("<appImages><appImage> <image>registry.example.com/team/orders:1.0</image>: <extraDirectories><paths><path>"
+                + " has no <from>; give the directory whose files go into the image, relative to the project directory"
+                + " (e.g. src/main/jib)", message(() -> AppImageConfig.resolve(List.of(config), deploy, List.of())));
+    }
+
     private static String message(org.junit.jupiter.api.function.Executable call) {
         return assertThrows(MojoExecutionException.class, call).getMessage();
     }
