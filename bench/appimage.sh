@@ -97,7 +97,7 @@ grep -q '<appImages>' "$WORK/src/none/deploy/pom.xml" && { echo "appimage.sh: <a
 grep -q 'buildTar' "$WORK/src/jib-buildtar/orders/pom.xml" || { echo "appimage.sh: jib-maven-plugin not added" >&2; exit 1; }
 
 # Jib's base-image cache under the project's target/ (cold means cold), no update check (a network call)
-JIB_PROPS=(-Djib.baseImageCache=orders/target/jib-base-cache -Djib.disableUpdateChecks=true)
+JIB_PROPS=(-Djib.baseImageCache=orders/target/jib-base-cache -Djib.configDirectory=orders/target/jib-config -Djib.disableUpdateChecks=true)
 MVN_LOG_OPTS=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
 mvn_package() { # DIR [-o] : mvn package in DIR, log in DIR.log
   local dir=$1
