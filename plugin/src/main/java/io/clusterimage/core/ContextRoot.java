@@ -1,8 +1,13 @@
 package io.clusterimage.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The build context as a boundary: every path the plugin reads from the user's repository is resolved
@@ -128,6 +133,36 @@ public final class ContextRoot {
             throw new IllegalArgumentException(file + " is not in the build context " + root);
         }
         return resolve(relative.toString().replace('\\', '/'), true);
+    }
+
+    /**
+     * The regular files under a directory of the context, sorted, but for those a link leads outside
+     * (the directory itself included): each of those is handed to {@code outside} and never read.
+     * {@link Files#walk} does not enter linked directories; linked files are what is checked here.
+     */
+    public List<Path> regularFiles(Path dir, Consumer<LinkEscapeException> outside) throws IOException {
+        try {
+            resolve(dir);
+        } catch (LinkEscapeException e) {
+            outside.accept(e);
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        List<Path> kept = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                resolve(file);
+                kept.add(file);
+            } catch (LinkEscapeException e) {
+                outside.accept(e);
+            }
+        }
+        return kept;
     }
 
     /** Whether a path, once its links are followed, is inside the context (a missing path is). */

@@ -356,25 +356,17 @@ public final class ImageScanner {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
-    /** The files under a directory of the context, but for those a link leads outside (reported). */
+    /** The files under a directory, but for those a link leads outside the context (reported). */
     private List<Path> regularFiles(Path root) throws IOException {
-        boolean inContext = root.toAbsolutePath().normalize().startsWith(layout.contextDir());
-        if (inContext && !inside(root)) {
-            return List.of();
+        if (root.toAbsolutePath().normalize().startsWith(layout.contextDir())) {
+            return boundary.regularFiles(root, e -> outside(Path.of(e.link()), e));
         }
-        List<Path> files;
+        // the working copy of a chart: the plugin's own, and links are not copied into it
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+            return walk.filter(Files::isRegularFile).sorted().toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        List<Path> kept = new ArrayList<>();
-        for (Path file : files) {
-            if (!inContext || inside(file)) { // the working copy of a chart is the plugin's own
-                kept.add(file);
-            }
-        }
-        return kept;
     }
 
     /** Whether a file is inside the context once its links are followed; an error names the link when not. */
@@ -387,9 +379,13 @@ public final class ImageScanner {
         try {
             return boundary.resolve(file);
         } catch (ContextRoot.LinkEscapeException e) {
-            findings.add(Finding.error("scan.outside-context", relative(file), 0, e.getMessage() + "; it is not read",
-                    "copy the file into the build context instead of linking to it"));
+            outside(relative(file), e);
             return null;
         }
+    }
+
+    private void outside(Path file, ContextRoot.LinkEscapeException e) {
+        findings.add(Finding.error("scan.outside-context", file, 0, e.getMessage() + "; it is not read",
+                "copy the file into the build context instead of linking to it"));
     }
 }

@@ -89,14 +89,7 @@ final class ContextPaths {
      * ({@link LinkChecks} reports them): what the checks read is what the scan reads.
      */
     List<Path> regularFiles(Path dir) throws IOException {
-        if (!staysInside(dir)) {
-            return List.of();
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).filter(this::staysInside).sorted().toList();
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return boundary.regularFiles(dir, reportedByLinkChecks -> { });
     }
 
     /**
