@@ -37,12 +37,15 @@ final class KubefileChecks {
     private final IgnoreRules ignore;
     private final Path file;
     private final List<Finding> findings;
+    /** The links a COPY line was found to leave the context through (for {@link LinkChecks}, which then need not repeat them). */
+    private final Set<String> linksOut;
 
-    KubefileChecks(ContextPaths paths, IgnoreRules ignore, Path file, List<Finding> findings) {
+    KubefileChecks(ContextPaths paths, IgnoreRules ignore, Path file, List<Finding> findings, Set<String> linksOut) {
         this.paths = paths;
         this.ignore = ignore;
         this.file = file;
         this.findings = findings;
+        this.linksOut = linksOut;
     }
 
     void check(BuildPlan plan) {
@@ -103,6 +106,7 @@ final class KubefileChecks {
                     "fix the pattern"));
             return;
         } catch (ContextRoot.LinkEscapeException e) {
+            linksOut.add(e.link());
             findings.add(Finding.error("copy.symlink-outside-context", file, line,
                     copy.keyword() + " source '" + source + "' leads outside the build context: '" + e.link()
                             + "' is a symbolic link to '" + e.target() + "'; the build refuses to copy the machine's own files",

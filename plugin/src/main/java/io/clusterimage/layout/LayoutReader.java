@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -41,6 +43,7 @@ public final class LayoutReader {
             return new Layout(context, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), findings);
         }
         ContextPaths paths = new ContextPaths(context);
+        Set<String> linksOut = new HashSet<>();
         IgnoreRules ignore = IgnoreRules.NONE;
         try {
             Optional<IgnoreFile> ignoreFile = IgnoreFile.load(context);
@@ -81,11 +84,11 @@ public final class LayoutReader {
                 findings.addAll(resolved.findings());
                 if (!resolved.stages().isEmpty()) {
                     plan = Optional.of(resolved);
-                    new KubefileChecks(paths, ignore, display, findings).check(resolved);
+                    new KubefileChecks(paths, ignore, display, findings, linksOut).check(resolved);
                 }
             }
         }
-        new LinkChecks(paths, findings).check();
+        new LinkChecks(paths, findings, linksOut).check();
         new RegistryChecks(paths, findings).check();
         List<Chart> charts = new ChartChecks(paths, findings).check();
         new ManifestChecks(paths, findings).check();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,10 +27,13 @@ final class LinkChecks {
 
     private final ContextPaths paths;
     private final List<Finding> findings;
+    /** Links a COPY line already names (at its Kubefile line): not reported again. */
+    private final Set<String> named;
 
-    LinkChecks(ContextPaths paths, List<Finding> findings) {
+    LinkChecks(ContextPaths paths, List<Finding> findings, Set<String> named) {
         this.paths = paths;
         this.findings = findings;
+        this.named = named;
     }
 
     void check() throws IOException {
@@ -61,9 +65,8 @@ final class LinkChecks {
         try {
             paths.inside(link);
         } catch (ContextRoot.LinkEscapeException e) {
-            String named = "'" + e.link() + "' is a symbolic link to";
-            if (findings.stream().anyMatch(f -> f.message().contains(named))) {
-                return; // a COPY line already names it
+            if (named.contains(e.link())) {
+                return;
             }
             findings.add(Finding.error("layout.link-outside-context", Path.of(paths.relativize(link)), 0,
                     e.getMessage() + "; the build does not read what it points to",
