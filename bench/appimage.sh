@@ -145,6 +145,20 @@ goal_ms() { # LOG PATTERN
 maven_total() { sed -n 's/.*Total time: *\([0-9.]*\) s.*/\1/p' "$1" | awk '{printf "%d", $1 * 1000}'; }
 lock_digest() { [ -f "$1/deploy/target/cluster-image/images.lock" ] && awk '{print $3}' "$1/deploy/target/cluster-image/images.lock" || echo -; }
 
+# measure_package RUN VARIANT STEP DIR: one timed `mvn -o package` of DIR, recorded in $RESULTS and logged;
+# sets MEASURED_DIGEST to the image digest the build locked (not echoed: the timing runs in this shell).
+measure_package() {
+  local run=$1 v=$2 step=$3 p=$4 t goal
+  settle
+  t=$(run_timed "$WORK/out" mvn_package "$p" -o)
+  MEASURED_DIGEST=$(lock_digest "$p")
+  goal=$(goal_ms "$p.log" 'jib:|cluster-image:')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$v" "$step" "${t% *}" "${t#* }" "$goal" "$MEASURED_DIGEST" \
+    "$(maven_total "$p.log")" >> "$RESULTS"
+  log "run $run $v: $step ${t% *} ms (CPU ${t#* } ms), image goals $goal ms, $MEASURED_DIGEST"
+  cp "$p.log" "$BENCH_TARGET/appimage-$v-$step.log"
+}
+
 for run in $(seq 1 "$RUNS"); do
   # rotate the order: run 1 appimages none jib-buildtar, run 2 none jib-buildtar appimages, ...
   order=("${VARIANTS[@]:$(( (run - 1) % 3 ))}" "${VARIANTS[@]:0:$(( (run - 1) % 3 ))}")
@@ -152,23 +166,13 @@ for run in $(seq 1 "$RUNS"); do
     p="$WORK/p-$v"
     rm -rf "$p" "$p.log"
     cp -r "$WORK/src/$v" "$p"
-    settle
-    t=$(run_timed "$WORK/out" mvn_package "$p" -o)
-    cold_digest=$(lock_digest "$p")
-    record_goal=$(goal_ms "$p.log" 'jib:|cluster-image:')
-    printf '%s\t%s\tcold\t%s\t%s\t%s\t%s\t%s\n' "$run" "$v" "${t% *}" "${t#* }" "$record_goal" "$cold_digest" "$(maven_total "$p.log")" >> "$RESULTS"
-    log "run $run $v: cold ${t% *} ms (CPU ${t#* } ms), image goals $record_goal ms, $cold_digest"
-    cp "$p.log" "$BENCH_TARGET/appimage-$v-cold.log"
+    measure_package "$run" "$v" cold "$p"
+    cold_digest=$MEASURED_DIGEST
     # one changed class
     sed -i "s/\"service\", \"orders\"/\"service\", \"orders-$run\"/" "$p/orders/src/main/java/com/example/orders/Main.java"
     grep -q "orders-$run" "$p/orders/src/main/java/com/example/orders/Main.java"
-    settle
-    t=$(run_timed "$WORK/out" mvn_package "$p" -o)
-    digest=$(lock_digest "$p")
-    record_goal=$(goal_ms "$p.log" 'jib:|cluster-image:')
-    printf '%s\t%s\trebuild\t%s\t%s\t%s\t%s\t%s\n' "$run" "$v" "${t% *}" "${t#* }" "$record_goal" "$digest" "$(maven_total "$p.log")" >> "$RESULTS"
-    log "run $run $v: rebuild ${t% *} ms (CPU ${t#* } ms), image goals $record_goal ms, $digest"
-    cp "$p.log" "$BENCH_TARGET/appimage-$v-rebuild.log"
+    measure_package "$run" "$v" rebuild "$p"
+    digest=$MEASURED_DIGEST
     if [ "$v" != none ] && [ "$digest" = "$cold_digest" ]; then
       echo "appimage.sh: run $run $v: the rebuild after a changed class left the image as it was ($digest)" >&2
       STALE="${STALE:-}$v(run $run) "
