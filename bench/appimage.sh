@@ -104,6 +104,8 @@ grep -q 'buildTar' "$WORK/src/jib-buildtar/orders/pom.xml" || { echo "appimage.s
 
 # Jib's base-image cache under the project's target/ (cold means cold), no update check (a network call)
 JIB_PROPS=(-Djib.baseImageCache=orders/target/jib-base-cache -Djib.configDirectory=orders/target/jib-config -Djib.disableUpdateChecks=true)
+# one platform, as jib:buildTar builds one image (java-app itself builds two: amd64 and arm64)
+JIB_PROPS+=(-Dcluster-image.platforms=linux/amd64)
 MVN_LOG_OPTS=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
 mvn_package() { # DIR [-o] : mvn package in DIR, log in DIR.log
   local dir=$1

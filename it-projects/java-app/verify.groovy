@@ -1,5 +1,5 @@
 // The orders module's image, built by Jib in the same reactor from its jar on the base image of base/,
-// is listed as "built", stored in the linux-amd64 tree under the declared tag, locked with its digest;
+// is listed as "built", stored in the linux-amd64 and linux-arm64 trees under the declared tag, locked with its digest;
 // its top layer holds the classes and its config runs them. Built twice, it has the same digest.
 // orders-jar is the same module in packaged mode: its jar run with java -jar, its dependencies in
 // /app/libs/ (the jar's manifest Class-Path points there), opt/run.sh from src/main/jib with mode 755.
@@ -55,14 +55,27 @@ assert jarLayers.any { it.contains('app/libs/snakeyaml-2.5.jar') } : "no depende
 assert jarLayers[-1].contains('opt/run.sh') : "the extra directory is the top layer: ${jarLayers}"
 assert tarModes(blob(jarManifest.layers[-1].digest))['opt/run.sh'] == 0755
 
+// the arm64 tree has its own orders image: built on the base archive's arm64 image, the same app layers on top
+def armV2 = new File(out, 'linux-arm64/registry/docker/registry/v2')
+def armBlob = { String d -> new File(armV2, "blobs/sha256/${d.substring(7, 9)}/${d.substring(7)}/data") }
+def armDigest = new File(armV2, 'repositories/team/orders/_manifests/tags/1.0.0/current/link').text
+def armJarDigest = new File(armV2, 'repositories/team/orders-jar/_manifests/tags/1.0.0/current/link').text
+assert armDigest != digest : 'each platform has an image of its own'
+def armManifest = new JsonSlurper().parse(armBlob(armDigest))
+assert new JsonSlurper().parse(armBlob(armManifest.config.digest)).architecture == 'arm64'
+assert armManifest.layers*.digest == manifest.layers*.digest : 'the same base layer and app layers, only the config differs'
+
 assert new File(out, 'images.lock').readLines().sort() == ["linux/amd64 registry.example.com/team/orders-jar:1.0.0 ${jarDigest}".toString(),
-                                                          "linux/amd64 registry.example.com/team/orders:1.0.0 ${digest}".toString()]
+                                                          "linux/amd64 registry.example.com/team/orders:1.0.0 ${digest}".toString(),
+                                                          "linux/arm64 registry.example.com/team/orders-jar:1.0.0 ${armJarDigest}".toString(),
+                                                          "linux/arm64 registry.example.com/team/orders:1.0.0 ${armDigest}".toString()]
 assert new File(basedir, 'deploy/target/deploy-1.0.0-cluster-image.tar').isFile()
 
 def log = new File(basedir, 'build.log').text
 def built = (log =~ /orders:1\.0\.0 \[linux\/amd64\] built by Jib: (sha256:[0-9a-f]{64})/).collect { it[1] }
 assert built.size() == 2 : "expected two Jib builds, log has ${built}"
 assert built.toSet() == [digest] as Set : "the two builds gave ${built}, the tree holds ${digest}"
+assert (log =~ /orders:1\.0\.0 \[linux\/arm64\] built by Jib: /).count == 2
 assert log.contains('cluster-image: 2 image(s) (2 from <appImages>)')
 assert !log.contains('runtime dependencies left out') : 'the jar lists its Class-Path, so its dependencies are in'
 assert !new File(basedir, 'base').list().any { it != 'base.tar' } : 'nothing is written next to the base archive'

@@ -293,10 +293,36 @@ public final class ImageScanner {
             boolean named = accumulator.occurrences.stream()
                     .anyMatch(o -> o.kind() != SourceKind.BUILT && o.kind() != SourceKind.PARAMETER);
             if (!named) {
-                findings.add(Finding.warning("scan.image-archive-unused", Path.of("pom.xml"), 0,
-                        archive.element() + " declares " + archive.canonical() + " (" + archive.file()
-                                + "), but no manifest, chart or images/shim file names it; it is bundled, yet nothing runs it",
+                // an image built from a module (<appImages>) has no file: its element says where it comes from
+                boolean builtByJib = archive.element().startsWith("<appImages>");
+                findings.add(Finding.warning(builtByJib ? "scan.app-image-unused" : "scan.image-archive-unused", Path.of("pom.xml"), 0,
+                        archive.element() + " declares " + archive.canonical()
+                                + (builtByJib ? "" : " (" + archive.file() + ")")
+                                + ", but no manifest, chart or images/shim file names it; it is bundled, yet nothing runs it",
                         "check that <image> is exactly the reference the manifests use"));
+            }
+            warnOtherTags(archive);
+        }
+    }
+
+    /**
+     * A manifest that names the built image's repository with another tag (an old version written by
+     * hand, typically) makes the cluster pull an image that is not in the bundle: it fails air-gapped.
+     */
+    private void warnOtherTags(DeclaredArchive archive) {
+        String name = archive.image().name();
+        for (Accumulator other : images.values()) {
+            if (!other.reference.name().equals(name) || other.reference.canonical().equals(archive.canonical())) {
+                continue;
+            }
+            for (Occurrence occurrence : other.occurrences) {
+                if (occurrence.kind() == SourceKind.BUILT || occurrence.kind() == SourceKind.PARAMETER) {
+                    continue;
+                }
+                findings.add(Finding.warning("scan.built-image-other-tag", occurrence.file(), occurrence.line(),
+                        "'" + occurrence.written() + "' is the repository of the image " + archive.element() + " declares ("
+                                + archive.canonical() + "), with another tag: the cluster runs an image this build does not bundle",
+                        "write " + archive.written() + " here (e.g. with ${project.version} as the tag), or remove that image from the POM"));
             }
         }
     }

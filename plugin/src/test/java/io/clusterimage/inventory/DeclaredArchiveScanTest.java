@@ -108,6 +108,42 @@ class DeclaredArchiveScanTest {
     }
 
     @Test
+    void aManifestNamingTheRepositoryWithAnotherTagIsAWarningAtItsLine() throws Exception {
+        write(project.resolve("app"), "manifests/orders.yaml", "containers:\n- image: registry.example.com/team/orders:1.1\n");
+
+        ImageInventory inventory = scan(List.of(entry("../orders/target/jib-image.tar", "registry.example.com/team/orders:1.0")));
+
+        assertEquals(List.of("WARNING scan.built-image-other-tag manifests/orders.yaml:2: 'registry.example.com/team/orders:1.1' is the"
+                + " repository of the image <imageArchives><imageArchive> declares (registry.example.com/team/orders:1.0), with another"
+                + " tag: the cluster runs an image this build does not bundle Fix: write registry.example.com/team/orders:1.0 here (e.g."
+                + " with ${project.version} as the tag), or remove that image from the POM"),
+                describe(findings(inventory, "scan.built-image-other-tag")));
+    }
+
+    @Test
+    void anotherRepositoryOrTheSameTagIsNoOtherTagWarning() throws Exception {
+        write(project.resolve("app"), "manifests/orders.yaml", "containers:\n- image: registry.example.com/team/orders:1.0\n"
+                + "- image: registry.example.com/team/orders-db:1.1\n- image: docker.io/team/orders:1.1\n");
+
+        ImageInventory inventory = scan(List.of(entry("../orders.tar", "registry.example.com/team/orders:1.0")));
+
+        assertEquals(List.of(), describe(findings(inventory, "scan.built-image-other-tag")));
+    }
+
+    @Test
+    void anAppImageThatNothingNamesHasARuleOfItsOwnAndNoFile() throws Exception {
+        Path ctx = context(project.resolve("app"));
+        DeclaredArchive built = new DeclaredArchive(io.clusterimage.reference.ImageReference.parse("registry.example.com/team/orders:1.0"),
+                "registry.example.com/team/orders:1.0", null, "<appImages><appImage>");
+        ImageInventory inventory = ScanFixtures.scan(ctx, new ScanOptions(List.of(), Map.of(), "", null, false, work,
+                List.of(built), ScanOptions.DEFAULT_CHART_RENDER_TIMEOUT));
+
+        assertEquals(List.of("WARNING scan.app-image-unused pom.xml: <appImages><appImage> declares registry.example.com/team/orders:1.0,"
+                + " but no manifest, chart or images/shim file names it; it is bundled, yet nothing runs it Fix: check that <image> is"
+                + " exactly the reference the manifests use"), describe(findings(inventory, "scan.app-image-unused")));
+    }
+
+    @Test
     void sealignoreDoesNotDropADeclaredImage() throws Exception {
         write(project.resolve("app"), "manifests/orders.yaml", "containers:\n- image: registry.example.com/team/orders:1.0\n");
         write(project.resolve("app"), ".sealignore", "registry.example.com/team/orders:1.0\n");
