@@ -71,6 +71,15 @@ assert new File(out, 'images.lock').readLines().sort() == ["linux/amd64 registry
                                                           "linux/arm64 registry.example.com/team/orders:1.0.0 ${armDigest}".toString()]
 assert new File(basedir, 'deploy/target/deploy-1.0.0-cluster-image.tar').isFile()
 
+// the SBOM lists exactly the images of images.lock, each per platform with its digest
+def sbom = new JsonSlurper().parse(new File(out, 'sbom.cdx.json'))
+assert sbom.specVersion == '1.6'
+def sbomImages = sbom.components.findAll { it.'bom-ref'.startsWith('image:') }
+        .collect { "${it.properties.find { p -> p.name == 'clusterimage:platform' }.value} ${it.name}:${it.version} sha256:${it.hashes[0].content}".toString() }
+assert sbomImages.sort() == new File(out, 'images.lock').readLines().sort() : "SBOM images ${sbomImages}"
+assert sbom.metadata.component.properties.find { it.name == 'clusterimage:platform:linux/arm64' }.value ==
+        new JsonSlurper().parse(new File(out, 'image.json')).platforms.find { it.platform == 'linux/arm64' }.manifestDigest
+
 def log = new File(basedir, 'build.log').text
 def built = (log =~ /orders:1\.0\.0 \[linux\/amd64\] built by Jib: (sha256:[0-9a-f]{64})/).collect { it[1] }
 assert built.size() == 2 : "expected two Jib builds, log has ${built}"

@@ -51,4 +51,5 @@ assert config.created == '2026-01-01T00:00:00Z'
 assert log.contains('cluster-image: images up to date (1 image(s))') : 'scan-images should be up to date on the second build'
 assert log.contains('cluster-image: registry trees up to date')
 assert log.contains('cluster-image: manifests-app-1.0.0-cluster-image.tar up to date (' + digest + ')')
+assert log.contains('cluster-image: SBOM (CycloneDX 1.6) up to date, of 1 image(s)') : 'the SBOM is not rewritten by a no-op build'
 return true

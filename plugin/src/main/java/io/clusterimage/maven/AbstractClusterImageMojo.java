@@ -53,6 +53,10 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     @Parameter(property = "cluster-image.outputDirectory", defaultValue = "${project.build.directory}/cluster-image")
     protected File outputDirectory;
 
+    /** Extra values files and --set values per chart (by its Chart.yaml name), for scan-images. */
+    @Parameter
+    protected List<ChartConfig> charts;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
@@ -77,6 +81,25 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         fingerprint.add("buildArgs", new java.util.TreeMap<>(effectiveBuildArgs()));
         fingerprint.add("platforms", effectivePlatforms());
         return fingerprint;
+    }
+
+    /**
+     * {@code project.build.outputTimestamp} as an instant — ISO-8601 or seconds since the epoch; the
+     * epoch when unset or one character (maven-archiver's "not reproducible" marker). Every time the
+     * plugin writes (image creation, SBOM) comes from it, so the same build gives the same bytes.
+     */
+    static java.time.Instant outputTimestamp(String value) throws MojoExecutionException {
+        String text = value == null ? "" : value.strip();
+        if (text.length() <= 1) {
+            return java.time.Instant.EPOCH;
+        }
+        try {
+            return text.chars().allMatch(Character::isDigit) ? java.time.Instant.ofEpochSecond(Long.parseLong(text))
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            throw new MojoExecutionException("project.build.outputTimestamp '" + text + "' is neither an ISO-8601 time"
+                    + " (2026-01-01T00:00:00Z) nor seconds since the epoch");
+        }
     }
 
     /** Files of the build context, minus Maven's build directory (our own outputs). */

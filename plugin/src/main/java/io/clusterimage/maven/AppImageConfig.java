@@ -10,8 +10,6 @@ import org.apache.maven.project.MavenProject;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,17 +183,7 @@ public class AppImageConfig {
      * the reproducible jars carry too), else the epoch as Jib does. Either way the same build gives the same digest.
      */
     static Instant creationTime(MavenProject project) throws MojoExecutionException {
-        String value = project.getProperties().getProperty("project.build.outputTimestamp", "").strip();
-        if (value.length() <= 1) {
-            return Instant.EPOCH; // unset, or one character: maven-archiver's "not reproducible" marker
-        }
-        try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochSecond(Long.parseLong(value))
-                    : OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new MojoExecutionException("project.build.outputTimestamp '" + value + "' is neither an ISO-8601 time"
-                    + " (2026-01-01T00:00:00Z) nor seconds since the epoch; <appImages> take the image's creation time from it");
-        }
+        return AbstractClusterImageMojo.outputTimestamp(project.getProperties().getProperty("project.build.outputTimestamp", ""));
     }
 
     /** What the up-to-date check compares: every setting (the code, dependencies and extra directories are added as files). */

@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -269,18 +268,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
 
     /** {@code project.build.outputTimestamp}: ISO-8601 or seconds since the epoch; EPOCH when unset. */
     Instant created() throws MojoExecutionException {
-        if (outputTimestamp == null || outputTimestamp.isBlank() || outputTimestamp.length() < 2) {
-            return Instant.EPOCH;
-        }
-        try {
-            if (outputTimestamp.matches("\\d+")) {
-                return Instant.ofEpochSecond(Long.parseLong(outputTimestamp));
-            }
-            return OffsetDateTime.parse(outputTimestamp).toInstant();
-        } catch (RuntimeException e) {
-            throw new MojoExecutionException("project.build.outputTimestamp '" + outputTimestamp
-                    + "' is neither ISO-8601 (2026-01-01T00:00:00Z) nor seconds since the epoch");
-        }
+        return outputTimestamp(outputTimestamp);
     }
 
     private Map<String, String> annotations(Instant created) {
@@ -305,25 +293,23 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         }
     }
 
-    /** images.lock from save-registry: "os/arch image digest" lines, per platform. */
+    /** images.lock from save-registry: per platform, its "image digest" lines. */
     private Map<Platform, String> imagesLock(List<Platform> targets) throws MojoExecutionException {
         Map<Platform, String> locks = new HashMap<>();
-        Path lock = outputDirectory.toPath().resolve("images.lock");
-        if (!Files.isRegularFile(lock)) {
-            return locks;
-        }
         try {
+            List<io.clusterimage.registry.ImagesLock.Entry> entries = io.clusterimage.registry.ImagesLock.read(outputDirectory.toPath());
+            if (entries.isEmpty() && !Files.isRegularFile(outputDirectory.toPath().resolve(io.clusterimage.registry.ImagesLock.FILE_NAME))) {
+                return locks;
+            }
             for (Platform platform : targets) {
                 StringBuilder text = new StringBuilder();
-                for (String line : Files.readAllLines(lock, StandardCharsets.UTF_8)) {
-                    if (line.startsWith(platform + " ")) {
-                        text.append(line.substring(platform.toString().length() + 1)).append('\n');
-                    }
+                for (io.clusterimage.registry.ImagesLock.Entry entry : io.clusterimage.registry.ImagesLock.of(entries, platform)) {
+                    text.append(entry.reference()).append(' ').append(entry.digest()).append('\n');
                 }
                 locks.put(platform, text.toString());
             }
         } catch (IOException e) {
-            throw new MojoExecutionException("cannot read " + lock + ": " + e.getMessage(), e);
+            throw new MojoExecutionException("cannot read " + io.clusterimage.registry.ImagesLock.FILE_NAME + ": " + e.getMessage(), e);
         }
         return locks;
     }

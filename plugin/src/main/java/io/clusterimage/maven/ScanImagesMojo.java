@@ -56,10 +56,6 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     @Parameter
     protected List<AppImageConfig> appImages;
 
-    /** Extra values files and --set values per chart (by its Chart.yaml name). */
-    @Parameter
-    protected List<ChartConfig> charts;
-
     /** Namespace charts are rendered in (sealos renders with an empty namespace). */
     @Parameter(property = "cluster-image.namespace", defaultValue = "")
     protected String namespace;
