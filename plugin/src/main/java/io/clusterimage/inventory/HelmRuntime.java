@@ -1,6 +1,5 @@
 package io.clusterimage.inventory;
 
-import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.clusterimage.core.PathTrees;
 import sun.misc.Signal;
@@ -49,6 +48,8 @@ final class HelmRuntime {
     });
 
     private static boolean started;
+    /** The native library, loaded from the user cache ({@link HelmLibrary}) by the first render. */
+    private static com.marcnuri.helm.jni.HelmLib library;
 
     private HelmRuntime() {
     }
@@ -60,7 +61,7 @@ final class HelmRuntime {
      */
     static TemplateCommand template(Path chartDir, Path workDir) throws IOException {
         start(workDir);
-        return new Helm(chartDir).template();
+        return new TemplateCommand(library, chartDir);
     }
 
     /**
@@ -104,7 +105,8 @@ final class HelmRuntime {
             Files.writeString(warmUp.resolve("Chart.yaml"), "apiVersion: v2\nname: start\nversion: 0.1.0\n");
             Files.createDirectories(warmUp.resolve("templates"));
             Files.writeString(warmUp.resolve("templates/start.yaml"), "kind: ConfigMap\n");
-            new Helm(warmUp).template().withName("start").call();
+            library = HelmLibrary.load(io.clusterimage.core.UserCache.defaultLocation());
+            new TemplateCommand(library, warmUp).withName("start").call();
         } finally {
             restoreHandlers(saved);
             PathTrees.deleteTree(warmUp);

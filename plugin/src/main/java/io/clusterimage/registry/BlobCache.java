@@ -60,9 +60,7 @@ public final class BlobCache {
     }
 
     public static Path defaultLocation() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("cluster-image");
+        return io.clusterimage.core.UserCache.defaultLocation();
     }
 
     public Path root() {
