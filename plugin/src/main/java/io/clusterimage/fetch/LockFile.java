@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * one digest per line.
  *
  * @param charts charts by name
- * @param files  files by destination, each with the URL and sha256 of every platform
+ * @param files  files by their URL as the POM writes it (placeholders and all), each with the URL and sha256 of every platform
  * @param images images by reference, each with its manifest digest per platform (from save-registry)
  */
 public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<LockedImage> images) {
@@ -34,8 +34,8 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
     static final int VERSION = 1;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    /** One file destination: the URL and content of each platform. */
-    public record LockedFiles(String destination, Map<String, LockedFile> platforms) {
+    /** One declared file, by its URL as the POM writes it: the URL and content of each platform. */
+    public record LockedFiles(String source, Map<String, LockedFile> platforms) {
         public LockedFiles {
             platforms = Map.copyOf(platforms);
         }
@@ -57,7 +57,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
 
     public LockFile {
         charts = charts.stream().sorted(Comparator.comparing(LockedChart::name).thenComparing(LockedChart::repository)).toList();
-        files = files.stream().sorted(Comparator.comparing(LockedFiles::destination)).toList();
+        files = files.stream().sorted(Comparator.comparing(LockedFiles::source)).toList();
         images = images.stream().sorted(Comparator.comparing(LockedImage::image)).toList();
     }
 
@@ -69,8 +69,8 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
         return charts.stream().filter(c -> c.name().equals(name) && c.repository().equals(repository)).findFirst();
     }
 
-    public Optional<LockedFiles> files(String destination) {
-        return files.stream().filter(f -> f.destination().equals(destination)).findFirst();
+    public Optional<LockedFiles> files(String source) {
+        return files.stream().filter(f -> f.source().equals(source)).findFirst();
     }
 
     // ---- reading ----
@@ -107,7 +107,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
         }
         List<LockedFiles> files = new ArrayList<>();
         for (JsonNode entry : root.path("files")) {
-            String where = file + ": files entry '" + entry.path("destination").asText("?") + "'";
+            String where = file + ": files entry '" + entry.path("source").asText("?") + "'";
             Map<String, LockedFile> platforms = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = entry.path("platforms").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> platform = it.next();
@@ -118,7 +118,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
                 }
                 platforms.put(platform.getKey(), new LockedFile(text(platform.getValue(), "url", at), sha256));
             }
-            files.add(new LockedFiles(text(entry, "destination", where), platforms));
+            files.add(new LockedFiles(text(entry, "source", where), platforms));
         }
         List<LockedImage> images = new ArrayList<>();
         for (JsonNode entry : root.path("images")) {
@@ -167,7 +167,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
         }
         out.append("files:").append(files.isEmpty() ? " []\n" : "\n");
         for (LockedFiles entry : files) {
-            out.append("  - destination: ").append(quote(entry.destination())).append('\n').append("    platforms:\n");
+            out.append("  - source: ").append(quote(entry.source())).append('\n').append("    platforms:\n");
             for (Map.Entry<String, LockedFile> platform : new TreeMap<>(entry.platforms()).entrySet()) {
                 out.append("      ").append(quote(platform.getKey())).append(":\n")
                         .append("        url: ").append(quote(platform.getValue().url())).append('\n')

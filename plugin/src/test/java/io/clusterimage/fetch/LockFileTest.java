@@ -25,7 +25,7 @@ class LockFileTest {
         return new LockFile(
                 List.of(new LockedChart("zookeeper", "oci://registry.example.com/charts", "1.10", "oci://registry.example.com/charts/zookeeper:1.10", "sha256:" + B),
                         new LockedChart("nginx", "https://charts.example.com/stable", "15.4.2", "https://charts.example.com/stable/nginx-15.4.2.tgz", "sha256:" + A)),
-                List.of(new LockFile.LockedFiles("opt/helm", Map.of(
+                List.of(new LockFile.LockedFiles("https://get.helm.sh/helm-v3.14.0-${os}-${arch}.tar.gz", Map.of(
                         "linux/arm64", new LockedFile("https://get.helm.sh/helm-v3.14.0-linux-arm64.tar.gz", B),
                         "linux/amd64", new LockedFile("https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz", A)))),
                 List.of(new LockFile.LockedImage("docker.io/library/nginx:1.25", Map.of("linux/amd64", "sha256:" + A))));
@@ -67,9 +67,9 @@ class LockFileTest {
         assertEquals(file + ": charts entry 'nginx' has no digest; run mvn cluster-image:lock to write the entry again",
                 assertThrows(LockFile.InvalidLockException.class, () -> LockFile.read(file)).getMessage());
 
-        Files.writeString(file, "lockVersion: 1\nfiles:\n  - destination: opt/helm\n    platforms:\n      linux/amd64:\n"
+        Files.writeString(file, "lockVersion: 1\nfiles:\n  - source: https://x/helm-${arch}.tgz\n    platforms:\n      linux/amd64:\n"
                 + "        url: https://x/helm.tgz\n        sha256: 1234\n");
-        assertEquals(file + ": files entry 'opt/helm' platform linux/amd64: sha256 '1234' is not 64 lowercase hex digits",
+        assertEquals(file + ": files entry 'https://x/helm-${arch}.tgz' platform linux/amd64: sha256 '1234' is not 64 lowercase hex digits",
                 assertThrows(LockFile.InvalidLockException.class, () -> LockFile.read(file)).getMessage());
     }
 

@@ -1,0 +1,203 @@
+package io.clusterimage.fetch;
+
+import io.clusterimage.core.PathTrees;
+import io.clusterimage.core.Platform;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The fetch stage's entry point: the charts and files the POM declares, resolved (through the lock file
+ * when there is one), downloaded into the shared cache and placed into each platform's generated context
+ * ({@link GeneratedContext}), which COPY and the scan lay over the build context.
+ */
+public final class DeclaredSources {
+
+    /** How the lock file is used. */
+    public enum LockUse {
+        /** Use what the lock says; resolve what it does not answer, with a warning. */
+        PREFER,
+        /** Use what the lock says; anything it does not answer is an error (CI). */
+        REQUIRE,
+        /** Resolve everything afresh (the lock goal): ranges move to their newest version. */
+        REFRESH
+    }
+
+    /**
+     * What a fetch came to.
+     *
+     * @param lock       the lock that describes what was placed (its images are the previous lock's)
+     * @param unlocked   the declarations that were resolved because the lock did not answer them
+     */
+    public record Result(LockFile lock, List<String> unlocked) {
+        public Result {
+            unlocked = List.copyOf(unlocked);
+        }
+    }
+
+    private DeclaredSources() {
+    }
+
+    /**
+     * Resolves, downloads and places every declaration for every platform. The generated context of a
+     * platform is replaced as a whole, once everything was fetched: a failure leaves the previous one.
+     *
+     * @throws FetchException naming the POM element: a version no one has, a digest that differs from the
+     *                        lock, a download that fails, an archive that escapes, or (with {@link LockUse#REQUIRE})
+     *                        every declaration the lock does not answer
+     */
+    public static Result fetch(List<ChartSource> charts, List<FileSource> files, List<Platform> platforms, Optional<LockFile> lock,
+                               LockUse use, Path outputDirectory, Fetcher fetcher, Consumer<String> warn)
+            throws FetchException, IOException {
+        check(charts, files);
+        LockFile previous = lock.orElse(LockFile.empty());
+        List<String> unlocked = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        // charts: one version for every platform
+        Map<ChartSource, LockedChart> chartVersions = new LinkedHashMap<>();
+        for (ChartSource chart : charts) {
+            Optional<LockedChart> locked = use == LockUse.REFRESH ? Optional.empty()
+                    : previous.chart(chart.name(), chart.repository()).filter(l -> Versions.satisfies(chart.version(), l.version()));
+            if (locked.isPresent()) {
+                chartVersions.put(chart, locked.get());
+            } else if (use == LockUse.REQUIRE) {
+                missing.add(chart.element() + " (chart " + chart.name() + " " + chart.version() + " from " + chart.repository() + ")");
+            } else {
+                chartVersions.put(chart, null);
+                unlocked.add(chart.element());
+            }
+        }
+        // files: one URL and sha256 per platform
+        Map<FileSource, Map<Platform, LockedFile>> fileDownloads = new LinkedHashMap<>();
+        for (FileSource file : files) {
+            Map<Platform, LockedFile> perPlatform = new LinkedHashMap<>();
+            Map<String, LockedFile> lockedPlatforms = use == LockUse.REFRESH ? Map.of()
+                    : previous.files(file.url()).map(LockFile.LockedFiles::platforms).orElse(Map.of());
+            for (Platform platform : platforms) {
+                String url = Fetcher.expandUrl(file, platform);
+                String pinned = file.sha256().get(platform);
+                LockedFile locked = lockedPlatforms.get(platform.toString());
+                if (pinned != null) {
+                    perPlatform.put(platform, new LockedFile(url, pinned));
+                } else if (locked != null && locked.url().equals(url)) {
+                    perPlatform.put(platform, locked);
+                } else if (use == LockUse.REQUIRE) {
+                    missing.add(file.element() + " (" + url + " for " + platform + ")");
+                } else {
+                    perPlatform.put(platform, new LockedFile(url, null));
+                    if (!unlocked.contains(file.element())) {
+                        unlocked.add(file.element());
+                    }
+                }
+            }
+            fileDownloads.put(file, perPlatform);
+        }
+        if (!missing.isEmpty()) {
+            throw new FetchException("cluster-image.lock does not answer " + missing.size() + " declaration(s), and requireLock is"
+                    + " true: " + String.join("; ", missing) + ". Run mvn cluster-image:lock and commit cluster-image.lock");
+        }
+        if (lock.isPresent() && use == LockUse.PREFER) {
+            for (String element : unlocked) {
+                warn.accept(element + " is not in cluster-image.lock (or the lock no longer answers it): resolved afresh;"
+                        + " run mvn cluster-image:lock to record it");
+            }
+        }
+
+        // resolve and download (into the cache) before anything is placed
+        Map<ChartSource, Fetcher.Download> chartArchives = new LinkedHashMap<>();
+        List<LockedChart> lockedCharts = new ArrayList<>();
+        for (Map.Entry<ChartSource, LockedChart> entry : chartVersions.entrySet()) {
+            ChartSource chart = entry.getKey();
+            LockedChart version = entry.getValue() != null ? entry.getValue() : fetcher.resolveChart(chart);
+            Fetcher.Download archive = fetcher.chartArchive(version, chart.element());
+            chartArchives.put(chart, archive);
+            lockedCharts.add(new LockedChart(version.name(), version.repository(), version.version(), version.url(),
+                    "sha256:" + archive.sha256()));
+        }
+        Map<FileSource, Map<Platform, Fetcher.Download>> fileArchives = new LinkedHashMap<>();
+        List<LockFile.LockedFiles> lockedFiles = new ArrayList<>();
+        for (Map.Entry<FileSource, Map<Platform, LockedFile>> entry : fileDownloads.entrySet()) {
+            Map<Platform, Fetcher.Download> perPlatform = new LinkedHashMap<>();
+            Map<String, LockedFile> record = new TreeMap<>();
+            for (Map.Entry<Platform, LockedFile> platform : entry.getValue().entrySet()) {
+                LockedFile wanted = platform.getValue();
+                Fetcher.Download download = fetcher.file(wanted.url(), wanted.sha256(), entry.getKey().element());
+                perPlatform.put(platform.getKey(), download);
+                record.put(platform.getKey().toString(), new LockedFile(wanted.url(), download.sha256()));
+            }
+            fileArchives.put(entry.getKey(), perPlatform);
+            lockedFiles.add(new LockFile.LockedFiles(entry.getKey().url(), record));
+        }
+
+        // place, one platform at a time, into a fresh tree that replaces the old one whole
+        Path fetched = outputDirectory.resolve("fetched");
+        Set<String> current = new HashSet<>();
+        for (Platform platform : platforms) {
+            Path root = GeneratedContext.root(outputDirectory, platform);
+            current.add(root.getFileName().toString());
+            Path staging = fetched.resolve("." + root.getFileName() + ".partial");
+            PathTrees.deleteTree(staging);
+            Files.createDirectories(staging);
+            for (Map.Entry<ChartSource, Fetcher.Download> chart : chartArchives.entrySet()) {
+                Placement.unpackChart(chart.getValue().file(), chart.getKey().name(), staging, chart.getKey().element());
+            }
+            for (Map.Entry<FileSource, Map<Platform, Fetcher.Download>> file : fileArchives.entrySet()) {
+                Fetcher.Download download = file.getValue().get(platform);
+                Placement.placeFile(download.file(), file.getKey(), Fetcher.expandUrl(file.getKey(), platform), staging);
+            }
+            PathTrees.deleteTree(root);
+            Files.move(staging, root, StandardCopyOption.ATOMIC_MOVE);
+        }
+        removeOthers(fetched, current);
+        return new Result(new LockFile(lockedCharts, lockedFiles, previous.images()), unlocked);
+    }
+
+    /** Removes the generated contexts of platforms no longer built, and the fetched/ directory when nothing is declared. */
+    public static void removeOthers(Path fetched, Set<String> keep) throws IOException {
+        if (!Files.isDirectory(fetched)) {
+            return;
+        }
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(fetched)) {
+            stream.forEach(children::add);
+        }
+        for (Path child : children) {
+            if (!keep.contains(child.getFileName().toString())) {
+                PathTrees.deleteTree(child);
+            }
+        }
+        if (keep.isEmpty()) {
+            Files.deleteIfExists(fetched);
+        }
+    }
+
+    /** What can be wrong before anything is downloaded: names and URLs twice, destinations outside the context. */
+    private static void check(List<ChartSource> charts, List<FileSource> files) throws FetchException {
+        Set<String> names = new HashSet<>();
+        for (ChartSource chart : charts) {
+            if (!names.add(chart.name())) {
+                throw new FetchException(chart.element() + ": a second chart named '" + chart.name() + "'; each lands in"
+                        + " charts/<name>/, so names must differ");
+            }
+        }
+        Set<String> urls = new HashSet<>();
+        for (FileSource file : files) {
+            if (!urls.add(file.url())) {
+                throw new FetchException(file.element() + ": the <url> " + file.url() + " is declared twice");
+            }
+            Placement.destination(file.destination(), file.element());
+        }
+    }
+}
