@@ -30,6 +30,11 @@ public record Finding(Severity severity, String code, Path file, int line, Strin
         return new Finding(Severity.WARNING, code, file, line, message, fix);
     }
 
+    /** Not a problem: a hint the build log shows (and the report keeps), e.g. a better way to do something. */
+    public static Finding info(String code, Path file, int line, String message, String fix) {
+        return new Finding(Severity.INFO, code, file, line, message, fix);
+    }
+
     /** {@code Kubefile:7} or {@code charts/x} — the place part of a log line, in the compiler style IDEs link. */
     public String location() {
         if (file == null) {

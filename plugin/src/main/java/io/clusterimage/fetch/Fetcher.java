@@ -40,7 +40,7 @@ public final class Fetcher {
                     + " yet; use the chart's HTTP repository, or vendor the chart under charts/");
         }
         if (!chart.repository().startsWith("https://") && !chart.repository().startsWith("http://")) {
-            throw new FetchException(chart.element() + "<repository> '" + chart.repository() + "' is neither an https:// (or"
+            throw new FetchException(chart.element() + ": <repository> '" + chart.repository() + "' is neither an https:// (or"
                     + " http://) Helm repository nor oci://");
         }
         byte[] index = http.small(HelmRepositoryIndex.indexUri(chart.repository()), HttpDownloads.MAX_INDEX_BYTES, chart.element());
@@ -90,14 +90,14 @@ public final class Fetcher {
                     .replace(open + "{variant}", variant);
             if (url.contains(open + "{version}")) {
                 if (file.version() == null || file.version().isBlank()) {
-                    throw new FetchException(file.element() + "<url> uses " + open + "{version}, and there is no <version>");
+                    throw new FetchException(file.element() + ": <url> uses " + open + "{version}, and there is no <version>");
                 }
                 url = url.replace(open + "{version}", file.version());
             }
         }
         java.util.regex.Matcher left = java.util.regex.Pattern.compile("[$@]\\{[^}]*}").matcher(url);
         if (left.find()) {
-            throw new FetchException(file.element() + "<url> '" + file.url() + "' has the placeholder " + left.group()
+            throw new FetchException(file.element() + ": <url> '" + file.url() + "' has the placeholder " + left.group()
                     + ", which is none of ${os}, ${arch}, ${variant}, ${version} (or @{…})");
         }
         return url;

@@ -43,7 +43,7 @@ final class Placement {
         }
         String text = written.replace('\\', '/');
         if (text.startsWith("/") || text.matches("[A-Za-z]:.*") || TarReader.escapes(text)) {
-            throw new FetchException(element + "<destination> '" + written + "' leaves the build context; write a relative path"
+            throw new FetchException(element + ": <destination> '" + written + "' leaves the build context; write a relative path"
                     + " such as opt/helm");
         }
         List<String> parts = new ArrayList<>();
@@ -58,11 +58,11 @@ final class Placement {
             }
         }
         if (parts.isEmpty()) {
-            throw new FetchException(element + "<destination> '" + written + "' is the build context itself; name a directory"
+            throw new FetchException(element + ": <destination> '" + written + "' is the build context itself; name a directory"
                     + " or file inside it, such as opt/");
         }
         if (parts.get(0).equals("registry")) {
-            throw new FetchException(element + "<destination> '" + written + "' is under registry/, which save-registry"
+            throw new FetchException(element + ": <destination> '" + written + "' is under registry/, which save-registry"
                     + " generates; put files elsewhere (opt/, bin/, manifests/)");
         }
         return String.join("/", parts) + (text.endsWith("/") ? "/" : "");
@@ -100,7 +100,7 @@ final class Placement {
             String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("[?#].*", "");
             Path target = destination.endsWith("/") ? root.resolve(destination).resolve(name) : root.resolve(destination);
             if (Files.isDirectory(target)) {
-                throw new FetchException(file.element() + "<destination> '" + destination + "' is already a directory (another"
+                throw new FetchException(file.element() + ": <destination> '" + destination + "' is already a directory (another"
                         + " declaration's); write " + destination + "/ to put the file into it");
             }
             Files.createDirectories(target.getParent());
@@ -130,7 +130,7 @@ final class Placement {
             case "auto" -> path.endsWith(".tar.gz") || path.endsWith(".tgz") ? "tar.gz" : path.endsWith(".zip") ? "zip" : "none";
             case "none", "zip" -> extract;
             case "tar.gz", "tgz" -> "tar.gz";
-            default -> throw new FetchException(file.element() + "<extract> '" + file.extract() + "' is none of auto, none, tar.gz, zip");
+            default -> throw new FetchException(file.element() + ": <extract> '" + file.extract() + "' is none of auto, none, tar.gz, zip");
         };
     }
 
@@ -195,7 +195,7 @@ final class Placement {
 
         Selection(List<String> include, int strip, Path target, String element) throws FetchException {
             if (strip < 0) {
-                throw new FetchException(element + "<stripComponents> is " + strip + "; it counts leading directories, 0 or more");
+                throw new FetchException(element + ": <stripComponents> is " + strip + "; it counts leading directories, 0 or more");
             }
             this.include = new ArrayList<>();
             for (String pattern : include) {
@@ -205,7 +205,7 @@ final class Placement {
                     try {
                         compiled[i] = GoGlob.compile(parts[i]);
                     } catch (IllegalArgumentException e) {
-                        throw new FetchException(element + "<includes> '" + pattern + "': " + e.getMessage());
+                        throw new FetchException(element + ": <includes> '" + pattern + "': " + e.getMessage());
                     }
                 }
                 this.include.add(compiled);

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
 /**
  * The build context as COPY sees it: the project directory minus Maven's build directory and what
  * .containerignore/.dockerignore exclude — plus {@code registry/}, which is the tree save-registry
- * generated under target/ for the platform being built (the source tree is never written to).
+ * generated under target/ for the platform being built, and the generated context the fetch goal placed
+ * there (charts and files the POM declares): a generated directory is merged into the context's of the
+ * same path, a generated file replaces the context's (the source tree is never written to). The ignore
+ * file applies to what the repository holds, not to what the POM declares.
  */
 final class ContextFiles {
 
@@ -28,10 +31,17 @@ final class ContextFiles {
     private final List<Path> excluded;
     private final Optional<IgnoreFile> ignore;
     private final Path registryTree;
+    /** What the fetch goal placed for the platform being built, or null. */
+    private final Path generated;
     /** An unpacked image (COPY --from=&lt;image&gt;): paths and links are resolved inside it, as in the image. */
     private final boolean imageRoot;
 
     ContextFiles(Path root, List<Path> excluded, Path registryTree) throws IOException {
+        this(root, excluded, registryTree, null);
+    }
+
+    ContextFiles(Path root, List<Path> excluded, Path registryTree, Path generated) throws IOException {
+        this.generated = generated != null && Files.isDirectory(generated) ? generated.toRealPath() : null;
         this.contextRoot = new ContextRoot(root);
         this.root = contextRoot.realRoot();
         Path given = contextRoot.root();
@@ -48,6 +58,7 @@ final class ContextFiles {
         this.excluded = List.of();
         this.ignore = Optional.empty();
         this.registryTree = null;
+        this.generated = null;
         this.imageRoot = true;
     }
 
@@ -108,10 +119,66 @@ final class ContextFiles {
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !isExcluded(source, Files.isDirectory(file))) {
                 matches.add(source);
             }
+            Path overlay = generated(relative);
+            if (overlay != null) {
+                overlay(matches, new Source(overlay, relative));
+            }
         } else {
             glob(root, "", relative.split("/"), 0, matches);
+            if (generated != null) {
+                List<Source> placed = new ArrayList<>();
+                globGenerated(generated, "", relative.split("/"), 0, placed);
+                for (Source source : placed) {
+                    overlay(matches, source);
+                }
+            }
         }
         return matches;
+    }
+
+    /**
+     * Adds a generated source to what the context matched: a generated directory is merged into the
+     * context's directory of the same path (the copy walks both, see {@link #generated(String)}), anything
+     * else takes the context's place.
+     */
+    private static void overlay(List<Source> matches, Source placed) {
+        for (int i = 0; i < matches.size(); i++) {
+            Source existing = matches.get(i);
+            if (existing.contextPath().equals(placed.contextPath())) {
+                if (!(Files.isDirectory(existing.file()) && Files.isDirectory(placed.file()))) {
+                    matches.set(i, placed);
+                }
+                return;
+            }
+        }
+        matches.add(placed);
+    }
+
+    /** The fetch goal's file or directory at a context path ({@code .} for the whole generated context), or null. */
+    Path generated(String contextPath) {
+        if (generated == null) {
+            return null;
+        }
+        Path file = contextPath.equals(".") ? generated : generated.resolve(contextPath).normalize();
+        return file.startsWith(generated) && Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? file : null;
+    }
+
+    private void globGenerated(Path dir, String prefix, String[] parts, int index, List<Source> matches) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Pattern pattern = GoGlob.compile(parts[index]);
+        for (Path child : sortedChildren(dir)) {
+            String name = child.getFileName().toString();
+            if (pattern.matcher(name).matches()) {
+                String path = prefix.isEmpty() ? name : prefix + "/" + name;
+                if (index == parts.length - 1) {
+                    matches.add(new Source(child, path));
+                } else {
+                    globGenerated(child, path, parts, index + 1, matches);
+                }
+            }
+        }
     }
 
     private void glob(Path dir, String prefix, String[] parts, int index, List<Source> matches) throws IOException {
@@ -119,12 +186,7 @@ final class ContextFiles {
             return;
         }
         Pattern pattern = GoGlob.compile(parts[index]);
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(children::add);
-        }
-        children.sort(null);
-        for (Path child : children) {
+        for (Path child : sortedChildren(dir)) {
             String name = child.getFileName().toString();
             if (!pattern.matcher(name).matches()) {
                 continue;
@@ -143,6 +205,15 @@ final class ContextFiles {
                 glob(file, path, parts, index + 1, matches);
             }
         }
+    }
+
+    private static List<Path> sortedChildren(Path dir) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        children.sort(null);
+        return children;
     }
 
     /** Whether a source is left out, by the path it was named by or by the one it really has. */
@@ -188,6 +259,11 @@ final class ContextFiles {
 
     boolean isUnderRegistryTree(Path file) {
         return registryTree != null && file.toAbsolutePath().normalize().startsWith(registryTree.toAbsolutePath().normalize());
+    }
+
+    /** Whether a file is one the build generated (registry/, the fetch goal's), which no ignore rule applies to. */
+    boolean isGenerated(Path file) {
+        return isUnderRegistryTree(file) || generated != null && file.toAbsolutePath().normalize().startsWith(generated);
     }
 
     Path root() {

@@ -24,12 +24,23 @@ import java.util.function.Function;
  * @param refName             {@code org.opencontainers.image.ref.name} in the OCI layout ({@code name:tag})
  * @param workDir             scratch space under target/
  * @param threads             threads a layer's compression may use
+ * @param generatedContext    per platform, what the fetch goal placed (charts, files), laid over the context; may return null
  */
 public record ImageBuildOptions(Path contextDir, List<Path> excludedFromContext, Function<Platform, Path> registryTree,
                                 List<Platform> platforms, Map<String, String> buildArgs, Instant created,
                                 LayerCompression registryCompression, LayerCompression compression,
                                 Map<String, String> annotations, Map<Platform, String> imagesLock, String refName, Path workDir,
-                                int threads) {
+                                int threads, Function<Platform, Path> generatedContext) {
+
+    /** Without a generated context: the build context is all there is. */
+    public ImageBuildOptions(Path contextDir, List<Path> excludedFromContext, Function<Platform, Path> registryTree,
+                             List<Platform> platforms, Map<String, String> buildArgs, Instant created,
+                             LayerCompression registryCompression, LayerCompression compression,
+                             Map<String, String> annotations, Map<Platform, String> imagesLock, String refName, Path workDir,
+                             int threads) {
+        this(contextDir, excludedFromContext, registryTree, platforms, buildArgs, created, registryCompression, compression,
+                annotations, imagesLock, refName, workDir, threads, platform -> null);
+    }
 
     public ImageBuildOptions {
         excludedFromContext = List.copyOf(excludedFromContext);

@@ -112,7 +112,8 @@ public final class ImageBuilder {
             throw new ImageBuildException(kubefile.file(), first.line(), first.message());
         }
         Path registry = options.registryTree().apply(platform);
-        ContextFiles context = new ContextFiles(options.contextDir(), options.excludedFromContext(), registry);
+        ContextFiles context = new ContextFiles(options.contextDir(), options.excludedFromContext(), registry,
+                options.generatedContext().apply(platform));
         Map<Integer, StageState> done = new LinkedHashMap<>();
         for (Stage stage : plan.stages()) {
             done.put(stage.index(), runStage(stage, plan, done, context));
@@ -482,6 +483,11 @@ public final class ImageBuilder {
                 entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
             }
             walk(context, file, source.realPath(), dest, entries, owner, chmod);
+            Path placed = context.isGenerated(file) ? null : context.generated(source.contextPath());
+            if (placed != null && Files.isDirectory(placed)) {
+                // what the fetch goal placed at this path is merged in; its files win over the context's
+                walk(context, placed, source.contextPath(), dest, entries, owner, chmod);
+            }
             if (source.contextPath().equals(".") && hasGeneratedRegistry(context)) {
                 // COPY . . takes the generated registry/ as if it were in the context, as sealos's is (in place
                 // of a registry/ directory the context has, as COPY registry does)
@@ -504,7 +510,7 @@ public final class ImageBuilder {
         try (Stream<Path> list = Files.list(dir)) {
             children = list.sorted().toList();
         }
-        boolean inRegistry = context.isUnderRegistryTree(dir);
+        boolean inRegistry = context.isGenerated(dir); // no ignore rule applies to what the build generated
         for (Path child : children) {
             String name = child.getFileName().toString();
             if (contextPath.equals(".") && name.equals("registry") && hasGeneratedRegistry(context)
@@ -537,7 +543,7 @@ public final class ImageBuilder {
      */
     private ContextFiles.Source followLink(ContextFiles context, ContextFiles.Source source, Instruction.Copy copy, int line)
             throws IOException, ImageBuildException {
-        if (!Files.isSymbolicLink(source.file()) || context.isUnderRegistryTree(source.file())) {
+        if (!Files.isSymbolicLink(source.file()) || context.isGenerated(source.file())) {
             return source;
         }
         if (!Files.exists(source.file())) {

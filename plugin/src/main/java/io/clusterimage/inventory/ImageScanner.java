@@ -131,7 +131,8 @@ public final class ImageScanner {
     }
 
     private void scanChart(Chart chart) throws IOException {
-        Path source = real(layout.contextDir().resolve(chart.source())); // a chart linked from inside is rendered from its target
+        // a chart linked from inside is rendered from its target; a chart the fetch goal placed, from where it is
+        Path source = chart.location() != null ? chart.location() : real(layout.contextDir().resolve(chart.source()));
         Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
         if (source == null || (Files.exists(valuesFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && real(valuesFile) == null)) {
             return;

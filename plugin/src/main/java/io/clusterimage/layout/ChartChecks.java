@@ -29,18 +29,67 @@ final class ChartChecks {
     private final ContextPaths paths;
     private final List<Finding> findings;
 
+    /** What the fetch goal placed (its charts/ holds the charts the POM declares), or null. */
+    private final Path generated;
+    /** {@code charts/<name>.values.yaml} files of the context. */
+    private final List<Path> valuesFiles = new ArrayList<>();
+
     ChartChecks(ContextPaths paths, List<Finding> findings) {
+        this(paths, findings, null);
+    }
+
+    ChartChecks(ContextPaths paths, List<Finding> findings, Path generated) {
         this.paths = paths;
         this.findings = findings;
+        this.generated = generated;
     }
 
     List<Chart> check() throws IOException {
+        List<Chart> charts = checkContext();
+        checkGenerated(charts);
+        Set<String> chartNames = new TreeSet<>();
+        charts.forEach(c -> chartNames.add(c.name()));
+        for (Path values : valuesFiles) {
+            String fileName = values.getFileName().toString();
+            String chartName = fileName.substring(0, fileName.length() - ".values.yaml".length());
+            if (!chartNames.contains(chartName)) {
+                findings.add(Finding.warning("charts.unmatched-values", rel(values), 0,
+                        fileName + " matches no chart: it is applied to the chart whose Chart.yaml name is '" + chartName
+                                + "', and the charts here are named " + chartNames,
+                        "rename it to <Chart.yaml name>.values.yaml"));
+            }
+        }
+        return charts;
+    }
+
+    private void checkGenerated(List<Chart> charts) throws IOException {
+        if (generated == null || !Files.isDirectory(generated.resolve("charts"))) {
+            return;
+        }
+        List<Path> placed = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(generated.resolve("charts"))) {
+            stream.forEach(placed::add);
+        }
+        placed.sort(null);
+        for (Path dir : placed) {
+            Path source = Path.of("charts", dir.getFileName().toString());
+            if (Files.exists(paths.root().resolve(source), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                findings.add(Finding.error("charts.declared-and-vendored", source, 0,
+                        source + " is vendored in the repository and also declared with a <repository> in the POM; COPY would"
+                                + " mix the two", "delete the vendored copy, or remove <repository> from the chart in the POM"));
+                continue;
+            }
+            readDirectoryChart(dir).ifPresent(chart -> charts.add(new Chart(source, false, chart.name(), chart.version(),
+                    chart.dependencies(), dir.toAbsolutePath().normalize())));
+        }
+    }
+
+    private List<Chart> checkContext() throws IOException {
         Path chartsDir = paths.root().resolve("charts");
         List<Chart> charts = new ArrayList<>();
         if (!Files.isDirectory(chartsDir) || !paths.staysInside(chartsDir)) {
             return charts;
         }
-        List<Path> valuesFiles = new ArrayList<>();
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(chartsDir)) {
             stream.forEach(children::add);
@@ -63,18 +112,6 @@ final class ChartChecks {
                 readArchiveChart(child).ifPresent(charts::add);
             } else if (name.endsWith(".values.yaml")) {
                 valuesFiles.add(child);
-            }
-        }
-        Set<String> chartNames = new TreeSet<>();
-        charts.forEach(c -> chartNames.add(c.name()));
-        for (Path values : valuesFiles) {
-            String fileName = values.getFileName().toString();
-            String chartName = fileName.substring(0, fileName.length() - ".values.yaml".length());
-            if (!chartNames.contains(chartName)) {
-                findings.add(Finding.warning("charts.unmatched-values", rel(values), 0,
-                        fileName + " matches no chart: it is applied to the chart whose Chart.yaml name is '" + chartName
-                                + "', and the charts here are named " + chartNames,
-                        "rename it to <Chart.yaml name>.values.yaml"));
             }
         }
         return charts;

@@ -14,8 +14,13 @@ import java.util.Map;
  *                   for Kubefile, Sealfile, Dockerfile, Containerfile
  * @param buildArgs  values for the Kubefile's ARG instructions
  * @param platforms  the platforms the image is built for (the first one is used to expand variables)
+ * @param generated  what the fetch goal placed for the first platform (laid over the context), or null
  */
-public record LayoutOptions(Path contextDir, Path kubefile, Map<String, String> buildArgs, List<Platform> platforms) {
+public record LayoutOptions(Path contextDir, Path kubefile, Map<String, String> buildArgs, List<Platform> platforms, Path generated) {
+
+    public LayoutOptions(Path contextDir, Path kubefile, Map<String, String> buildArgs, List<Platform> platforms) {
+        this(contextDir, kubefile, buildArgs, platforms, null);
+    }
 
     public LayoutOptions {
         buildArgs = Map.copyOf(buildArgs);

@@ -84,13 +84,19 @@ public final class LayoutReader {
                 findings.addAll(resolved.findings());
                 if (!resolved.stages().isEmpty()) {
                     plan = Optional.of(resolved);
-                    new KubefileChecks(paths, ignore, display, findings, linksOut).check(resolved);
+                    new KubefileChecks(paths, ignore, display, findings, linksOut, options.generated()).check(resolved);
                 }
             }
         }
+        if (Files.isRegularFile(context.resolve("init.sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            findings.add(Finding.info("layout.init-script", Path.of("init.sh"), 0,
+                    "init.sh downloads at build time, unpinned, with bash; the plugin runs it only with <runInitScript>",
+                    "declare the charts and files it fetches in the POM (<charts><chart> with <repository>, <files>), pinned by"
+                            + " cluster-image.lock and cached for -o: see charts-and-files.html for each init.sh pattern"));
+        }
         new LinkChecks(paths, findings, linksOut).check();
         new RegistryChecks(paths, findings).check();
-        List<Chart> charts = new ChartChecks(paths, findings).check();
+        List<Chart> charts = new ChartChecks(paths, findings, options.generated()).check();
         new ManifestChecks(paths, findings).check();
         new ImageListChecks(paths, findings).check();
 

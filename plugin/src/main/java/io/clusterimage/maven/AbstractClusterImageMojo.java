@@ -53,9 +53,16 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     @Parameter(property = "cluster-image.outputDirectory", defaultValue = "${project.build.directory}/cluster-image")
     protected File outputDirectory;
 
-    /** Extra values files and --set values per chart (by its Chart.yaml name), for scan-images. */
+    /**
+     * Per chart (by its Chart.yaml name): extra values files and --set values for scan-images; with a
+     * {@code <repository>} and {@code <version>}, the fetch goal gets the chart from there.
+     */
     @Parameter
     protected List<ChartConfig> charts;
+
+    /** Downloads (per platform, verified, locked) the fetch goal places into the generated context. */
+    @Parameter
+    protected List<FileConfig> files;
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
@@ -100,6 +107,32 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
             throw new MojoExecutionException("project.build.outputTimestamp '" + text + "' is neither an ISO-8601 time"
                     + " (2026-01-01T00:00:00Z) nor seconds since the epoch");
         }
+    }
+
+    /** Whether the POM declares charts or files for the fetch goal. */
+    protected boolean declaresSources() {
+        return files != null && !files.isEmpty() || charts != null && charts.stream().anyMatch(c -> c.repository != null
+                && !c.repository.isBlank());
+    }
+
+    /**
+     * What the fetch goal placed for a platform, laid over the build context by COPY and the scan; null
+     * when the POM declares nothing to fetch (a tree left from an earlier build is then not used).
+     */
+    protected java.nio.file.Path generatedContext(Platform platform) {
+        java.nio.file.Path root = io.clusterimage.fetch.GeneratedContext.root(outputDirectory.toPath(), platform);
+        return declaresSources() && java.nio.file.Files.isDirectory(root) ? root : null;
+    }
+
+    /**
+     * How every goal reads the layout: the context, the Kubefile choice, build args, platforms, and what
+     * the fetch goal placed for the first platform (charts are the same for every platform).
+     */
+    protected io.clusterimage.layout.LayoutOptions layoutOptions() throws MojoExecutionException {
+        List<Platform> targets = effectivePlatforms();
+        return new io.clusterimage.layout.LayoutOptions(contextDirectory.toPath(),
+                kubefile == null || kubefile.isBlank() ? null : java.nio.file.Path.of(kubefile), effectiveBuildArgs(), targets,
+                generatedContext(targets.get(0)));
     }
 
     /** Files of the build context, minus Maven's build directory (our own outputs). */

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code <charts><chart>} of the POM: extra values for one chart, by its Chart.yaml name.
+ * {@code <charts><chart>} of the POM: extra values for one chart, by its Chart.yaml name; with a
+ * {@code <repository>}, also where the fetch goal gets the chart (then it lands in the generated
+ * context's {@code charts/<name>/}).
  * <pre>
  * &lt;charts&gt;
  *   &lt;chart&gt;
@@ -17,8 +19,15 @@ import java.util.Map;
  * </pre>
  */
 public class ChartConfig {
-    /** The chart's name in its Chart.yaml. */
+    /** The chart's name in its Chart.yaml (and in its repository). */
     String name;
+    /**
+     * Where the fetch goal gets the chart: an HTTP(S) Helm repository (the URL under which
+     * {@code index.yaml} is). None for a chart vendored under charts/.
+     */
+    String repository;
+    /** With {@code <repository>}: an exact version, or a semver range resolved when locking. */
+    String version;
     /** Values files applied after charts/&lt;name&gt;.values.yaml, relative to the project directory. */
     List<File> valuesFiles;
     /** --set values, applied last. */

@@ -44,8 +44,7 @@ final class InventoryLookup {
             return Optional.empty();
         }
         try {
-            Layout layout = LayoutReader.read(new LayoutOptions(mojo.contextDirectory.toPath(), explicit ? Path.of(mojo.kubefile) : null,
-                    mojo.effectiveBuildArgs(), mojo.effectivePlatforms()));
+            Layout layout = LayoutReader.read(mojo.layoutOptions());
             // no earlier scan at all: scan with defaults (run scan-images for <images>, <charts>, ...)
             ImageInventory inventory = ImageScanner.scan(layout, ScanOptions.defaults(mojo.outputDirectory.toPath().resolve("work")));
             if (!inventory.errors().isEmpty()) {

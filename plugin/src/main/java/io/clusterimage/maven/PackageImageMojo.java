@@ -134,7 +134,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 platform -> outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"),
                 targets, effectiveBuildArgs(), created, compression("<registryLayerCompression>", registryLayerCompression),
                 compression("<layerCompression>", layerCompression), annotations(created), imagesLock(targets), imageName,
-                outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors());
+                outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors(), this::generatedContext);
         io.clusterimage.core.Fingerprint fingerprint = fingerprint("package-image").add("outputFile", outputFile)
                 .add("outputFormat", outputFormat)
                 .add("imageName", imageName).add("layerCompression", layerCompression)
@@ -149,6 +149,11 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             }
             for (Platform platform : targets) {
                 fingerprint.addTree(outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"), p -> false);
+                Path generated = generatedContext(platform);
+                fingerprint.add("generated " + platform, String.valueOf(generated));
+                if (generated != null) {
+                    fingerprint.addTree(generated, p -> false);
+                }
             }
             if (fingerprint.matches(stamp, List.of(outputFile.toPath(), outputDirectory.toPath().resolve("image.digest")))) {
                 getLog().info("cluster-image: " + outputFile.getName() + " up to date ("

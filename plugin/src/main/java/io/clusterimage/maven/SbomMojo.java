@@ -70,8 +70,7 @@ public class SbomMojo extends AbstractClusterImageMojo {
         List<Platform> platforms = effectivePlatforms();
         Path sbom = output.resolve(FILE_NAME);
         try {
-            Layout layout = LayoutReader.read(new LayoutOptions(contextDirectory.toPath(),
-                    kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile), effectiveBuildArgs(), platforms));
+            Layout layout = LayoutReader.read(layoutOptions());
             Map<String, Path> generated = new TreeMap<>();
             platforms.forEach(p -> generated.put(p.toString(), GeneratedContext.root(output, p)));
             String group = project != null ? project.getGroupId() : "unknown";

@@ -97,6 +97,11 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             for (String input : List.of("manifests", "charts", "images", ".sealignore", "Kubefile", "Sealfile", "Dockerfile", "Containerfile")) {
                 fingerprint.addTree(contextDirectory.toPath().resolve(input), notBuildOutput());
             }
+            Path generated = generatedContext(effectivePlatforms().get(0));
+            fingerprint.add("generated", String.valueOf(generated));
+            if (generated != null) {
+                fingerprint.addTree(generated.resolve("charts"), p -> false); // charts the fetch goal placed
+            }
             if (fingerprint.matches(stamp, List.of(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON),
                     outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT)))) {
                 ImageInventory previous = InventoryReport.read(outputDirectory.toPath());
@@ -170,8 +175,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             return layout;
         }
         try {
-            return LayoutReader.read(new LayoutOptions(contextDirectory.toPath(),
-                    kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile), effectiveBuildArgs(), effectivePlatforms()));
+            return LayoutReader.read(layoutOptions());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }

@@ -64,8 +64,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         if (runInitScript) {
             runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
         }
-        LayoutOptions options = new LayoutOptions(contextDirectory.toPath(), kubefile == null || kubefile.isBlank() ? null : Path.of(kubefile),
-                effectiveBuildArgs(), effectivePlatforms());
+        LayoutOptions options = layoutOptions();
         Layout layout;
         try {
             layout = LayoutReader.read(options);

@@ -316,7 +316,7 @@ class DeclaredSourcesTest {
         FileSource outside = new FileSource("<files><file>x", base + "/x", null, Map.of(), "../x", "none", List.of(), 0, null);
         message = assertThrows(FetchException.class, () -> fetch(List.of(), List.of(outside), Optional.empty(),
                 DeclaredSources.LockUse.PREFER, false, new ArrayList<>())).getMessage();
-        assertTrue(message.startsWith("<files><file>x<destination> '../x' leaves the build context"), message);
+        assertTrue(message.startsWith("<files><file>x: <destination> '../x' leaves the build context"), message);
     }
 
     @Test

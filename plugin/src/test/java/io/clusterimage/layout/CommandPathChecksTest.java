@@ -64,9 +64,9 @@ class CommandPathChecksTest {
 
     @Test
     void scriptCopiedByNameIntoTheRootOrADirectoryIsFine() throws Exception {
-        layout.kubefile("FROM scratch", "COPY init.sh /", "COPY clean.sh scripts/", "WORKDIR /opt", "COPY check.sh ./.",
-                        "CMD [\"bash init.sh\", \"bash scripts/clean.sh\", \"bash opt/check.sh\"]")
-                .file("init.sh", "x").file("clean.sh", "x").file("check.sh", "x");
+        layout.kubefile("FROM scratch", "COPY setup.sh /", "COPY clean.sh scripts/", "WORKDIR /opt", "COPY check.sh ./.",
+                        "CMD [\"bash setup.sh\", \"bash scripts/clean.sh\", \"bash opt/check.sh\"]")
+                .file("setup.sh", "x").file("clean.sh", "x").file("check.sh", "x");
 
         assertNoFindings(layout.read());
     }

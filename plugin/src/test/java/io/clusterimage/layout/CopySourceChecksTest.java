@@ -205,8 +205,8 @@ class CopySourceChecksTest {
 
     @Test
     void eachMissingSourceOfAMultiSourceCopyIsReported() throws Exception {
-        layout.kubefile("FROM scratch", "COPY init.sh missing.sh clean.sh gone.sh scripts/")
-                .file("init.sh", "x").file("clean.sh", "x");
+        layout.kubefile("FROM scratch", "COPY setup.sh missing.sh clean.sh gone.sh scripts/")
+                .file("setup.sh", "x").file("clean.sh", "x");
 
         Layout result = layout.read();
 
@@ -276,7 +276,7 @@ class CopySourceChecksTest {
     void globWhoseMatchesAreAllIgnoredIsAnError() throws Exception {
         layout.kubefile("FROM scratch", "COPY *.sh scripts/")
                 .file(".dockerignore", lines("*.sh"))
-                .file("init.sh", "x").file("clean.sh", "x");
+                .file("setup.sh", "x").file("clean.sh", "x");
 
         assertFinding(layout.read(), Severity.ERROR, "copy.ignored-source", "Kubefile", 2, "'*.sh' is excluded");
     }

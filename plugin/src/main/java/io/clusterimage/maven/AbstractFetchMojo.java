@@ -1,0 +1,56 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.fetch.FetchException;
+import io.clusterimage.fetch.Fetcher;
+import io.clusterimage.fetch.LockFile;
+import io.clusterimage.registry.BlobCache;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the fetch and lock goals share: the lock file, the cache, and the way to the network. */
+abstract class AbstractFetchMojo extends AbstractRegistryMojo {
+
+    /** The lock file: committed next to the POM, written by cluster-image:lock, used by every build when present. */
+    @Parameter(property = "cluster-image.lockFile", defaultValue = "${project.basedir}/" + LockFile.FILE_NAME)
+    protected File lockFile;
+
+    /** The blob cache shared by all builds (default {@code ~/.cache/cluster-image}). */
+    @Parameter(property = "cluster-image.cacheDirectory")
+    protected File cacheDirectory;
+
+    protected Optional<LockFile> readLock() throws MojoExecutionException {
+        try {
+            return LockFile.read(lockFile.toPath());
+        } catch (LockFile.InvalidLockException e) {
+            throw new MojoExecutionException("<lockFile> " + e.getMessage());
+        } catch (IOException e) {
+            throw new MojoExecutionException("<lockFile> " + lockFile + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    protected Path cache() {
+        return cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
+    }
+
+    protected Fetcher fetcher(boolean offline) throws MojoExecutionException {
+        try {
+            return Fetcher.create(new BlobCache(cache()), offline, registryOptions());
+        } catch (IOException e) {
+            throw new MojoExecutionException("<cacheDirectory> " + cache() + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    protected boolean offline() {
+        return session != null && session.isOffline();
+    }
+
+    /** A fetch failure as Maven reports it: the engine's message names the POM element already. */
+    protected static MojoExecutionException failure(FetchException e) {
+        return new MojoExecutionException(e.getMessage(), e);
+    }
+}

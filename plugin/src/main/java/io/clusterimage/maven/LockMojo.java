@@ -1,0 +1,90 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.core.Platform;
+import io.clusterimage.fetch.DeclaredSources;
+import io.clusterimage.fetch.FetchException;
+import io.clusterimage.fetch.LockFile;
+import io.clusterimage.registry.ImagesLock;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.Mojo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Creates or refreshes {@code cluster-image.lock}: every declared chart resolved afresh (a range moves to
+ * its newest version) with its digest, every declared file's sha256 per platform, and every image
+ * save-registry stored in this build, per platform with its digest. Run it after package
+ * ({@code mvn package cluster-image:lock}) so the images are in it; commit the file.
+ */
+@Mojo(name = "lock", threadSafe = true)
+public class LockMojo extends AbstractFetchMojo {
+
+    @Override
+    public void execute() throws MojoExecutionException {
+        if (skip) {
+            getLog().info("cluster-image: lock skipped");
+            return;
+        }
+        if (offline()) {
+            throw new MojoExecutionException("cluster-image:lock resolves versions and digests at their sources, and Maven runs"
+                    + " offline (-o); run it online");
+        }
+        List<Platform> platforms = effectivePlatforms();
+        Optional<LockFile> previous = readLock();
+        LockFile fetched;
+        try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
+            fetched = DeclaredSources.fetch(DeclaredSourcesConfig.charts(charts), DeclaredSourcesConfig.files(files, platforms),
+                    platforms, previous, DeclaredSources.LockUse.REFRESH, outputDirectory.toPath(), fetcher(false),
+                    message -> getLog().warn(message)).lock();
+        } catch (FetchException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("lock could not fetch into " + outputDirectory + ": " + e.getMessage(), e);
+        }
+        List<LockFile.LockedImage> images = images(previous);
+        LockFile lock = new LockFile(fetched.charts(), fetched.files(), images);
+        try {
+            if (previous.isPresent() && previous.get().toYaml().equals(lock.toYaml())) {
+                getLog().info("cluster-image: " + lockFile + " is up to date");
+                return;
+            }
+            Files.createDirectories(lockFile.toPath().toAbsolutePath().getParent());
+            lock.write(lockFile.toPath());
+        } catch (IOException e) {
+            throw new MojoExecutionException("<lockFile> " + lockFile + " cannot be written: " + e.getMessage(), e);
+        }
+        getLog().info("cluster-image: wrote " + lockFile + ": " + lock.charts().size() + " chart(s), " + lock.files().size()
+                + " file(s), " + images.size() + " image(s); review and commit it");
+    }
+
+    /** The images save-registry stored in this build; the previous lock's when save-registry did not run. */
+    private List<LockFile.LockedImage> images(Optional<LockFile> previous) throws MojoExecutionException {
+        List<ImagesLock.Entry> entries;
+        try {
+            entries = ImagesLock.read(outputDirectory.toPath());
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + ImagesLock.FILE_NAME + ": " + e.getMessage(), e);
+        }
+        if (entries.isEmpty()) {
+            if (!Files.isRegularFile(outputDirectory.toPath().resolve(ImagesLock.FILE_NAME))) {
+                getLog().warn("cluster-image: save-registry did not run in this build, so the lock keeps the images it had;"
+                        + " run mvn package cluster-image:lock to record them");
+                return previous.map(LockFile::images).orElse(List.of());
+            }
+            return List.of();
+        }
+        Map<String, Map<String, String>> byImage = new TreeMap<>();
+        for (ImagesLock.Entry entry : entries) {
+            byImage.computeIfAbsent(entry.stored(), k -> new TreeMap<>()).put(entry.platform(), entry.digest());
+        }
+        List<LockFile.LockedImage> images = new ArrayList<>();
+        byImage.forEach((image, platforms) -> images.add(new LockFile.LockedImage(image, platforms)));
+        return images;
+    }
+}
