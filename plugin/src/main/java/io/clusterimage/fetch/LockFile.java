@@ -73,6 +73,51 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
         return files.stream().filter(f -> f.source().equals(source)).findFirst();
     }
 
+    // ---- images ----
+
+    /**
+     * The images of save-registry's images.lock that came from registries (not from an archive or a build
+     * of this project, whose digests change with their sources), by the name they are stored under, with
+     * their digest per platform.
+     *
+     * @param fromArchives the references of images saved from archives or built (as images.lock names them)
+     */
+    public static List<LockedImage> pulledImages(List<io.clusterimage.registry.ImagesLock.Entry> saved, java.util.Set<String> fromArchives) {
+        Map<String, Map<String, String>> byImage = new TreeMap<>();
+        for (io.clusterimage.registry.ImagesLock.Entry entry : saved) {
+            if (entry.archive().isEmpty() && !fromArchives.contains(entry.reference())) {
+                byImage.computeIfAbsent(entry.stored(), k -> new TreeMap<>()).put(entry.platform(), entry.digest());
+            }
+        }
+        List<LockedImage> images = new ArrayList<>();
+        byImage.forEach((image, platforms) -> images.add(new LockedImage(image, platforms)));
+        return images;
+    }
+
+    /**
+     * What differs between the images save-registry pulled and this lock: a digest other than the locked
+     * one (the tag moved upstream), and, when the lock is required, an image it does not list. One
+     * message per image and platform, naming both digests.
+     */
+    public List<String> imageMismatches(List<LockedImage> pulled, boolean requireLock) {
+        List<String> problems = new ArrayList<>();
+        for (LockedImage image : pulled) {
+            Optional<LockedImage> locked = images.stream().filter(i -> i.image().equals(image.image())).findFirst();
+            for (Map.Entry<String, String> platform : new TreeMap<>(image.platforms()).entrySet()) {
+                String expected = locked.map(l -> l.platforms().get(platform.getKey())).orElse(null);
+                if (expected == null) {
+                    if (requireLock) {
+                        problems.add(image.image() + " (" + platform.getKey() + ") is not in the lock; it is " + platform.getValue());
+                    }
+                } else if (!expected.equals(platform.getValue())) {
+                    problems.add(image.image() + " (" + platform.getKey() + ") is " + platform.getValue() + ", but the lock says "
+                            + expected);
+                }
+            }
+        }
+        return problems;
+    }
+
     // ---- reading ----
 
     /** Reads a lock file; {@link Optional#empty()} when there is none. */

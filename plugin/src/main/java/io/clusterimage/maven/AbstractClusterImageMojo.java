@@ -64,6 +64,20 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     @Parameter
     protected List<FileConfig> files;
 
+    /**
+     * The lock file: committed next to the POM, written by cluster-image:lock; fetch and save-registry
+     * follow it when it exists, the SBOM takes fetched charts' repositories and digests from it.
+     */
+    @Parameter(property = "cluster-image.lockFile", defaultValue = "${project.basedir}/" + io.clusterimage.fetch.LockFile.FILE_NAME)
+    protected File lockFile;
+
+    /**
+     * Fails the build when the lock file does not answer a declared chart or file, or an image pulled from
+     * a registry (for CI), instead of resolving it with a warning.
+     */
+    @Parameter(property = "cluster-image.requireLock", defaultValue = "false")
+    protected boolean requireLock;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
@@ -106,6 +120,20 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
             throw new MojoExecutionException("project.build.outputTimestamp '" + text + "' is neither an ISO-8601 time"
                     + " (2026-01-01T00:00:00Z) nor seconds since the epoch");
+        }
+    }
+
+    /** The lock file, when there is one; one that cannot be read is an error naming it. */
+    protected java.util.Optional<io.clusterimage.fetch.LockFile> readLock() throws MojoExecutionException {
+        if (lockFile == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return io.clusterimage.fetch.LockFile.read(lockFile.toPath());
+        } catch (io.clusterimage.fetch.LockFile.InvalidLockException e) {
+            throw new MojoExecutionException("<lockFile> " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("<lockFile> " + lockFile + " cannot be read: " + e.getMessage(), e);
         }
     }
 

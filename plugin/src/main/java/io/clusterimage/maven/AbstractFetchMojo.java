@@ -2,7 +2,6 @@ package io.clusterimage.maven;
 
 import io.clusterimage.fetch.FetchException;
 import io.clusterimage.fetch.Fetcher;
-import io.clusterimage.fetch.LockFile;
 import io.clusterimage.registry.BlobCache;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -10,28 +9,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Optional;
 
-/** What the fetch and lock goals share: the lock file, the cache, and the way to the network. */
+/** What the fetch and lock goals share: the cache, and the way to the network. */
 abstract class AbstractFetchMojo extends AbstractRegistryMojo {
-
-    /** The lock file: committed next to the POM, written by cluster-image:lock, used by every build when present. */
-    @Parameter(property = "cluster-image.lockFile", defaultValue = "${project.basedir}/" + LockFile.FILE_NAME)
-    protected File lockFile;
 
     /** The blob cache shared by all builds (default {@code ~/.cache/cluster-image}). */
     @Parameter(property = "cluster-image.cacheDirectory")
     protected File cacheDirectory;
-
-    protected Optional<LockFile> readLock() throws MojoExecutionException {
-        try {
-            return LockFile.read(lockFile.toPath());
-        } catch (LockFile.InvalidLockException e) {
-            throw new MojoExecutionException("<lockFile> " + e.getMessage());
-        } catch (IOException e) {
-            throw new MojoExecutionException("<lockFile> " + lockFile + " cannot be read: " + e.getMessage(), e);
-        }
-    }
 
     protected Path cache() {
         return cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();

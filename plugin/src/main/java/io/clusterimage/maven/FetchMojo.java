@@ -32,13 +32,6 @@ public class FetchMojo extends AbstractFetchMojo {
     @Parameter(property = "cluster-image.skipFetch", defaultValue = "false")
     protected boolean skipFetch;
 
-    /**
-     * Fails the build when the lock file does not answer a declaration (for CI), instead of resolving it
-     * with a warning.
-     */
-    @Parameter(property = "cluster-image.requireLock", defaultValue = "false")
-    protected boolean requireLock;
-
     @Override
     public void execute() throws MojoExecutionException {
         if (skip || skipFetch) {

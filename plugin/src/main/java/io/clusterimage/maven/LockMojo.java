@@ -4,22 +4,21 @@ import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.DeclaredSources;
 import io.clusterimage.fetch.FetchException;
 import io.clusterimage.fetch.LockFile;
+import io.clusterimage.inventory.InventoryReport;
 import io.clusterimage.registry.ImagesLock;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Mojo;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Creates or refreshes {@code cluster-image.lock}: every declared chart resolved afresh (a range moves to
  * its newest version) with its digest, every declared file's sha256 per platform, and every image
- * save-registry stored in this build, per platform with its digest. Run it after package
+ * save-registry pulled from a registry in this build, per platform with its digest (images from archives
+ * and the project's own images are not locked: their digests follow their sources). Run it after package
  * ({@code mvn package cluster-image:lock}) so the images are in it; commit the file.
  */
 @Mojo(name = "lock", threadSafe = true)
@@ -63,28 +62,23 @@ public class LockMojo extends AbstractFetchMojo {
                 + " file(s), " + images.size() + " image(s); review and commit it");
     }
 
-    /** The images save-registry stored in this build; the previous lock's when save-registry did not run. */
+    /** The images save-registry pulled in this build; the previous lock's when save-registry did not run. */
     private List<LockFile.LockedImage> images(Optional<LockFile> previous) throws MojoExecutionException {
         List<ImagesLock.Entry> entries;
+        java.util.Set<String> built = new java.util.HashSet<>();
         try {
             entries = ImagesLock.read(outputDirectory.toPath());
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot read " + ImagesLock.FILE_NAME + ": " + e.getMessage(), e);
-        }
-        if (entries.isEmpty()) {
-            if (!Files.isRegularFile(outputDirectory.toPath().resolve(ImagesLock.FILE_NAME))) {
-                getLog().warn("cluster-image: save-registry did not run in this build, so the lock keeps the images it had;"
-                        + " run mvn package cluster-image:lock to record them");
-                return previous.map(LockFile::images).orElse(List.of());
+            if (Files.isRegularFile(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON))) {
+                InventoryReport.read(outputDirectory.toPath()).built().forEach(image -> built.add(image.canonical()));
             }
-            return List.of();
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + ImagesLock.FILE_NAME + " or the scan's report: " + e.getMessage(), e);
         }
-        Map<String, Map<String, String>> byImage = new TreeMap<>();
-        for (ImagesLock.Entry entry : entries) {
-            byImage.computeIfAbsent(entry.stored(), k -> new TreeMap<>()).put(entry.platform(), entry.digest());
+        if (entries.isEmpty() && !Files.isRegularFile(outputDirectory.toPath().resolve(ImagesLock.FILE_NAME))) {
+            getLog().warn("cluster-image: save-registry did not run in this build, so the lock keeps the images it had;"
+                    + " run mvn package cluster-image:lock to record them");
+            return previous.map(LockFile::images).orElse(List.of());
         }
-        List<LockFile.LockedImage> images = new ArrayList<>();
-        byImage.forEach((image, platforms) -> images.add(new LockFile.LockedImage(image, platforms)));
-        return images;
+        return LockFile.pulledImages(entries, built);
     }
 }

@@ -124,6 +124,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 .add("imageArchives", ImageArchiveConfig.describe(declared))
                 .add("appImages", AppImageConfig.describe(appSpecs))
                 .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
+                .add("lockedImages", readLock().map(l -> l.images().toString()).orElse("")).add("requireLock", requireLock)
                 .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
                         .map(m -> m.registry + "=" + m.mirrors).toList());
         Path stamp = outputDirectory.toPath().resolve("save-registry.fingerprint");
@@ -197,6 +198,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 summary = saver.save(images, archives);
             }
             writeLock(summary);
+            checkAgainstLockFile(summary, archiveNames);
             fingerprint.record(stamp);
             getLog().info(String.format(Locale.ROOT,
                     "cluster-image: saved %d image(s) in %.1f s: %d blob(s) fetched (%s), %s from cache; trees under %s",
@@ -298,6 +300,30 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             throw new MojoExecutionException(io.clusterimage.appimage.AppImageSpec.ELEMENT + ": building the image failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An image pulled from a registry whose digest is not the one cluster-image.lock records (its tag moved
+     * upstream) stops the build, and so does one the lock does not list when the lock is required. The
+     * trees are emptied: nothing unverified goes into the cluster image.
+     */
+    private void checkAgainstLockFile(SaveSummary summary, Set<String> archiveNames) throws MojoExecutionException, IOException {
+        java.util.Optional<io.clusterimage.fetch.LockFile> lock = readLock();
+        if (lock.isEmpty()) {
+            return;
+        }
+        List<io.clusterimage.registry.ImagesLock.Entry> entries = io.clusterimage.registry.ImagesLock.read(outputDirectory.toPath());
+        List<String> problems = lock.get().imageMismatches(io.clusterimage.fetch.LockFile.pulledImages(entries, archiveNames), requireLock);
+        if (problems.isEmpty()) {
+            return;
+        }
+        for (Platform platform : effectivePlatforms()) {
+            io.clusterimage.registry.DistributionTree.delete(outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"));
+        }
+        Files.deleteIfExists(outputDirectory.toPath().resolve("images.lock"));
+        throw new MojoExecutionException(lockFile.getName() + " does not match what the registries serve: " + String.join("; ", problems)
+                + ". If the change is expected, run mvn package cluster-image:lock and review the diff; otherwise pin the image by"
+                + " digest where it is referenced");
     }
 
     private void writeLock(SaveSummary summary) throws IOException {

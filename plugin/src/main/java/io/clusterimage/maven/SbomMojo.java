@@ -50,10 +50,6 @@ public class SbomMojo extends AbstractClusterImageMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
-    /** The lock file the fetch goal followed: a fetched chart's digest and repository come from it. */
-    @Parameter(property = "cluster-image.lockFile", defaultValue = "${project.basedir}/" + LockFile.FILE_NAME)
-    protected File lockFile;
-
     @Component
     protected MavenProjectHelper projectHelper;
 
@@ -92,12 +88,7 @@ public class SbomMojo extends AbstractClusterImageMojo {
 
     /** Every chart of the layout; one fetched from a repository has its archive's digest and source from the lock. */
     private List<SbomInput.ChartEntry> charts(Layout layout) throws MojoExecutionException {
-        Optional<LockFile> lock;
-        try {
-            lock = LockFile.read(lockFile.toPath());
-        } catch (LockFile.InvalidLockException | IOException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
+        Optional<LockFile> lock = readLock();
         List<SbomInput.ChartEntry> entries = new ArrayList<>();
         for (Chart chart : layout.charts()) {
             Optional<LockedChart> locked = lock.flatMap(l -> l.charts().stream().filter(c -> c.name().equals(chart.name())

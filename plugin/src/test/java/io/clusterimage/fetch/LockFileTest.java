@@ -80,4 +80,25 @@ class LockFileTest {
         String message = assertThrows(LockFile.InvalidLockException.class, () -> LockFile.read(file)).getMessage();
         assertTrue(message.contains("lockVersion is 2, this plugin reads lockVersion 1"), message);
     }
+
+    @Test
+    void pulledImagesAreLockedByStoredNameAndAMovedTagOrAnUnlockedImageIsNamed() {
+        List<io.clusterimage.registry.ImagesLock.Entry> saved = List.of(
+                new io.clusterimage.registry.ImagesLock.Entry("linux/amd64", "docker.io/library/nginx:1.25", "sha256:" + A),
+                new io.clusterimage.registry.ImagesLock.Entry("linux/arm64", "docker.io/library/nginx:1.25", "sha256:" + B),
+                new io.clusterimage.registry.ImagesLock.Entry("linux/amd64", "oci-archive:images/skopeo/a.tar@example.com/a:1", "sha256:" + A),
+                new io.clusterimage.registry.ImagesLock.Entry("linux/amd64", "registry.example.com/team/orders:1.0", "sha256:" + B),
+                new io.clusterimage.registry.ImagesLock.Entry("linux/amd64", "docker.io/library/redis:7", "sha256:" + B));
+        List<LockFile.LockedImage> pulled = LockFile.pulledImages(saved, java.util.Set.of("registry.example.com/team/orders:1.0"));
+        assertEquals(List.of(new LockFile.LockedImage("docker.io/library/nginx:1.25", Map.of("linux/amd64", "sha256:" + A, "linux/arm64", "sha256:" + B)),
+                new LockFile.LockedImage("docker.io/library/redis:7", Map.of("linux/amd64", "sha256:" + B))), pulled,
+                "archives and the project's own images are not locked");
+
+        LockFile lock = new LockFile(List.of(), List.of(), List.of(new LockFile.LockedImage("docker.io/library/nginx:1.25",
+                Map.of("linux/amd64", "sha256:" + A, "linux/arm64", "sha256:" + A))));
+        assertEquals(List.of("docker.io/library/nginx:1.25 (linux/arm64) is sha256:" + B + ", but the lock says sha256:" + A),
+                lock.imageMismatches(pulled, false));
+        assertEquals(List.of("docker.io/library/nginx:1.25 (linux/arm64) is sha256:" + B + ", but the lock says sha256:" + A,
+                "docker.io/library/redis:7 (linux/amd64) is not in the lock; it is sha256:" + B), lock.imageMismatches(pulled, true));
+    }
 }

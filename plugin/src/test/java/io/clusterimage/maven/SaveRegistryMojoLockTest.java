@@ -1,0 +1,77 @@
+package io.clusterimage.maven;
+
+import io.clusterimage.fetch.LockFile;
+import io.clusterimage.testing.LocalRegistry;
+import io.clusterimage.testing.TestImages;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * save-registry against cluster-image.lock, with a real registry on 127.0.0.1: the digest the lock
+ * records passes; a tag that moved since, or (with requireLock) an image the lock does not list, stops
+ * the build naming the image, the platform and both digests, and leaves no registry tree behind.
+ */
+class SaveRegistryMojoLockTest {
+
+    @TempDir
+    Path work;
+
+    private SaveRegistryMojo mojo(Path context, String host, boolean requireLock) {
+        SaveRegistryMojo mojo = new SaveRegistryMojo();
+        mojo.contextDirectory = context.toFile();
+        mojo.outputDirectory = context.resolve("target/cluster-image").toFile();
+        mojo.platforms = List.of("linux/amd64");
+        mojo.insecureRegistries = List.of(host);
+        mojo.cacheDirectory = work.resolve("cache").toFile();
+        mojo.lockFile = context.resolve(LockFile.FILE_NAME).toFile();
+        mojo.requireLock = requireLock;
+        mojo.maxConcurrentDownloads = 2;
+        mojo.requestTimeoutSeconds = 30;
+        mojo.minTransferKiBPerSecond = 64;
+        return mojo;
+    }
+
+    @Test
+    void aMovedTagOrAnUnlockedImageStopsTheBuildAndNothingIsKept() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
+            TestImages images = new TestImages(registry.url());
+            String pushed = images.pushImage("lock/app", "1.0", "linux/amd64", List.of(TestImages.layer("a.bin", 1_000, 1))).digest();
+            Path context = Files.createDirectories(work.resolve("app"));
+            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+            Files.createDirectories(context.resolve("manifests"));
+            String image = registry.host() + "/lock/app:1.0";
+            Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + image + "\n");
+            Path tree = context.resolve("target/cluster-image/linux-amd64/registry");
+
+            // the lock names another digest: the tag moved since it was written
+            String old = "sha256:" + "0".repeat(64);
+            new LockFile(List.of(), List.of(), List.of(new LockFile.LockedImage(image, Map.of("linux/amd64", old)))).write(context.resolve(LockFile.FILE_NAME));
+            MojoExecutionException moved = assertThrows(MojoExecutionException.class, () -> mojo(context, registry.host(), false).execute());
+            assertEquals("cluster-image.lock does not match what the registries serve: " + image + " (linux/amd64) is " + pushed
+                    + ", but the lock says " + old + ". If the change is expected, run mvn package cluster-image:lock and review the diff;"
+                    + " otherwise pin the image by digest where it is referenced", moved.getMessage());
+            assertFalse(Files.exists(tree), "nothing unverified is kept");
+
+            // the lock agrees: saved
+            new LockFile(List.of(), List.of(), List.of(new LockFile.LockedImage(image, Map.of("linux/amd64", pushed)))).write(context.resolve(LockFile.FILE_NAME));
+            mojo(context, registry.host(), true).execute();
+            assertTrue(Files.isDirectory(tree.resolve("docker/registry/v2/repositories/lock/app")));
+
+            // required, and the lock does not list it
+            LockFile.empty().write(context.resolve(LockFile.FILE_NAME));
+            MojoExecutionException unlocked = assertThrows(MojoExecutionException.class, () -> mojo(context, registry.host(), true).execute());
+            assertTrue(unlocked.getMessage().contains(image + " (linux/amd64) is not in the lock; it is " + pushed), unlocked.getMessage());
+        }
+    }
+}
