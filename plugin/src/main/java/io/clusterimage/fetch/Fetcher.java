@@ -15,9 +15,11 @@ import java.nio.file.Path;
 public final class Fetcher {
 
     private final HttpDownloads http;
+    private final OciCharts oci;
 
-    Fetcher(HttpDownloads http) {
+    Fetcher(HttpDownloads http, OciCharts oci) {
         this.http = http;
+        this.oci = oci;
     }
 
     /**
@@ -26,7 +28,8 @@ public final class Fetcher {
      * @param options credentials (by host), proxies, retries and deadlines, as for registries
      */
     public static Fetcher create(BlobCache cache, boolean offline, RegistryOptions options) {
-        return new Fetcher(new HttpDownloads(cache, offline, options));
+        return new Fetcher(new HttpDownloads(cache, offline, options),
+                new OciCharts(new io.clusterimage.registry.RegistryClient(options), cache, offline));
     }
 
     boolean offline() {
@@ -36,8 +39,7 @@ public final class Fetcher {
     /** The version the chart's constraint picks in its repository, with the archive URL and the index's digest (may be null). */
     LockedChart resolveChart(ChartSource chart) throws FetchException, IOException {
         if (chart.isOci()) {
-            throw new FetchException(chart.element() + ": OCI chart repositories (" + chart.repository() + ") are not supported"
-                    + " yet; use the chart's HTTP repository, or vendor the chart under charts/");
+            return oci.resolve(chart);
         }
         if (!chart.repository().startsWith("https://") && !chart.repository().startsWith("http://")) {
             throw new FetchException(chart.element() + ": <repository> '" + chart.repository() + "' is neither an https:// (or"
@@ -49,6 +51,9 @@ public final class Fetcher {
 
     /** The chart's archive in the cache, checked against its digest when one is known; the digest it has. */
     Download chartArchive(LockedChart chart, String element) throws FetchException, IOException {
+        if (chart.url().startsWith("oci://")) {
+            return new Download(oci.archive(chart, element), chart.digest().substring("sha256:".length()));
+        }
         String expected = chart.digest() == null ? null : chart.digest().substring("sha256:".length());
         return download(chart.url(), expected, element);
     }

@@ -23,7 +23,8 @@ public class ChartConfig {
     String name;
     /**
      * Where the fetch goal gets the chart: an HTTP(S) Helm repository (the URL under which
-     * {@code index.yaml} is). None for a chart vendored under charts/.
+     * {@code index.yaml} is) or {@code oci://host/path} (the chart is {@code host/path/<name>:<version>}).
+     * None for a chart vendored under charts/.
      */
     String repository;
     /** With {@code <repository>}: an exact version, or a semver range resolved when locking. */

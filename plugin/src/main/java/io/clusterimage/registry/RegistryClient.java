@@ -116,6 +116,60 @@ public final class RegistryClient {
         });
     }
 
+    /** The most tags read for one repository (pages of the list together): a bound against a hostile registry. */
+    static final int MAX_TAGS = 100_000;
+
+    /**
+     * The repository's tags ({@code /v2/<name>/tags/list}), page after page as the {@code Link} header
+     * says, each page bounded like a manifest.
+     */
+    public List<String> tags(String host, String repository) throws RegistryException {
+        List<String> tags = new java.util.ArrayList<>();
+        String next = baseUrl(host) + "/v2/" + repository + "/tags/list";
+        while (next != null) {
+            String url = next;
+            String[] link = new String[1];
+            List<String> page = withRetries(host, repository, "tags", () -> {
+                HttpURLConnection connection = request("GET", url, host, repository, Map.of("Accept", "application/json"));
+                try (InputStream in = new BoundedBody(connection.getInputStream(), Manifest.MAX_BYTES, RequestDeadline.current())) {
+                    com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readAllBytes());
+                    List<String> found = new java.util.ArrayList<>();
+                    root.path("tags").forEach(tag -> found.add(tag.asText()));
+                    link[0] = connection.getHeaderField("Link");
+                    return found;
+                } catch (BoundedBody.TooLarge e) {
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + Manifest.MAX_BYTES
+                            + " bytes for one page of the tags of " + describe(host, repository, null));
+                } finally {
+                    connection.disconnect();
+                }
+            });
+            tags.addAll(page);
+            if (tags.size() > MAX_TAGS) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, null) + " has more than "
+                        + MAX_TAGS + " tags; name an exact version instead of a range");
+            }
+            next = nextPage(link[0], url);
+        }
+        return tags;
+    }
+
+    /** The URL of a {@code Link: </v2/...?last=x>; rel="next"} header, on the same host; null at the end. */
+    static String nextPage(String link, String current) {
+        if (link == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?").matcher(link);
+        if (!m.find()) {
+            return null;
+        }
+        java.net.URI base = java.net.URI.create(current);
+        java.net.URI resolved = base.resolve(m.group(1));
+        // a registry may not send the client elsewhere with its credentials
+        return resolved.getHost() != null && resolved.getHost().equals(base.getHost()) && resolved.getPort() == base.getPort()
+                ? resolved.toString() : null;
+    }
+
     // ---- blobs ----
 
     /**
