@@ -15,8 +15,8 @@ assert lock.contains('/tool-${os}-${arch}.tar.gz"\n') && lock.contains('"linux/a
 assert lock.contains('\nimages: []\n') : "an image from images/skopeo/tar.txt is not locked (its digest follows the archive):\n${lock}"
 
 def log = new File(basedir, 'build.log').text
-assert log.contains('cluster-image: fetched 1 chart(s) and 1 file(s) for [linux/amd64, linux/arm64]')
-assert log.contains('wrote ') && log.contains('cluster-image.lock: 1 chart(s), 1 file(s), 0 image(s)')
+assert log.contains('cluster-image: fetched 1 chart(s) and 2 file(s) for [linux/amd64, linux/arm64]')
+assert log.contains('wrote ') && log.contains('cluster-image.lock: 1 chart(s), 2 file(s), 0 image(s)')
 assert !log.contains('is not in cluster-image.lock') : 'build 2 found everything in the lock'
 assert requests.count { it.endsWith('/index.yaml') } == 2 : "only build 1 (fetch and lock) reads the index: ${requests}"
 
@@ -25,6 +25,8 @@ assert new File(fetched, 'linux-arm64/opt/tool').text == '#!/bin/sh\necho tool f
 assert new File(fetched, 'linux-amd64/opt/tool').canExecute()
 assert !new File(fetched, 'linux-amd64/opt/LICENSE').exists() : 'only what <includes> names'
 assert new File(fetched, 'linux-amd64/charts/demo/Chart.yaml').text.contains('version: 0.2.0')
+assert new File(fetched, 'linux-arm64/opt/plugin.pom').text.contains('<artifactId>cluster-image-maven-plugin</artifactId>')
+assert lock.contains('  - source: "maven:io.clusterimage:cluster-image-maven-plugin:pom:0.1.0-SNAPSHOT"\n')
 
 def images = new JsonSlurper().parse(new File(basedir, 'target/cluster-image/images.json'))
 def arch = images.images.find { it.canonical == 'docker.io/clusterimage/arch:2.0' }

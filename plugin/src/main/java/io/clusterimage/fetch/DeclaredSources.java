@@ -115,16 +115,24 @@ public final class DeclaredSources {
             }
         }
 
-        // resolve and download (into the cache) before anything is placed
+        // resolve and download (into the cache) before anything is placed; offline, every miss is listed at once
+        List<String> offlineMisses = new ArrayList<>();
         Map<ChartSource, Fetcher.Download> chartArchives = new LinkedHashMap<>();
         List<LockedChart> lockedCharts = new ArrayList<>();
         for (Map.Entry<ChartSource, LockedChart> entry : chartVersions.entrySet()) {
             ChartSource chart = entry.getKey();
-            LockedChart version = entry.getValue() != null ? entry.getValue() : fetcher.resolveChart(chart);
-            Fetcher.Download archive = fetcher.chartArchive(version, chart.element());
-            chartArchives.put(chart, archive);
-            lockedCharts.add(new LockedChart(version.name(), version.repository(), version.version(), version.url(),
-                    "sha256:" + archive.sha256()));
+            try {
+                LockedChart version = entry.getValue() != null ? entry.getValue() : fetcher.resolveChart(chart);
+                Fetcher.Download archive = fetcher.chartArchive(version, chart.element());
+                chartArchives.put(chart, archive);
+                lockedCharts.add(new LockedChart(version.name(), version.repository(), version.version(), version.url(),
+                        "sha256:" + archive.sha256()));
+            } catch (FetchException e) {
+                if (!fetcher.offline()) {
+                    throw e;
+                }
+                offlineMisses.add(e.getMessage());
+            }
         }
         Map<FileSource, Map<Platform, Fetcher.Download>> fileArchives = new LinkedHashMap<>();
         List<LockFile.LockedFiles> lockedFiles = new ArrayList<>();
@@ -133,12 +141,26 @@ public final class DeclaredSources {
             Map<String, LockedFile> record = new TreeMap<>();
             for (Map.Entry<Platform, LockedFile> platform : entry.getValue().entrySet()) {
                 LockedFile wanted = platform.getValue();
-                Fetcher.Download download = fetcher.file(wanted.url(), wanted.sha256(), entry.getKey().element());
-                perPlatform.put(platform.getKey(), download);
-                record.put(platform.getKey().toString(), new LockedFile(wanted.url(), download.sha256()));
+                try {
+                    Fetcher.Download download = fetcher.file(wanted.url(), wanted.sha256(), entry.getKey().element());
+                    perPlatform.put(platform.getKey(), download);
+                    record.put(platform.getKey().toString(), new LockedFile(wanted.url(), download.sha256()));
+                } catch (FetchException e) {
+                    if (!fetcher.offline()) {
+                        throw e;
+                    }
+                    offlineMisses.add(e.getMessage());
+                }
             }
             fileArchives.put(entry.getKey(), perPlatform);
             lockedFiles.add(new LockFile.LockedFiles(entry.getKey().url(), record));
+        }
+        if (offlineMisses.size() == 1) {
+            throw new FetchException(offlineMisses.get(0));
+        }
+        if (!offlineMisses.isEmpty()) {
+            throw new FetchException("Maven runs offline (-o), and " + offlineMisses.size() + " download(s) are not in the cache: "
+                    + String.join("; ", offlineMisses) + ". Run once online to fetch them");
         }
 
         // place, one platform at a time, into a fresh tree that replaces the old one whole

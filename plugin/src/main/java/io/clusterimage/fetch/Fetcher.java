@@ -14,12 +14,17 @@ import java.nio.file.Path;
  */
 public final class Fetcher {
 
+    /** How a file declared by Maven coordinates is written in the lock and the engine: {@code maven:<coordinates>}. */
+    static final String MAVEN_PREFIX = "maven:";
+
     private final HttpDownloads http;
     private final OciCharts oci;
+    private final ArtifactResolver artifacts;
 
-    Fetcher(HttpDownloads http, OciCharts oci) {
+    Fetcher(HttpDownloads http, OciCharts oci, ArtifactResolver artifacts) {
         this.http = http;
         this.oci = oci;
+        this.artifacts = artifacts;
     }
 
     /**
@@ -28,8 +33,13 @@ public final class Fetcher {
      * @param options credentials (by host), proxies, retries and deadlines, as for registries
      */
     public static Fetcher create(BlobCache cache, boolean offline, RegistryOptions options) {
+        return create(cache, offline, options, ArtifactResolver.NONE);
+    }
+
+    /** @param artifacts resolves files declared by Maven coordinates */
+    public static Fetcher create(BlobCache cache, boolean offline, RegistryOptions options, ArtifactResolver artifacts) {
         return new Fetcher(new HttpDownloads(cache, offline, options),
-                new OciCharts(new io.clusterimage.registry.RegistryClient(options), cache, offline));
+                new OciCharts(new io.clusterimage.registry.RegistryClient(options), cache, offline), artifacts);
     }
 
     boolean offline() {
@@ -58,9 +68,22 @@ public final class Fetcher {
         return download(chart.url(), expected, element);
     }
 
-    /** A file's download for one platform, checked against {@code expectedHex} when not null. */
+    /**
+     * A file's download for one platform, checked against {@code expectedHex} when not null; a
+     * {@code maven:} URL is resolved by Maven (its local repository is the cache).
+     */
     Download file(String url, String expectedHex, String element) throws FetchException, IOException {
-        return download(url, expectedHex, element);
+        if (!url.startsWith(MAVEN_PREFIX)) {
+            return download(url, expectedHex, element);
+        }
+        Path file = artifacts.resolve(url.substring(MAVEN_PREFIX.length()), element);
+        String actual = io.clusterimage.registry.Digests.hex(io.clusterimage.registry.Digests.of(file));
+        if (expectedHex != null && !expectedHex.equals(actual)) {
+            throw new FetchException(element + ": " + url + " (" + file + ") has sha256 " + actual + ", but " + expectedHex
+                    + " was expected (from the POM or cluster-image.lock); the artifact changed in its repository, or the expected"
+                    + " value is wrong: check it, then correct the sha256 or run mvn cluster-image:lock");
+        }
+        return new Download(file, actual);
     }
 
     private Download download(String url, String expectedHex, String element) throws FetchException, IOException {

@@ -90,6 +90,9 @@ final class Placement {
      * (a path ending in {@code /} is a directory that receives the URL's file name).
      */
     static void placeFile(Path download, FileSource file, String url, Path root) throws FetchException, IOException {
+        if (url.startsWith(Fetcher.MAVEN_PREFIX)) {
+            url = download.getFileName().toString(); // the artifact's file name says what it is (…-linux-x86_64.zip)
+        }
         String destination = destination(file.destination(), file.element());
         String format = format(file, url);
         if (format.equals("none")) {

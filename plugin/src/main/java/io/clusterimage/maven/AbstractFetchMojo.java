@@ -21,11 +21,34 @@ abstract class AbstractFetchMojo extends AbstractRegistryMojo {
         return cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
     }
 
+    /** Maven's repository system: files declared by <artifact> are resolved as dependencies are. */
+    @org.apache.maven.plugins.annotations.Component
+    protected org.eclipse.aether.RepositorySystem repositorySystem;
+
     protected Fetcher fetcher(boolean offline) throws MojoExecutionException {
         try {
-            return Fetcher.create(new BlobCache(cache()), offline, registryOptions());
+            return Fetcher.create(new BlobCache(cache()), offline, registryOptions(), this::resolveArtifact);
         } catch (IOException e) {
             throw new MojoExecutionException("<cacheDirectory> " + cache() + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    private Path resolveArtifact(String coordinates, String element) throws FetchException {
+        if (repositorySystem == null || session == null || project == null) {
+            return io.clusterimage.fetch.ArtifactResolver.NONE.resolve(coordinates, element);
+        }
+        org.eclipse.aether.artifact.DefaultArtifact artifact;
+        try {
+            artifact = new org.eclipse.aether.artifact.DefaultArtifact(coordinates);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(element + ": <artifact> '" + coordinates + "' is not groupId:artifactId[:extension[:classifier]]:version");
+        }
+        try {
+            org.eclipse.aether.resolution.ArtifactResult result = repositorySystem.resolveArtifact(session.getRepositorySession(),
+                    new org.eclipse.aether.resolution.ArtifactRequest(artifact, project.getRemoteProjectRepositories(), null));
+            return result.getArtifact().getFile().toPath();
+        } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
+            throw new FetchException(element + ": " + e.getMessage(), e);
         }
     }
 

@@ -50,10 +50,15 @@ final class DeclaredSourcesConfig {
             return result;
         }
         for (FileConfig file : files) {
-            if (file.url == null || file.url.isBlank()) {
-                throw new MojoExecutionException("<files><file> needs a <url> (with ${os}, ${arch} where it differs per platform)");
+            boolean hasUrl = file.url != null && !file.url.isBlank();
+            boolean hasArtifact = file.artifact != null && !file.artifact.isBlank();
+            if (hasUrl == hasArtifact) {
+                throw new MojoExecutionException("<files><file> needs either a <url> or an <artifact> (Maven coordinates"
+                        + " groupId:artifactId[:extension[:classifier]]:version), with ${os}, ${arch} where it differs per platform"
+                        + (hasUrl ? "; it has both: " + file.url.strip() + " and " + file.artifact.strip() : ""));
             }
-            String element = "<files><file> " + file.url.strip();
+            String url = hasUrl ? file.url.strip() : "maven:" + file.artifact.strip();
+            String element = "<files><file> " + (hasUrl ? url : file.artifact.strip());
             if (file.destination == null || file.destination.isBlank()) {
                 throw new MojoExecutionException(element + ": needs a <destination> inside the build context, e.g. opt/ or opt/helm");
             }
@@ -81,7 +86,7 @@ final class DeclaredSourcesConfig {
                 }
                 mode = Integer.parseInt(file.mode.strip(), 8) & 07777;
             }
-            result.add(new FileSource(element, file.url.strip(), file.version == null ? null : file.version.strip(), sha256,
+            result.add(new FileSource(element, url, file.version == null ? null : file.version.strip(), sha256,
                     file.destination.strip(), file.extract == null ? "auto" : file.extract,
                     file.includes == null ? List.of() : file.includes, file.stripComponents, mode));
         }

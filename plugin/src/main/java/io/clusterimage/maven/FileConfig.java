@@ -17,6 +17,11 @@ import java.util.List;
 public class FileConfig {
     /** With {@code ${os}}, {@code ${arch}}, {@code ${variant}}, and {@code @{version}} for {@code <version>}. */
     String url;
+    /**
+     * Instead of a URL: Maven coordinates {@code groupId:artifactId[:extension[:classifier]]:version}
+     * (placeholders as in the URL), resolved as Maven resolves dependencies.
+     */
+    String artifact;
     /** What {@code @{version}} (or {@code ${version}}, which Maven itself expands to the project's version) stands for. */
     String version;
     /** Inside the build context: a directory for an archive; a file path for a download kept as it is (a directory when it ends in /). */

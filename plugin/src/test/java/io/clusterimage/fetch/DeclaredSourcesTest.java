@@ -348,10 +348,14 @@ class DeclaredSourcesTest {
     }
 
     @Test
-    void offlineWithoutAKnownDigestSaysWhatIsMissing() throws Exception {
-        String message = assertThrows(FetchException.class, () -> fetch(List.of(), List.of(tool(Map.of())), Optional.empty(),
+    void offlineEveryDownloadTheCacheCannotAnswerIsListedAtOnce() throws Exception {
+        String message = assertThrows(FetchException.class, () -> fetch(List.of(demo("0.1.0")), List.of(tool(Map.of())), Optional.empty(),
                 DeclaredSources.LockUse.PREFER, true, new ArrayList<>())).getMessage();
-        assertTrue(message.contains("has no sha256 in the POM or the lock file, and Maven runs offline (-o)"), message);
+        assertTrue(message.startsWith("Maven runs offline (-o), and 3 download(s) are not in the cache: <charts><chart>demo: "
+                + base + "/charts/index.yaml must be read to resolve the version"), message);
+        assertTrue(message.contains("<files><file>tool: " + base + "/tool-linux-arm64.tar.gz has no sha256 in the POM or the lock file"),
+                message);
+        assertTrue(requests.isEmpty(), "offline: no request at all: " + requests);
     }
 
     @Test
@@ -362,5 +366,50 @@ class DeclaredSourcesTest {
         FileSource bad = new FileSource("<files><file>x", "https://x/${project.version}", null, Map.of(), "opt/", "none", List.of(), 0, null);
         assertTrue(assertThrows(FetchException.class, () -> Fetcher.expandUrl(bad, AMD64)).getMessage()
                 .contains("has the placeholder ${project.version}"));
+    }
+
+    @Test
+    void aFileByMavenCoordinatesIsResolvedPerPlatformAndAZipIsExtracted() throws Exception {
+        Map<String, Path> repository = new java.util.HashMap<>();
+        for (String arch : List.of("x86_64", "aarch_64")) {
+            Path zip = dir.resolve("repo/protoc-3.25.1-linux-" + arch + ".zip");
+            Files.createDirectories(zip.getParent());
+            try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new java.util.zip.ZipEntry("bin/protoc"));
+                out.write(("protoc " + arch).getBytes(StandardCharsets.UTF_8));
+                out.putNextEntry(new java.util.zip.ZipEntry("include/x.proto"));
+                out.write("x".getBytes(StandardCharsets.UTF_8));
+            }
+            repository.put("com.google.protobuf:protoc:zip:linux-" + arch + ":3.25.1", zip);
+        }
+        List<String> asked = new ArrayList<>();
+        ArtifactResolver maven = (coordinates, element) -> {
+            asked.add(coordinates);
+            Path file = repository.get(coordinates);
+            if (file == null) {
+                throw new FetchException(element + ": " + coordinates + " not found");
+            }
+            return file;
+        };
+        // protoc names its architectures itself: one declaration per platform pins it with <checksums>
+        FileSource amd64 = new FileSource("<files><file> protoc", "maven:com.google.protobuf:protoc:zip:linux-x86_64:3.25.1", null,
+                Map.of(), "opt/", "auto", List.of("bin/protoc"), 1, 0755);
+        Fetcher fetcher = Fetcher.create(new BlobCache(dir.resolve("cache")), false, RegistryOptions.defaults(), maven);
+
+        LockFile lock = DeclaredSources.fetch(List.of(), List.of(amd64), List.of(AMD64), Optional.empty(), DeclaredSources.LockUse.PREFER,
+                dir.resolve("out"), fetcher, m -> { }).lock();
+
+        assertEquals("protoc x86_64", Files.readString(root(AMD64).resolve("opt/protoc")));
+        assertFalse(Files.exists(root(AMD64).resolve("opt/x.proto")));
+        assertEquals(sha256(Files.readAllBytes(repository.get("com.google.protobuf:protoc:zip:linux-x86_64:3.25.1"))),
+                lock.files().get(0).platforms().get("linux/amd64").sha256());
+        assertEquals("maven:com.google.protobuf:protoc:zip:linux-x86_64:3.25.1", lock.files().get(0).source());
+        assertEquals(List.of("com.google.protobuf:protoc:zip:linux-x86_64:3.25.1"), asked);
+
+        FileSource pinnedWrong = new FileSource("<files><file> protoc", amd64.url(), null, Map.of(AMD64, "1".repeat(64)), "opt/",
+                "auto", List.of("bin/protoc"), 1, 0755);
+        String message = assertThrows(FetchException.class, () -> DeclaredSources.fetch(List.of(), List.of(pinnedWrong), List.of(AMD64),
+                Optional.empty(), DeclaredSources.LockUse.PREFER, dir.resolve("out"), fetcher, m -> { })).getMessage();
+        assertTrue(message.contains("but " + "1".repeat(64) + " was expected"), message);
     }
 }
