@@ -115,46 +115,25 @@ public final class DeclaredSources {
             }
         }
 
-        // resolve and download (into the cache) before anything is placed; offline, every miss is listed at once
-        List<String> offlineMisses = new ArrayList<>();
-        Map<ChartSource, Fetcher.Download> chartArchives = new LinkedHashMap<>();
-        List<LockedChart> lockedCharts = new ArrayList<>();
+        // resolve and download (into the cache) before anything is placed, several at once; offline, every miss is
+        // listed at once
+        List<java.util.concurrent.Callable<Object>> downloads = new ArrayList<>();
         for (Map.Entry<ChartSource, LockedChart> entry : chartVersions.entrySet()) {
             ChartSource chart = entry.getKey();
-            try {
+            downloads.add(() -> {
                 LockedChart version = entry.getValue() != null ? entry.getValue() : fetcher.resolveChart(chart);
                 Fetcher.Download archive = fetcher.chartArchive(version, chart.element());
-                chartArchives.put(chart, archive);
-                lockedCharts.add(new LockedChart(version.name(), version.repository(), version.version(), version.url(),
-                        "sha256:" + archive.sha256()));
-            } catch (FetchException e) {
-                if (!fetcher.offline()) {
-                    throw e;
-                }
-                offlineMisses.add(e.getMessage());
-            }
+                return new Object[]{new LockedChart(version.name(), version.repository(), version.version(), version.url(),
+                        "sha256:" + archive.sha256()), archive};
+            });
         }
-        Map<FileSource, Map<Platform, Fetcher.Download>> fileArchives = new LinkedHashMap<>();
-        List<LockFile.LockedFiles> lockedFiles = new ArrayList<>();
         for (Map.Entry<FileSource, Map<Platform, LockedFile>> entry : fileDownloads.entrySet()) {
-            Map<Platform, Fetcher.Download> perPlatform = new LinkedHashMap<>();
-            Map<String, LockedFile> record = new TreeMap<>();
-            for (Map.Entry<Platform, LockedFile> platform : entry.getValue().entrySet()) {
-                LockedFile wanted = platform.getValue();
-                try {
-                    Fetcher.Download download = fetcher.file(wanted.url(), wanted.sha256(), entry.getKey().element());
-                    perPlatform.put(platform.getKey(), download);
-                    record.put(platform.getKey().toString(), new LockedFile(wanted.url(), download.sha256()));
-                } catch (FetchException e) {
-                    if (!fetcher.offline()) {
-                        throw e;
-                    }
-                    offlineMisses.add(e.getMessage());
-                }
+            for (LockedFile wanted : entry.getValue().values()) {
+                downloads.add(() -> fetcher.file(wanted.url(), wanted.sha256(), entry.getKey().element()));
             }
-            fileArchives.put(entry.getKey(), perPlatform);
-            lockedFiles.add(new LockFile.LockedFiles(entry.getKey().url(), record));
         }
+        List<Object> done = inParallel(downloads, fetcher.offline());
+        List<String> offlineMisses = done.stream().filter(String.class::isInstance).map(String.class::cast).toList();
         if (offlineMisses.size() == 1) {
             throw new FetchException(offlineMisses.get(0));
         }
@@ -162,28 +141,109 @@ public final class DeclaredSources {
             throw new FetchException("Maven runs offline (-o), and " + offlineMisses.size() + " download(s) are not in the cache: "
                     + String.join("; ", offlineMisses) + ". Run once online to fetch them");
         }
+        java.util.Iterator<Object> results = done.iterator();
+        Map<ChartSource, Fetcher.Download> chartArchives = new LinkedHashMap<>();
+        List<LockedChart> lockedCharts = new ArrayList<>();
+        for (ChartSource chart : chartVersions.keySet()) {
+            Object[] pair = (Object[]) results.next();
+            lockedCharts.add((LockedChart) pair[0]);
+            chartArchives.put(chart, (Fetcher.Download) pair[1]);
+        }
+        Map<FileSource, Map<Platform, Fetcher.Download>> fileArchives = new LinkedHashMap<>();
+        List<LockFile.LockedFiles> lockedFiles = new ArrayList<>();
+        for (Map.Entry<FileSource, Map<Platform, LockedFile>> entry : fileDownloads.entrySet()) {
+            Map<Platform, Fetcher.Download> perPlatform = new LinkedHashMap<>();
+            Map<String, LockedFile> record = new TreeMap<>();
+            for (Map.Entry<Platform, LockedFile> platform : entry.getValue().entrySet()) {
+                Fetcher.Download download = (Fetcher.Download) results.next();
+                perPlatform.put(platform.getKey(), download);
+                record.put(platform.getKey().toString(), new LockedFile(platform.getValue().url(), download.sha256()));
+            }
+            fileArchives.put(entry.getKey(), perPlatform);
+            lockedFiles.add(new LockFile.LockedFiles(entry.getKey().url(), record));
+        }
 
-        // place, one platform at a time, into a fresh tree that replaces the old one whole
+        // place each platform into a fresh tree (the platforms at once), then replace the old trees whole
         Path fetched = outputDirectory.resolve("fetched");
         Set<String> current = new HashSet<>();
+        List<java.util.concurrent.Callable<Object>> placements = new ArrayList<>();
         for (Platform platform : platforms) {
             Path root = GeneratedContext.root(outputDirectory, platform);
             current.add(root.getFileName().toString());
             Path staging = fetched.resolve("." + root.getFileName() + ".partial");
-            PathTrees.deleteTree(staging);
-            Files.createDirectories(staging);
-            for (Map.Entry<ChartSource, Fetcher.Download> chart : chartArchives.entrySet()) {
-                Placement.unpackChart(chart.getValue().file(), chart.getKey().name(), staging, chart.getKey().element());
-            }
-            for (Map.Entry<FileSource, Map<Platform, Fetcher.Download>> file : fileArchives.entrySet()) {
-                Fetcher.Download download = file.getValue().get(platform);
-                Placement.placeFile(download.file(), file.getKey(), Fetcher.expandUrl(file.getKey(), platform), staging);
-            }
+            placements.add(() -> {
+                PathTrees.deleteTree(staging);
+                Files.createDirectories(staging);
+                for (Map.Entry<ChartSource, Fetcher.Download> chart : chartArchives.entrySet()) {
+                    Placement.unpackChart(chart.getValue().file(), chart.getKey().name(), staging, chart.getKey().element());
+                }
+                for (Map.Entry<FileSource, Map<Platform, Fetcher.Download>> file : fileArchives.entrySet()) {
+                    Fetcher.Download download = file.getValue().get(platform);
+                    Placement.placeFile(download.file(), file.getKey(), Fetcher.expandUrl(file.getKey(), platform), staging);
+                }
+                return staging;
+            });
+        }
+        inParallel(placements, false);
+        for (Platform platform : platforms) {
+            Path root = GeneratedContext.root(outputDirectory, platform);
             PathTrees.deleteTree(root);
-            Files.move(staging, root, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(fetched.resolve("." + root.getFileName() + ".partial"), root, StandardCopyOption.ATOMIC_MOVE);
         }
         removeOthers(fetched, current);
         return new Result(new LockFile(lockedCharts, lockedFiles, previous.images()), unlocked);
+    }
+
+    /** Downloads and unpacking at once: they wait on the network and the disk more than on the CPU. */
+    private static final int PARALLEL = 4;
+
+    /**
+     * Runs the tasks, up to {@link #PARALLEL} at once, and returns their results in order. The first failure
+     * (in order) is thrown; with {@code collectFetchFailures}, a task's FetchException becomes its message
+     * in the results instead (offline: every miss is listed).
+     */
+    private static List<Object> inParallel(List<java.util.concurrent.Callable<Object>> tasks, boolean collectFetchFailures)
+            throws FetchException, IOException {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(PARALLEL, tasks.size()),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "cluster-image-fetch");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
+            for (java.util.concurrent.Callable<Object> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            List<Object> results = new ArrayList<>();
+            for (java.util.concurrent.Future<Object> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof FetchException fetch && collectFetchFailures) {
+                        results.add(fetch.getMessage());
+                    } else if (cause instanceof FetchException fetch) {
+                        throw fetch;
+                    } else if (cause instanceof IOException io) {
+                        throw io;
+                    } else if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    } else {
+                        throw new IllegalStateException(cause);
+                    }
+                }
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Removes the generated contexts of platforms no longer built, and the fetched/ directory when nothing is declared. */

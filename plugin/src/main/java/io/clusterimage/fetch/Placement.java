@@ -290,8 +290,11 @@ final class Placement {
         }
     }
 
+    /** Asked once: Files.getFileStore per file reads the mount table every time. */
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
     static void setMode(Path file, int mode) throws IOException {
-        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+        if (!POSIX) {
             file.toFile().setExecutable((mode & 0100) != 0);
             return;
         }

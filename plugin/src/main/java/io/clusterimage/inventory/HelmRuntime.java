@@ -94,6 +94,16 @@ final class HelmRuntime {
         }
     }
 
+    /**
+     * {@code helm package}: the chart directory packaged as Helm packages it, into {@code destination}
+     * ({@code <name>-<version>.tgz}). The tests make real repository fixtures with it.
+     */
+    static void packageChart(Path chartDir, Path destination, Path workDir) throws IOException {
+        start(workDir);
+        new com.marcnuri.helm.PackageCommand(library, new com.marcnuri.helm.Helm(chartDir), chartDir)
+                .withDestination(Files.createDirectories(destination)).call();
+    }
+
     /** Loads the library and lets Go take the signals once, with the JVM's handlers saved and then put back. */
     private static synchronized void start(Path workDir) throws IOException {
         if (started) {

@@ -17,6 +17,18 @@ abstract class AbstractFetchMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.cacheDirectory")
     protected File cacheDirectory;
 
+    /** What an unchanged fetch is recognized by: the declarations, the lock's bytes, and the generated trees as they are. */
+    protected io.clusterimage.core.Fingerprint fetchFingerprint(java.util.List<io.clusterimage.fetch.ChartSource> charts, java.util.List<io.clusterimage.fetch.FileSource> files,
+            java.util.List<Path> outputs)
+            throws MojoExecutionException, IOException {
+        io.clusterimage.core.Fingerprint fingerprint = fingerprint("fetch").add("charts", charts.toString())
+                .add("files", files.toString()).add("requireLock", requireLock).addContent(lockFile.toPath());
+        for (Path output : outputs) {
+            fingerprint.addTree(output, p -> false); // an edited or deleted generated file is put back
+        }
+        return fingerprint;
+    }
+
     protected Path cache() {
         return cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
     }

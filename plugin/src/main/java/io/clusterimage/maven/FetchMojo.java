@@ -50,21 +50,17 @@ public class FetchMojo extends AbstractFetchMojo {
             }
             return; // nothing declared: the goal is silent, as most projects vendor everything
         }
-        Optional<LockFile> lock = readLock();
-        io.clusterimage.core.Fingerprint fingerprint = fingerprint("fetch").add("charts", charts.toString()).add("files", files.toString())
-                .add("lock", lock.map(LockFile::toYaml).orElse("")).add("requireLock", requireLock);
+        // the lock by its bytes: an unchanged build neither parses it nor touches the network
         Path stamp = outputDirectory.toPath().resolve("fetch.fingerprint");
         List<Path> outputs = new ArrayList<>();
         platforms.forEach(p -> outputs.add(GeneratedContext.root(outputDirectory.toPath(), p)));
         try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
-            for (Path output : outputs) {
-                fingerprint.addTree(output, p -> false); // an edited or deleted generated file is put back
-            }
-            if (lock.isPresent() && fingerprint.matches(stamp, outputs)) {
+            if (lockFile.isFile() && fetchFingerprint(charts, files, outputs).matches(stamp, outputs)) {
                 getLog().info("cluster-image: fetched charts and files up to date (" + charts.size() + " chart(s), " + files.size()
                         + " file(s), as " + lockFile.getName() + " says)");
                 return;
             }
+            Optional<LockFile> lock = readLock();
             long start = System.nanoTime();
             DeclaredSources.Result result = DeclaredSources.fetch(charts, files, platforms, lock,
                     requireLock ? DeclaredSources.LockUse.REQUIRE : DeclaredSources.LockUse.PREFER, outputDirectory.toPath(),
@@ -73,12 +69,8 @@ public class FetchMojo extends AbstractFetchMojo {
                     files.size(), platforms, (System.nanoTime() - start) / 1e9, fetched,
                     lock.isEmpty() ? "; no " + lockFile.getName() + " yet: run mvn cluster-image:lock to pin what was fetched" : ""));
             if (result.unlocked().isEmpty() && lock.isPresent()) {
-                io.clusterimage.core.Fingerprint done = fingerprint("fetch").add("charts", charts.toString()).add("files", files.toString())
-                        .add("lock", lock.map(LockFile::toYaml).orElse("")).add("requireLock", requireLock);
-                for (Path output : outputs) {
-                    done.addTree(output, p -> false);
-                }
-                done.record(stamp);
+                // only what the lock pins may be skipped next time: a range without a lock is resolved again
+                fetchFingerprint(charts, files, outputs).record(stamp);
             }
         } catch (FetchException e) {
             throw failure(e);

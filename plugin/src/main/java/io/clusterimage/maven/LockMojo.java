@@ -37,10 +37,11 @@ public class LockMojo extends AbstractFetchMojo {
         List<Platform> platforms = effectivePlatforms();
         Optional<LockFile> previous = readLock();
         LockFile fetched;
+        List<io.clusterimage.fetch.ChartSource> chartSources = DeclaredSourcesConfig.charts(charts);
+        List<io.clusterimage.fetch.FileSource> fileSources = DeclaredSourcesConfig.files(files, platforms);
         try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
-            fetched = DeclaredSources.fetch(DeclaredSourcesConfig.charts(charts), DeclaredSourcesConfig.files(files, platforms),
-                    platforms, previous, DeclaredSources.LockUse.REFRESH, outputDirectory.toPath(), fetcher(false),
-                    message -> getLog().warn(message)).lock();
+            fetched = DeclaredSources.fetch(chartSources, fileSources, platforms, previous, DeclaredSources.LockUse.REFRESH,
+                    outputDirectory.toPath(), fetcher(false), message -> getLog().warn(message)).lock();
         } catch (FetchException e) {
             throw failure(e);
         } catch (IOException e) {
@@ -49,12 +50,21 @@ public class LockMojo extends AbstractFetchMojo {
         List<LockFile.LockedImage> images = images(previous);
         LockFile lock = new LockFile(fetched.charts(), fetched.files(), images);
         try {
-            if (previous.isPresent() && previous.get().toYaml().equals(lock.toYaml())) {
+            boolean unchanged = previous.isPresent() && previous.get().toYaml().equals(lock.toYaml());
+            if (!unchanged) {
+                Files.createDirectories(lockFile.toPath().toAbsolutePath().getParent());
+                lock.write(lockFile.toPath());
+            }
+            // the trees were just placed from what the lock now says: the next build's fetch has nothing to do
+            List<java.nio.file.Path> outputs = platforms.stream()
+                    .map(p -> io.clusterimage.fetch.GeneratedContext.root(outputDirectory.toPath(), p)).toList();
+            if (!chartSources.isEmpty() || !fileSources.isEmpty()) {
+                fetchFingerprint(chartSources, fileSources, outputs).record(outputDirectory.toPath().resolve("fetch.fingerprint"));
+            }
+            if (unchanged) {
                 getLog().info("cluster-image: " + lockFile + " is up to date");
                 return;
             }
-            Files.createDirectories(lockFile.toPath().toAbsolutePath().getParent());
-            lock.write(lockFile.toPath());
         } catch (IOException e) {
             throw new MojoExecutionException("<lockFile> " + lockFile + " cannot be written: " + e.getMessage(), e);
         }

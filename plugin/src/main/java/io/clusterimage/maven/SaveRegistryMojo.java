@@ -124,7 +124,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 .add("imageArchives", ImageArchiveConfig.describe(declared))
                 .add("appImages", AppImageConfig.describe(appSpecs))
                 .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
-                .add("lockedImages", readLock().map(l -> l.images().toString()).orElse("")).add("requireLock", requireLock)
+                .add("requireLock", requireLock)
                 .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
                         .map(m -> m.registry + "=" + m.mirrors).toList());
         Path stamp = outputDirectory.toPath().resolve("save-registry.fingerprint");
@@ -152,6 +152,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                     fingerprint.addTree(extra.from(), p -> false);
                 }
             }
+            fingerprint.addContent(lockFile.toPath()); // by its bytes: an unchanged build does not parse it
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
                         + " -Dcluster-image.refreshTags=true re-resolves tags that may have moved");

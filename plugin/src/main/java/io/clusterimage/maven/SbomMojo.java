@@ -88,7 +88,8 @@ public class SbomMojo extends AbstractClusterImageMojo {
 
     /** Every chart of the layout; one fetched from a repository has its archive's digest and source from the lock. */
     private List<SbomInput.ChartEntry> charts(Layout layout) throws MojoExecutionException {
-        Optional<LockFile> lock = readLock();
+        // only a fetched chart's digest and repository come from the lock: a layout of vendored charts does not parse it
+        Optional<LockFile> lock = layout.charts().stream().anyMatch(chart -> chart.location() != null) ? readLock() : Optional.empty();
         List<SbomInput.ChartEntry> entries = new ArrayList<>();
         for (Chart chart : layout.charts()) {
             Optional<LockedChart> locked = lock.flatMap(l -> l.charts().stream().filter(c -> c.name().equals(chart.name())

@@ -412,4 +412,31 @@ class DeclaredSourcesTest {
                 Optional.empty(), DeclaredSources.LockUse.PREFER, dir.resolve("out"), fetcher, m -> { })).getMessage();
         assertTrue(message.contains("but " + "1".repeat(64) + " was expected"), message);
     }
+
+    @Test
+    void aServerThatTricklesBytesIsAbandonedAtItsDeadline() throws Exception {
+        server.createContext("/slow", exchange -> {
+            exchange.sendResponseHeaders(200, 1_000_000);
+            try {
+                for (int i = 0; i < 100; i++) {
+                    exchange.getResponseBody().write(0);
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client gave up: what is tested
+            }
+            exchange.close();
+        });
+        FileSource slow = new FileSource("<files><file> slow", base + "/slow", null, Map.of(), "opt/slow", "none", List.of(), 0, null);
+        Fetcher fetcher = Fetcher.create(new BlobCache(dir.resolve("cache")), false, RegistryOptions.defaults()
+                .withRetries(1, Duration.ofMillis(1)).withDeadlines(Duration.ofMillis(500), 100L * 1024 * 1024));
+        long start = System.nanoTime();
+        String message = assertThrows(FetchException.class, () -> DeclaredSources.fetch(List.of(), List.of(slow), List.of(AMD64),
+                Optional.empty(), DeclaredSources.LockUse.PREFER, dir.resolve("out"), fetcher, m -> { })).getMessage();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(message.startsWith("<files><file> slow: " + base + "/slow did not finish within"), message);
+        assertTrue(millis < 5_000, "abandoned at the deadline, not after the server's 10 s: " + millis + " ms");
+        assertFalse(Files.exists(root(AMD64)));
+    }
 }
