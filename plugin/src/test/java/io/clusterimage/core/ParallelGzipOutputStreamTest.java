@@ -378,14 +378,24 @@ class ParallelGzipOutputStreamTest {
         return t;
     }
 
-    private static List<String> liveGzipThreads() {
-        List<String> names = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("parallel-gzip-") && thread.isAlive()) {
-                names.add(thread.getName());
+    /**
+     * The compression threads still alive, once those that were told to stop had two seconds to do so: a
+     * pool reports itself terminated when its workers leave their loop, a moment before the threads end.
+     */
+    private static List<String> liveGzipThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            List<String> names = new ArrayList<>();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().startsWith("parallel-gzip-") && thread.isAlive()) {
+                    names.add(thread.getName());
+                }
             }
+            if (names.isEmpty() || System.nanoTime() > deadline) {
+                return names;
+            }
+            Thread.sleep(10);
         }
-        return names;
     }
 
     record Result(int exitCode, byte[] stdout) {
