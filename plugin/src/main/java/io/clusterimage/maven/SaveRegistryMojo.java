@@ -96,6 +96,47 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     @Parameter
     protected List<AppImageConfig> appImages;
 
+    /**
+     * Images that are stored only when signed (cosign's format), checked before anything of them is
+     * stored; the first rule whose {@code <images>} matches applies. {@code -o} checks from the cache.
+     */
+    @Parameter
+    protected List<SignaturePolicyRule> signaturePolicy;
+
+    /**
+     * Store each image's cosign signature, attestation and SBOM tags ({@code sha256-<digest>.sig|.att|.sbom})
+     * next to it, so that {@code cosign verify} works against the cluster's registry.
+     */
+    @Parameter(property = "cluster-image.carrySignatures", defaultValue = "true")
+    protected boolean carrySignatures;
+
+    /** The policy as the saver takes it; a key that cannot be read is an error naming the rule. */
+    private List<io.clusterimage.registry.SignatureRule> signatureRules() throws MojoExecutionException {
+        List<io.clusterimage.registry.SignatureRule> rules = new ArrayList<>();
+        if (signaturePolicy == null) {
+            return rules;
+        }
+        for (int i = 0; i < signaturePolicy.size(); i++) {
+            SignaturePolicyRule rule = signaturePolicy.get(i);
+            String element = "<signaturePolicy><rule> number " + (i + 1);
+            if (rule.images == null || rule.images.isBlank()) {
+                throw new MojoExecutionException(element + " needs <images>: a pattern over image references, e.g."
+                        + " registry.example.com/team/*");
+            }
+            java.security.PublicKey key = null;
+            if (rule.publicKey != null) {
+                try {
+                    key = io.clusterimage.registry.CosignSignatures.readPublicKey(rule.publicKey.toPath());
+                } catch (IOException e) {
+                    throw new MojoExecutionException(element + " <publicKey>: " + e.getMessage(), e);
+                }
+            }
+            rules.add(new io.clusterimage.registry.SignatureRule(rule.images.strip(), key,
+                    rule.publicKey == null ? "" : rule.publicKey.getName(), element));
+        }
+        return rules;
+    }
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipSave) {
@@ -124,7 +165,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 .add("imageArchives", ImageArchiveConfig.describe(declared))
                 .add("appImages", AppImageConfig.describe(appSpecs))
                 .add("archives", inventory.tarImages()).add("copyAllPlatforms", copyAllPlatforms)
-                .add("requireLock", requireLock)
+                .add("requireLock", requireLock).add("carrySignatures", carrySignatures)
                 .add("insecure", insecureRegistries).add("mirrors", mirrors == null ? "" : mirrors.stream()
                         .map(m -> m.registry + "=" + m.mirrors).toList());
         Path stamp = outputDirectory.toPath().resolve("save-registry.fingerprint");
@@ -153,6 +194,14 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 }
             }
             fingerprint.addContent(lockFile.toPath()); // by its bytes: an unchanged build does not parse it
+            if (signaturePolicy != null) {
+                for (SignaturePolicyRule rule : signaturePolicy) {
+                    fingerprint.add("signature rule", rule.images);
+                    if (rule.publicKey != null) {
+                        fingerprint.addContent(rule.publicKey.toPath());
+                    }
+                }
+            }
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
                         + " -Dcluster-image.refreshTags=true re-resolves tags that may have moved");
@@ -180,7 +229,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         ProgressView progress = new ProgressView(getLog(), interactive,
                 (images.size() + archiveCount) * targetPlatforms.size(), "saving");
         SaveOptions options = new SaveOptions(outputDirectory.toPath(), targetPlatforms, copyAllPlatforms, maxConcurrentDownloads,
-                cache, offline, progress);
+                cache, offline, progress, signatureRules(), carrySignatures);
         // every archive is read (and a declared one checked against the platforms) before the trees
         // are emptied, so a missing or wrong archive fails the build with the last trees untouched
         List<ImageSaver.ArchiveImage> archives = archiveImages(inventory.tarImages());
@@ -209,7 +258,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             for (ImageSaver.Failure failure : e.failures()) {
                 getLog().error(failureLine(failure, archiveNames.contains(failure.image())));
             }
-            if (offline) {
+            if (offline && e.failures().stream().allMatch(f -> f.error().kind() == RegistryException.Kind.OFFLINE_MISSING)) {
                 throw new MojoFailureException("Offline (-o) and " + e.failures().size() + " image(s) are not in the cache "
                         + cache + "; run once online to fill it. Missing: " + e.failures().stream().map(ImageSaver.Failure::image).distinct().toList());
             }
@@ -237,6 +286,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             case TRANSIENT -> " — the registry or the network kept failing; try again, or configure a <mirrors> entry";
             // the message itself says that nothing was stored; this says why it happens
             case DIGEST_MISMATCH -> " — the registry (or a proxy in between) corrupts content; try again, or configure a <mirrors> entry";
+            case POLICY -> " — sign the image (cosign sign --key), or change <signaturePolicy> if the rule is wrong";
             case INCOMPLETE -> " — every part is stored before the tag, so files of the tree changed meanwhile (or this is a bug:"
                     + " please report it); run again";
             default -> "";

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -222,8 +223,124 @@ public final class ImageSaver {
         Source source = registrySource(image.domain(), image.repositoryPath());
         // a name without tag or digest means :latest, and is stored under that tag so the cluster can pull it by name
         String tag = image.tag().orElse(image.digest().isPresent() ? null : "latest");
-        return saveImage(tree, source, source.manifest(reference), image.canonical(), image.repositoryPath(),
-                tag, image.digest().isPresent(), platform);
+        Manifest top = source.manifest(reference);
+        String platformDigest = top.digest();
+        if (top.isIndex() && !options.copyAllPlatforms()) {
+            List<Manifest> chain = ImageIndexes.platformChain(image.canonical(), top, platform, source::manifest);
+            platformDigest = chain.get(chain.size() - 1).digest();
+        }
+        List<String> digests = top.digest().equals(platformDigest) ? List.of(top.digest()) : List.of(top.digest(), platformDigest);
+        Optional<SignatureRule> rule = options.signatureRules().stream().filter(r -> r.matches(image.canonical())).findFirst();
+        if (rule.isPresent()) {
+            // before anything is stored: nothing unverified goes into the tree
+            checkSignatures(source, image, digests, rule.get());
+        }
+        SavedImage saved = saveImage(tree, source, top, image.canonical(), image.repositoryPath(), tag, image.digest().isPresent(), platform);
+        if (options.carrySignatures()) {
+            carrySignatures(tree, source, image, top, digests);
+        }
+        return saved;
+    }
+
+    // ---- cosign signatures, attestations, SBOMs ----
+
+    /** What a registry answered for a signature tag, remembered for the other platforms' trees. */
+    private final java.util.Map<String, Optional<Manifest>> signatureTags = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @param strict whether a registry that cannot answer (down, refusing) is an error, as for the policy; for
+     *               carrying tags along it is not: the image itself came (perhaps from a mirror that lacks them)
+     */
+    private Optional<Manifest> optionalManifest(Source source, String tag, boolean strict) throws IOException, RegistryException {
+        String key = source.describe() + ":" + tag;
+        Optional<Manifest> known = signatureTags.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<Manifest> found;
+        try {
+            found = Optional.of(source.manifest(tag));
+        } catch (RegistryException e) {
+            if (strict && e.kind() != RegistryException.Kind.NOT_FOUND && e.kind() != RegistryException.Kind.OFFLINE_MISSING) {
+                throw e;
+            }
+            if (!strict && e.kind() != RegistryException.Kind.NOT_FOUND && e.kind() != RegistryException.Kind.OFFLINE_MISSING) {
+                options.progress().accept(describeTag(tag) + ": not carried, the registry did not answer (" + e.kind() + ")");
+            }
+            found = Optional.empty(); // no such tag (offline: none was seen when online)
+        }
+        signatureTags.put(key, found);
+        return found;
+    }
+
+    private static String describeTag(String tag) {
+        return "cosign tag " + tag;
+    }
+
+    /**
+     * The rule holds when a {@code .sig} of one of the image's digests (what its tag names, and this
+     * platform's manifest) carries a payload naming that digest, signed by the rule's key (any signature,
+     * for a rule without key).
+     */
+    private void checkSignatures(Source source, ImageReference image, List<String> digests, SignatureRule rule)
+            throws IOException, RegistryException {
+        List<String> found = new ArrayList<>();
+        for (String digest : digests) {
+            Optional<Manifest> signatures = optionalManifest(source, CosignSignatures.tag(digest, "sig"), true);
+            if (signatures.isEmpty()) {
+                continue;
+            }
+            for (CosignSignatures.Layer layer : CosignSignatures.layers(signatures.get())) {
+                byte[] payload = payload(source, layer.payload());
+                String signed = CosignSignatures.signedDigest(payload);
+                if (!digest.equals(signed)) {
+                    found.add("a signature over " + (signed == null ? "no digest (not a cosign payload)" : signed) + " in the tag of " + digest);
+                } else if (rule.key() == null || CosignSignatures.verifies(rule.key(), payload, layer.signature())) {
+                    return;
+                } else {
+                    found.add("a signature over " + digest + " that " + rule.keyName() + " did not make (or a changed payload)");
+                }
+            }
+        }
+        throw new RegistryException(RegistryException.Kind.POLICY, image.canonical() + " breaks the signature rule " + rule.describe()
+                + ": " + (found.isEmpty() ? "it has no cosign signature (no " + digests.stream().map(d -> CosignSignatures.tag(d, "sig"))
+                .toList() + " tag)" : String.join("; ", found)) + "; nothing was stored");
+    }
+
+    private byte[] payload(Source source, Manifest.Descriptor descriptor) throws IOException, RegistryException {
+        if (!Digests.isSha256(descriptor.digest()) || descriptor.size() < 0 || descriptor.size() > CosignSignatures.MAX_PAYLOAD_BYTES) {
+            throw new RegistryException(RegistryException.Kind.POLICY, "a signature payload " + descriptor.digest() + " of "
+                    + descriptor.size() + " bytes is not one cosign writes; refused");
+        }
+        long[] sizes = new long[2];
+        Path file = CachedRegistry.join(source.blobs(List.of(descriptor), sizes).get(0));
+        return Files.readAllBytes(file);
+    }
+
+    /**
+     * Stores the {@code .sig}, {@code .att} and {@code .sbom} tags of the image's digests next to it, so the
+     * cluster's registry serves them; a signature over an index keeps that index in the tree, so the image
+     * verifies by the index digest there too.
+     */
+    private void carrySignatures(DistributionTree tree, Source source, ImageReference image, Manifest top, List<String> digests)
+            throws IOException, RegistryException {
+        String repository = image.repositoryPath();
+        for (String digest : digests) {
+            for (String suffix : CosignSignatures.SUFFIXES) {
+                String tag = CosignSignatures.tag(digest, suffix);
+                Optional<Manifest> manifest = optionalManifest(source, tag, false);
+                if (manifest.isEmpty() || !manifest.get().isImageManifest()) {
+                    continue;
+                }
+                long[] sizes = new long[2];
+                storeImageManifest(tree, source, repository, manifest.get(), sizes);
+                TreeCompleteness.verify(tree, repository, manifest.get().digest(), image.canonical() + " " + tag);
+                tree.tag(repository, tag, manifest.get().digest());
+                if (digest.equals(top.digest()) && top.isIndex()) {
+                    tree.putManifest(repository, top.digest(), top.bytes());
+                }
+            }
+        }
     }
 
     private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)

@@ -24,7 +24,9 @@ public final class RegistryException extends Exception {
         /** Offline (mvn -o) and not in the cache. */
         OFFLINE_MISSING,
         /** A saved tree would not hold the whole image the tag names, so the tag was not written. */
-        INCOMPLETE
+        INCOMPLETE,
+        /** The signature policy does not hold for the image, so it was not stored. */
+        POLICY
     }
 
     private final Kind kind;

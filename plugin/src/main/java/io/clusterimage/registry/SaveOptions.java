@@ -16,13 +16,23 @@ import java.util.function.Consumer;
  * @param cacheDirectory   the shared blob cache
  * @param offline          use only the cache (mvn -o)
  * @param progress         receives one line per finished image
+ * @param signatureRules   checked before an image from a registry is stored: the first rule matching it must hold
+ * @param carrySignatures  store the cosign signature, attestation and SBOM tags of each image next to it
  */
 public record SaveOptions(Path outputDirectory, List<Platform> platforms, boolean copyAllPlatforms, int maxConcurrent,
-                          Path cacheDirectory, boolean offline, Consumer<String> progress) {
+                          Path cacheDirectory, boolean offline, Consumer<String> progress, List<SignatureRule> signatureRules,
+                          boolean carrySignatures) {
 
     public SaveOptions {
         platforms = List.copyOf(platforms);
         maxConcurrent = Math.max(1, maxConcurrent);
+        signatureRules = List.copyOf(signatureRules);
+    }
+
+    /** No signature policy; signatures carried along. */
+    public SaveOptions(Path outputDirectory, List<Platform> platforms, boolean copyAllPlatforms, int maxConcurrent,
+                       Path cacheDirectory, boolean offline, Consumer<String> progress) {
+        this(outputDirectory, platforms, copyAllPlatforms, maxConcurrent, cacheDirectory, offline, progress, List.of(), true);
     }
 
     /** The registry tree of one platform. */

@@ -74,4 +74,30 @@ class SaveRegistryMojoLockTest {
             assertTrue(unlocked.getMessage().contains(image + " (linux/amd64) is not in the lock; it is " + pushed), unlocked.getMessage());
         }
     }
+
+    @Test
+    void aSignaturePolicyWithAnUnreadableKeyNamesTheRuleAndAnUnsignedImageIsNotStored() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
+            new TestImages(registry.url()).pushImage("policy/app", "1.0", "linux/amd64", List.of(TestImages.layer("a.bin", 1_000, 1)));
+            Path context = Files.createDirectories(work.resolve("app"));
+            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+            Files.createDirectories(context.resolve("manifests"));
+            String image = registry.host() + "/policy/app:1.0";
+            Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + image + "\n");
+
+            SignaturePolicyRule rule = new SignaturePolicyRule();
+            rule.images = registry.host() + "/policy/*";
+            rule.publicKey = Files.writeString(work.resolve("cosign.pub"), "not a key").toFile();
+            SaveRegistryMojo mojo = mojo(context, registry.host(), false);
+            mojo.signaturePolicy = List.of(rule);
+            MojoExecutionException badKey = assertThrows(MojoExecutionException.class, mojo::execute);
+            assertTrue(badKey.getMessage().startsWith("<signaturePolicy><rule> number 1 <publicKey>: "), badKey.getMessage());
+
+            rule.publicKey = null; // any signature required, and the image has none
+            org.apache.maven.plugin.MojoFailureException unsigned = assertThrows(org.apache.maven.plugin.MojoFailureException.class,
+                    mojo::execute);
+            assertEquals("1 image(s) could not be saved; see the [ERROR] lines above.", unsigned.getMessage());
+            assertFalse(Files.exists(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2/repositories/policy/app/_manifests/tags")));
+        }
+    }
 }

@@ -1,0 +1,126 @@
+package io.clusterimage.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * cosign's signatures as registries hold them: next to an image of digest {@code sha256:<hex>}, the tag
+ * {@code sha256-<hex>.sig} names an OCI image manifest whose layers are "simple signing" payloads (JSON
+ * naming the signed digest under {@code critical.image.docker-manifest-digest}), each with its signature in
+ * the annotation {@value #SIGNATURE_ANNOTATION} (base64). Attestations ({@code .att}) and SBOMs
+ * ({@code .sbom}) are tagged the same way. Verification uses the JDK's crypto: ECDSA (P-256 and the other
+ * NIST curves, SHA-256), RSA (PKCS#1 v1.5, SHA-256) and Ed25519 public keys in PEM.
+ */
+public final class CosignSignatures {
+
+    public static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+    public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    /** The tags cosign writes next to an image, carried into the registry tree with it. */
+    public static final List<String> SUFFIXES = List.of("sig", "att", "sbom");
+    /** A payload is a few hundred bytes; this bounds what a hostile registry can make us read. */
+    static final int MAX_PAYLOAD_BYTES = 1 << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CosignSignatures() {
+    }
+
+    /** {@code sha256-<hex>.<suffix>}: the tag cosign gives the signature (attestation, SBOM) of a digest. */
+    public static String tag(String digest, String suffix) {
+        return digest.replace(':', '-') + "." + suffix;
+    }
+
+    /** A public key in PEM ({@code -----BEGIN PUBLIC KEY-----}, as {@code cosign generate-key-pair} writes it). */
+    public static PublicKey readPublicKey(Path pem) throws IOException {
+        String text = Files.readString(pem, StandardCharsets.US_ASCII);
+        int begin = text.indexOf("-----BEGIN PUBLIC KEY-----");
+        int end = text.indexOf("-----END PUBLIC KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new IOException(pem + " is not a PEM public key (-----BEGIN PUBLIC KEY-----); cosign's cosign.pub is one");
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PUBLIC KEY-----".length(), end));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(pem + " holds no valid base64 between its PEM lines");
+        }
+        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // another algorithm
+            }
+        }
+        throw new IOException(pem + " is a public key of a kind cosign does not sign with (ECDSA, RSA and Ed25519 are read)");
+    }
+
+    /** Whether {@code signature} is {@code key}'s signature over {@code payload}, as cosign makes it for the key's kind. */
+    public static boolean verifies(PublicKey key, byte[] payload, byte[] signature) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return false;
+        }
+        try {
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(key);
+            verifier.update(payload);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false; // a signature of the wrong shape is not a signature by this key
+        }
+    }
+
+    /** One simple-signing layer of a signature manifest: the payload's descriptor and the signature it carries. */
+    record Layer(Manifest.Descriptor payload, byte[] signature) {
+    }
+
+    /** The simple-signing layers of a {@code .sig} manifest (a layer without a readable signature is left out). */
+    static List<Layer> layers(Manifest signatures) throws IOException {
+        List<Layer> layers = new ArrayList<>();
+        JsonNode root = JSON.readTree(signatures.bytes());
+        for (JsonNode layer : root.path("layers")) {
+            if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText())) {
+                continue;
+            }
+            String encoded = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText("");
+            byte[] signature;
+            try {
+                signature = Base64.getDecoder().decode(encoded);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            layers.add(new Layer(new Manifest.Descriptor(SIMPLE_SIGNING, layer.path("digest").asText(), layer.path("size").asLong(-1),
+                    null, null, null), signature));
+        }
+        return layers;
+    }
+
+    /** The digest a payload says it signs, or null when it is not a cosign simple-signing payload. */
+    static String signedDigest(byte[] payload) {
+        try {
+            JsonNode root = JSON.readTree(payload);
+            JsonNode digest = root.path("critical").path("image").path("docker-manifest-digest");
+            return digest.isTextual() ? digest.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
