@@ -340,6 +340,19 @@ public final class ImageSaver {
                     tree.putManifest(repository, top.digest(), top.bytes());
                 }
             }
+            // OCI 1.1 referrers (SBOMs, attestations, signatures attached with a subject), by the tag scheme
+            // registries without the referrers API use: sha256-<hex> names an index of them
+            String referrersTag = digest.replace(':', '-');
+            Optional<Manifest> referrers = optionalManifest(source, referrersTag, false);
+            if (referrers.isPresent() && referrers.get().isIndex()) {
+                long[] sizes = new long[2];
+                storeIndex(tree, source, image.canonical() + " " + referrersTag, repository, List.of(referrers.get()), sizes);
+                TreeCompleteness.verify(tree, repository, referrers.get().digest(), image.canonical() + " " + referrersTag);
+                tree.tag(repository, referrersTag, referrers.get().digest());
+                if (digest.equals(top.digest()) && top.isIndex()) {
+                    tree.putManifest(repository, top.digest(), top.bytes());
+                }
+            }
         }
     }
 

@@ -217,4 +217,45 @@ class CosignSignaturesTest {
         assertTrue(assertThrows(java.io.IOException.class, () -> CosignSignatures.readPublicKey(notAKey)).getMessage()
                 .contains("is not a PEM public key"));
     }
+
+    @Test
+    void anOci11ReferrerListedByTheFallbackTagIsCarriedAlong() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        TestImages.Blob image = images.pushImage("referred/app", "1.0", "linux/amd64", List.of(TestImages.layer("r.bin", 500, 8)));
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob config = new TestImages.Blob(empty, Digests.of(empty), "application/vnd.oci.empty.v1+json");
+        byte[] sbom = "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob sbomBlob = new TestImages.Blob(sbom, Digests.of(sbom), "application/spdx+json");
+        ObjectNode artifact = json.createObjectNode();
+        artifact.put("schemaVersion", 2);
+        artifact.put("mediaType", Manifest.OCI_MANIFEST);
+        artifact.put("artifactType", "application/spdx+json");
+        artifact.set("config", config.descriptor());
+        artifact.putArray("layers").add(sbomBlob.descriptor());
+        ObjectNode subject = artifact.putObject("subject");
+        subject.put("mediaType", Manifest.OCI_MANIFEST);
+        subject.put("digest", image.digest());
+        subject.put("size", image.content().length);
+        byte[] artifactBytes = json.writeValueAsBytes(artifact);
+        TestImages.Blob referrer = new TestImages.Blob(artifactBytes, Digests.of(artifactBytes), Manifest.OCI_MANIFEST);
+        images.pushBlob("referred/app", config);
+        images.pushBlob("referred/app", sbomBlob);
+        images.pushManifest("referred/app", referrer.digest(), referrer);
+        ObjectNode index = json.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", Manifest.OCI_INDEX);
+        index.putArray("manifests").add(referrer.descriptor().put("artifactType", "application/spdx+json"));
+        byte[] indexBytes = json.writeValueAsBytes(index);
+        images.pushManifest("referred/app", image.digest().replace(':', '-'),
+                new TestImages.Blob(indexBytes, Digests.of(indexBytes), Manifest.OCI_INDEX));
+        Path out = work.resolve("out-referrers");
+
+        save("referred/app:1.0", List.of(), out);
+
+        try (LocalRegistry served = LocalRegistry.start(out.resolve("linux-amd64/registry"), true, null, work.resolve("logs-referrers"))) {
+            assertEquals(200, status(served.url() + "/v2/referred/app/manifests/" + image.digest().replace(':', '-'), Manifest.OCI_INDEX));
+            assertEquals(200, status(served.url() + "/v2/referred/app/manifests/" + referrer.digest(), Manifest.OCI_MANIFEST));
+            assertEquals(200, status(served.url() + "/v2/referred/app/blobs/" + sbomBlob.digest(), "*/*"), "the SBOM itself");
+        }
+    }
 }
