@@ -1,7 +1,6 @@
 package io.clusterimage.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * A digest of everything a goal's result depends on — parameters and the files it reads (by path,
@@ -43,15 +41,33 @@ public final class Fingerprint {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return add("missing", root);
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.filter(p -> !exclude.test(p)).sorted().toList()) {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                add(root.relativize(path).toString(), (attributes.isDirectory() ? "d" : attributes.isSymbolicLink() ? "l" : "f")
+        // an excluded directory is not entered (Maven's build directory, .git: often the biggest trees there are)
+        java.util.TreeMap<String, String> entries = new java.util.TreeMap<>();
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                if (!dir.equals(root) && exclude.test(dir)) {
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                record(dir, attributes);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (!exclude.test(file)) {
+                    record(file, attributes);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            private void record(Path path, BasicFileAttributes attributes) {
+                // a directory by its name only: its size and time change with every excluded child (target/ appearing)
+                entries.put(root.relativize(path).toString(), attributes.isDirectory() ? "d" : (attributes.isSymbolicLink() ? "l" : "f")
                         + attributes.size() + "@" + attributes.lastModifiedTime().toMillis());
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        });
+        entries.forEach(this::add);
         return this;
     }
 

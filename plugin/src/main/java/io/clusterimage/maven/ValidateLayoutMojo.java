@@ -15,6 +15,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Checks the cluster-image layout — Kubefile, charts/, manifests/, images/, registry/ — and stops the
@@ -65,6 +66,39 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
         }
         LayoutOptions options = layoutOptions();
+        Path report = new File(outputDirectory, "validation.json").toPath();
+        Path stamp = outputDirectory.toPath().resolve("validate-layout.fingerprint");
+        Path shown = outputDirectory.toPath().resolve("validate-layout.findings");
+        io.clusterimage.core.Fingerprint fingerprint;
+        try {
+            // the whole context, as COPY may name any file of it; an unchanged layout is not read again
+            fingerprint = fingerprint("validate-layout").add("failOnWarning", failOnWarning).add("generated", String.valueOf(options.generated()))
+                    .addTree(contextDirectory.toPath(), notBuildOutput());
+            if (options.generated() != null) {
+                fingerprint.addTree(options.generated(), p -> false);
+            }
+            if (!runInitScript && fingerprint.matches(stamp, List.of(report, shown))) {
+                // the findings as they were shown, so a warning does not vanish from the log of a rebuild
+                List<String> lines = java.nio.file.Files.readAllLines(shown, java.nio.charset.StandardCharsets.UTF_8);
+                long warnings = 0;
+                for (String line : lines) {
+                    int tab = line.indexOf('\t');
+                    String severity = tab < 0 ? "INFO" : line.substring(0, tab);
+                    String text = line.substring(tab + 1);
+                    if (severity.equals("WARNING")) {
+                        warnings++;
+                        getLog().warn(text);
+                    } else {
+                        getLog().info(text);
+                    }
+                }
+                getLog().info("cluster-image: layout " + contextDescription() + " unchanged since it was validated — 0 error(s), "
+                        + warnings + " warning(s); report: " + report);
+                return;
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
+        }
         Layout layout;
         try {
             layout = LayoutReader.read(options);
@@ -72,7 +106,6 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
         layout.findings().forEach(this::log);
-        Path report = new File(outputDirectory, "validation.json").toPath();
         try {
             ValidationReport.write(layout, report);
         } catch (IOException e) {
@@ -92,6 +125,16 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         if (failOnWarning && warnings > 0) {
             throw new MojoFailureException("The cluster-image layout in " + contextDescription() + " has " + warnings
                     + " warning(s) and <failOnWarning> is true.");
+        }
+        try {
+            StringBuilder lines = new StringBuilder();
+            for (Finding finding : layout.findings()) {
+                lines.append(finding.severity()).append('\t').append(finding.describe().replace('\n', ' ')).append('\n');
+            }
+            io.clusterimage.core.AtomicFiles.write(shown, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fingerprint.record(stamp); // only a layout that passed may be skipped next time
+        } catch (IOException e) {
+            getLog().warn("cannot write " + stamp + ": " + e.getMessage());
         }
     }
 

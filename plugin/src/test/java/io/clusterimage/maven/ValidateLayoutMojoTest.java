@@ -47,6 +47,7 @@ class ValidateLayoutMojoTest {
     void validatesWithBuildArgsAndPlatformAndWritesTheReport(ValidateLayoutMojo mojo) throws Exception {
         MavenProject project = new MavenProject();
         mojo.project = project;
+        Files.deleteIfExists(mojo.outputDirectory.toPath().resolve("validate-layout.fingerprint")); // validated afresh
         mojo.execute();
 
         Path report = mojo.outputDirectory.toPath().resolve("validation.json");
@@ -83,5 +84,48 @@ class ValidateLayoutMojoTest {
     void aBadPlatformNamesTheElement(ValidateLayoutMojo mojo) {
         MojoExecutionException failure = assertThrows(MojoExecutionException.class, mojo::execute);
         assertTrue(failure.getMessage().startsWith("<platforms>:"), failure.getMessage());
+    }
+
+    @Test
+    @InjectMojo(goal = "validate-layout", pom = POM)
+    void anUnchangedLayoutIsNotReadAgainAndItsWarningsAreShownAgainAndAnEditValidatesAgain(ValidateLayoutMojo mojo) throws Exception {
+        Path context = Files.createTempDirectory("validate-skip");
+        try {
+            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+            Files.createDirectories(context.resolve("manifests"));
+            Files.writeString(context.resolve("manifests/a.yaml"), "kind: ConfigMap\n");
+            Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n"); // a warning: layout.several-kubefiles
+            mojo.contextDirectory = context.toFile();
+            mojo.kubefile = null;
+            mojo.buildArgs = null;
+            mojo.outputDirectory = Files.createTempDirectory("validate-skip-out").toFile(); // Maven's build directory is never looked at
+            List<String> log = new java.util.ArrayList<>();
+            mojo.setLog(new org.apache.maven.plugin.logging.SystemStreamLog() {
+                @Override
+                public void info(CharSequence content) {
+                    log.add("INFO " + content);
+                }
+
+                @Override
+                public void warn(CharSequence content) {
+                    log.add("WARN " + content);
+                }
+            });
+
+            mojo.execute();
+            mojo.execute();
+
+            assertTrue(log.get(log.size() - 1).startsWith("INFO cluster-image: layout ")
+                    && log.get(log.size() - 1).contains(" unchanged since it was validated — 0 error(s), 1 warning(s)"), log.toString());
+            assertEquals(2, log.stream().filter(l -> l.startsWith("WARN Dockerfile: both Kubefile and Dockerfile exist")).count(), log.toString());
+
+            Files.writeString(context.resolve("manifests/a.yaml"), "kind: ConfigMap\nmetadata: {name: b}\n");
+            Files.setLastModifiedTime(context.resolve("manifests/a.yaml"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+            mojo.execute();
+            assertTrue(log.get(log.size() - 1).contains(context.getFileName() + " — 0 error(s), 1 warning(s)"), log.toString());
+        } finally {
+            io.clusterimage.core.PathTrees.deleteTree(context);
+            io.clusterimage.core.PathTrees.deleteTree(mojo.outputDirectory.toPath());
+        }
     }
 }
