@@ -33,6 +33,12 @@ def arch = images.images.find { it.canonical == 'docker.io/clusterimage/arch:2.0
 assert arch?.foundIn == [[file: 'charts/demo/templates/pod.yaml', line: 0, source: 'chart', written: 'docker.io/clusterimage/arch:2.0']] :
         "the fetched chart was scanned: ${images}"
 
+// the SBOM names the fetched chart with the digest of its archive (from what fetch recorded)
+def sbom = new JsonSlurper().parse(new File(basedir, 'target/cluster-image/sbom.cdx.json'))
+def demo = sbom.components.find { it.name == 'demo' }
+def lockedDigest = (lock =~ /digest: "sha256:([0-9a-f]{64})"/)[0][1]
+assert demo?.version == '0.2.0' && demo.hashes*.content == [lockedDigest] : "the SBOM's chart: ${demo}"
+
 // the OCI archive: every platform's image has the chart and its own tool
 def entries = [:]
 new File(basedir, 'target/chart-repo-app-1.0.0-cluster-image.tar').withInputStream { input ->

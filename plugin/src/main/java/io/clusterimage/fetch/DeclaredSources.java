@@ -191,6 +191,7 @@ public final class DeclaredSources {
             Files.move(fetched.resolve("." + root.getFileName() + ".partial"), root, StandardCopyOption.ATOMIC_MOVE);
         }
         removeOthers(fetched, current);
+        GeneratedContext.recordCharts(outputDirectory, lockedCharts);
         return new Result(new LockFile(lockedCharts, lockedFiles, previous.images()), unlocked);
     }
 

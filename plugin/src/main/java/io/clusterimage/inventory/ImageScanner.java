@@ -54,6 +54,9 @@ public final class ImageScanner {
         }
     }
 
+    /** While a chart is scanned: what it adds, for its memo. */
+    private List<ChartMemo.Found> recording;
+
     /** An image a container of a workload runs, for the completeness check. */
     private record WorkloadUse(String canonical, Path file, int line) {
     }
@@ -81,7 +84,7 @@ public final class ImageScanner {
         Path context = layout.contextDir();
         scanManifests(context.resolve("manifests"));
         for (Chart chart : layout.charts()) {
-            scanChart(chart);
+            scanChartOnce(chart);
         }
         scanShim(context.resolve("images/shim"));
         for (String image : options.extraImages()) {
@@ -127,6 +130,49 @@ public final class ImageScanner {
                 current = display.toString();
                 YamlDocuments.forEach(file, (text, firstLine) -> scanText(display, SourceKind.MANIFEST, text, yaml, firstLine - 1));
             }
+        }
+    }
+
+    /**
+     * A chart, rendered only when something its render depends on changed since the last scan (a manifest
+     * edit does not render the charts again); otherwise what the last render found is taken as it was.
+     */
+    private void scanChartOnce(Chart chart) throws IOException {
+        Path source = chart.location() != null ? chart.location() : layout.contextDir().resolve(chart.source());
+        Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
+        if (Files.isSymbolicLink(source) || Files.isSymbolicLink(valuesFile)) {
+            scanChart(chart); // a linked chart is checked and followed by scanChart every time
+            return;
+        }
+        ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
+        ChartMemo memo = ChartMemo.of(chart, source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions, options);
+        ChartMemo.Result kept = memo.read();
+        if (kept != null) {
+            for (ChartMemo.Found found : kept.images()) {
+                try {
+                    add(ImageReference.parse(found.canonical()), found.occurrence());
+                } catch (RuntimeException e) {
+                    throw new IOException("the chart memo " + found.canonical() + " is damaged; delete " + options.workDir(), e);
+                }
+            }
+            findings.addAll(kept.findings());
+            kept.uses().forEach(use -> workloadUses.add(new WorkloadUse(use.canonical(), use.file(), use.line())));
+            return;
+        }
+        int findingsBefore = findings.size();
+        int usesBefore = workloadUses.size();
+        List<ChartMemo.Found> found = new ArrayList<>();
+        recording = found;
+        try {
+            scanChart(chart);
+        } finally {
+            recording = null;
+        }
+        List<Finding> chartFindings = new ArrayList<>(findings.subList(findingsBefore, findings.size()));
+        if (chartFindings.stream().noneMatch(f -> f.code().equals("scan.chart-render") || f.code().equals("scan.outside-context"))) {
+            List<ChartMemo.Use> uses = workloadUses.subList(usesBefore, workloadUses.size()).stream()
+                    .map(use -> new ChartMemo.Use(use.canonical(), use.file(), use.line())).toList();
+            memo.write(new ChartMemo.Result(found, chartFindings, uses));
         }
     }
 
@@ -267,6 +313,9 @@ public final class ImageScanner {
     }
 
     private void add(ImageReference reference, Occurrence occurrence) {
+        if (recording != null) {
+            recording.add(new ChartMemo.Found(reference.canonical(), occurrence));
+        }
         Accumulator accumulator = images.computeIfAbsent(reference.canonical(), key -> new Accumulator(reference));
         String key = occurrence.file() + ":" + occurrence.line() + ":" + occurrence.kind() + ":" + occurrence.written();
         if (accumulator.seen.add(key)) {

@@ -2,7 +2,6 @@ package io.clusterimage.maven;
 
 import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.GeneratedContext;
-import io.clusterimage.fetch.LockFile;
 import io.clusterimage.fetch.LockedChart;
 import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.kubefile.Stage;
@@ -86,14 +85,19 @@ public class SbomMojo extends AbstractClusterImageMojo {
         }
     }
 
-    /** Every chart of the layout; one fetched from a repository has its archive's digest and source from the lock. */
+    /** Every chart of the layout; one the fetch goal placed has its archive's digest and repository from the fetch's record. */
     private List<SbomInput.ChartEntry> charts(Layout layout) throws MojoExecutionException {
-        // only a fetched chart's digest and repository come from the lock: a layout of vendored charts does not parse it
-        Optional<LockFile> lock = layout.charts().stream().anyMatch(chart -> chart.location() != null) ? readLock() : Optional.empty();
+        List<LockedChart> fetched;
+        try {
+            fetched = layout.charts().stream().anyMatch(chart -> chart.location() != null)
+                    ? io.clusterimage.fetch.GeneratedContext.charts(outputDirectory.toPath()) : List.of();
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read what fetch recorded in " + outputDirectory + ": " + e.getMessage(), e);
+        }
         List<SbomInput.ChartEntry> entries = new ArrayList<>();
         for (Chart chart : layout.charts()) {
-            Optional<LockedChart> locked = lock.flatMap(l -> l.charts().stream().filter(c -> c.name().equals(chart.name())
-                    && c.version().equals(chart.version())).findFirst());
+            Optional<LockedChart> locked = chart.location() == null ? Optional.empty() : fetched.stream()
+                    .filter(c -> c.name().equals(chart.name()) && c.version().equals(chart.version())).findFirst();
             String path = chart.source().isAbsolute() ? "charts/" + chart.source().getFileName() : chart.source().toString();
             entries.add(new SbomInput.ChartEntry(chart.name(), chart.version(), locked.map(LockedChart::digest),
                     locked.map(LockedChart::repository), path.replace(File.separatorChar, '/')));

@@ -1,0 +1,130 @@
+package io.clusterimage.inventory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Finding;
+import io.clusterimage.core.Fingerprint;
+import io.clusterimage.core.Severity;
+import io.clusterimage.layout.Chart;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * What rendering a chart found, kept under the scan's work directory by everything the render depends on —
+ * the chart's files (path, size, time), its values files' content, {@code --set} values, namespace,
+ * Kubernetes version, and the plugin build — so a scan after an edit of a manifest does not render an
+ * unchanged chart again. A render that failed is never kept.
+ */
+final class ChartMemo {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bump when what is kept, or how a render is scanned, changes. */
+    private static final String FORMAT = "chart-memo-1";
+
+    /** One image as the scan found it in the chart: the reference (canonical) and where. */
+    record Found(String canonical, Occurrence occurrence) {
+    }
+
+    /** A workload's container image, for the completeness check. */
+    record Use(String canonical, Path file, int line) {
+    }
+
+    record Result(List<Found> images, List<Finding> findings, List<Use> uses) {
+    }
+
+    private final Path file;
+
+    private ChartMemo(Path file) {
+        this.file = file;
+    }
+
+    /** The memo of this chart's render with these inputs (which may not exist yet). */
+    static ChartMemo of(Chart chart, Path source, Path valuesFile, ChartOptions chartOptions, ScanOptions options) throws IOException {
+        Fingerprint key = new Fingerprint(FORMAT).add("chart", chart.source()).add("name", chart.name())
+                .add("namespace", options.namespace()).add("kubeVersion", options.kubeVersion())
+                .add("set", new TreeMap<>(chartOptions.set())).add("plugin", pluginBuild())
+                .addTree(source, p -> false);
+        if (valuesFile != null) {
+            key.addContent(valuesFile);
+        }
+        for (Path values : chartOptions.valuesFiles()) {
+            key.addContent(values);
+        }
+        return new ChartMemo(options.workDir().resolve("chart-memo").resolve(key.value() + ".json"));
+    }
+
+    /** The plugin's own build (its jar or class directory, by size and time): another build may scan differently. */
+    private static String pluginBuild() {
+        try {
+            Path code = Path.of(ChartMemo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code + "@" + Files.size(code) + "@" + Files.getLastModifiedTime(code).toMillis();
+        } catch (Exception e) {
+            return "unknown@" + System.nanoTime(); // nothing to compare with: never reuse
+        }
+    }
+
+    /** What an earlier render with the same inputs found; null when there is none (or it cannot be read). */
+    Result read() {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            List<Found> images = new ArrayList<>();
+            for (JsonNode node : root.path("images")) {
+                images.add(new Found(node.path("canonical").asText(), new Occurrence(Path.of(node.path("file").asText()),
+                        node.path("line").asInt(), SourceKind.valueOf(node.path("kind").asText()), node.path("written").asText())));
+            }
+            List<Finding> findings = new ArrayList<>();
+            for (JsonNode node : root.path("findings")) {
+                findings.add(new Finding(Severity.valueOf(node.path("severity").asText()), node.path("code").asText(),
+                        node.path("file").isTextual() ? Path.of(node.path("file").asText()) : null, node.path("line").asInt(),
+                        node.path("message").asText(), node.path("fix").asText()));
+            }
+            List<Use> uses = new ArrayList<>();
+            for (JsonNode node : root.path("uses")) {
+                uses.add(new Use(node.path("canonical").asText(), Path.of(node.path("file").asText()), node.path("line").asInt()));
+            }
+            return new Result(images, findings, uses);
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // a damaged memo is rendered again
+        }
+    }
+
+    void write(Result result) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode images = root.putArray("images");
+        for (Found found : result.images()) {
+            ObjectNode node = images.addObject();
+            node.put("canonical", found.canonical());
+            node.put("file", found.occurrence().file().toString());
+            node.put("line", found.occurrence().line());
+            node.put("kind", found.occurrence().kind().name());
+            node.put("written", found.occurrence().written());
+        }
+        ArrayNode findings = root.putArray("findings");
+        for (Finding finding : result.findings()) {
+            ObjectNode node = findings.addObject();
+            node.put("severity", finding.severity().name());
+            node.put("code", finding.code());
+            node.put("file", finding.file() == null ? null : finding.file().toString());
+            node.put("line", finding.line());
+            node.put("message", finding.message());
+            node.put("fix", finding.fix());
+        }
+        ArrayNode uses = root.putArray("uses");
+        for (Use use : result.uses()) {
+            uses.addObject().put("canonical", use.canonical()).put("file", use.file().toString()).put("line", use.line());
+        }
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+    }
+}
