@@ -226,6 +226,11 @@ final class HttpDownloads {
         }
         URL url = uri.toURL();
         HttpURLConnection connection = (HttpURLConnection) url.openConnection(options.proxies().apply(uri.getHost()));
+        try {
+            io.clusterimage.registry.RegistryTls.configure(options, connection); // a repository's own CA, as for registries
+        } catch (io.clusterimage.registry.RegistryException e) {
+            throw new FetchException(uri + ": " + e.getMessage(), e);
+        }
         connection.setInstanceFollowRedirects(false);
         connection.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));
         connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));

@@ -59,6 +59,15 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.minTransferKiBPerSecond", defaultValue = "64")
     protected int minTransferKiBPerSecond;
 
+    /**
+     * Directories laid out as containers-certs.d(5): {@code <host[:port]>/*.crt} certificate authorities
+     * trusted for that registry (on top of the JVM's) and {@code *.cert}/{@code *.key} client certificates.
+     * Default: {@code /etc/containers/certs.d}, {@code /etc/docker/certs.d}, {@code ~/.config/containers/certs.d},
+     * where podman, skopeo and Docker keep them.
+     */
+    @Parameter(property = "cluster-image.certsDirectories")
+    protected List<java.io.File> certsDirectories;
+
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
@@ -99,9 +108,12 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
             throw new MojoExecutionException("requestTimeoutSeconds and minTransferKiBPerSecond must be positive (they are "
                     + requestTimeoutSeconds + " and " + minTransferKiBPerSecond + "); the defaults are 120 and 64");
         }
-        return new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
+        RegistryOptions options = new RegistryOptions(CredentialProvider.chain(providers), insecure, mirrorMap, proxySelector(), 5,
                 Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(requestTimeoutSeconds),
                 minTransferKiBPerSecond * 1024L);
+        java.util.List<java.nio.file.Path> roots = certsDirectories == null || certsDirectories.isEmpty()
+                ? io.clusterimage.registry.RegistryTls.defaultRoots() : certsDirectories.stream().map(java.io.File::toPath).toList();
+        return options.withTls(new io.clusterimage.registry.RegistryTls(roots));
     }
 
     /** The environment the plugin reads {@code <passwordEnvironmentVariable>} from (a map, for tests). */

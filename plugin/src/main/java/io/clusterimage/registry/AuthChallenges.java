@@ -133,6 +133,11 @@ final class AuthChallenges {
     private HttpURLConnection tokenConnection(String url) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
                 options.proxies().apply(URI.create(url).getHost()));
+        try {
+            RegistryTls.configure(options, connection);
+        } catch (RegistryException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         RequestDeadline.current().watch(connection::disconnect);
         connection.setConnectTimeout((int) options.timeout().toMillis());
         connection.setReadTimeout((int) options.timeout().toMillis());

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -543,7 +544,7 @@ public final class RegistryClient {
             }
             HttpResponse<InputStream> response;
             try {
-                response = patchClient().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+                response = patchClient(URI.create(location).getAuthority()).send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(RegistryException.Kind.TRANSIENT, "interrupted");
@@ -586,6 +587,32 @@ public final class RegistryClient {
     }
 
     private volatile HttpClient patchClient;
+    /** Clients for registries with certs.d certificates: java.net.http takes its TLS context per client. */
+    private final Map<String, HttpClient> tlsPatchClients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private HttpClient patchClient(String hostWithPort) throws RegistryException {
+        Optional<javax.net.ssl.SSLContext> context = options.tls() == null ? Optional.empty() : options.tls().contextFor(hostWithPort);
+        if (context.isEmpty()) {
+            return patchClient();
+        }
+        return tlsPatchClients.computeIfAbsent(hostWithPort, key -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxySelector())
+                .sslContext(context.get()).build());
+    }
+
+    private ProxySelector proxySelector() {
+        return new ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(URI uri) {
+                return List.of(options.proxies().apply(uri.getHost()));
+            }
+
+            @Override
+            public void connectFailed(URI uri, java.net.SocketAddress address, IOException e) {
+                // the request fails and is retried like any other
+            }
+        };
+    }
 
     private HttpClient patchClient() {
         HttpClient client = patchClient;
@@ -730,8 +757,9 @@ public final class RegistryClient {
 
     private static RegistryException tlsFailure(String host, SSLException e) {
         return new RegistryException(RegistryException.Kind.TLS, "TLS with " + host + " failed (" + e.getMessage()
-                + "); if the registry uses a private CA, add it to the JVM trust store; only if it is a test registry,"
-                + " list it under <insecureRegistries>", e);
+                + "); if the registry uses a private CA, put it in /etc/containers/certs.d/" + host + "/ca.crt (or a"
+                + " <certsDirectories> entry), as for podman and skopeo; only if it is a test registry, list it under"
+                + " <insecureRegistries>", e);
     }
 
     private static void sleep(long millis) throws RegistryException {
@@ -773,6 +801,7 @@ public final class RegistryClient {
             URL target = URI.create(currentUrl).toURL();
             boolean sameOrigin = sameOrigin(target, registry);
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
+            RegistryTls.configure(options, connection);
             RequestDeadline.current().watch(connection::disconnect);
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);

@@ -20,10 +20,23 @@ import java.util.function.Function;
  * @param requestTimeout   the most one request may take, start to end: a manifest, a token, an
  *                         answer without body; a blob gets this plus its size at {@code minBytesPerSecond}
  * @param minBytesPerSecond the slowest transfer a blob (download or upload chunk) is waited for
+ * @param tls              per-registry certificate authorities and client certificates (certs.d); null: the JVM's alone
  */
 public record RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
                               Function<String, Proxy> proxies, int maxAttempts, Duration initialBackoff, Duration timeout,
-                              Duration requestTimeout, long minBytesPerSecond) {
+                              Duration requestTimeout, long minBytesPerSecond, RegistryTls tls) {
+
+    /** Without per-registry certificates. */
+    public RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
+                           Function<String, Proxy> proxies, int maxAttempts, Duration initialBackoff, Duration timeout,
+                           Duration requestTimeout, long minBytesPerSecond) {
+        this(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout, minBytesPerSecond, null);
+    }
+
+    public RegistryOptions withTls(RegistryTls newTls) {
+        return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
+                minBytesPerSecond, newTls);
+    }
 
     /** Two minutes for what is small: far above any working registry's answer, far below hours. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
@@ -49,27 +62,27 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
 
     public RegistryOptions withInsecure(Set<String> hosts) {
         return new RegistryOptions(credentials, hosts, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond);
+                minBytesPerSecond, tls);
     }
 
     public RegistryOptions withCredentials(CredentialProvider provider) {
         return new RegistryOptions(provider, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond);
+                minBytesPerSecond, tls);
     }
 
     public RegistryOptions withRetries(int attempts, Duration backoff) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, attempts, backoff, timeout, requestTimeout,
-                minBytesPerSecond);
+                minBytesPerSecond, tls);
     }
 
     public RegistryOptions withMirrors(Map<String, List<String>> newMirrors) {
         return new RegistryOptions(credentials, insecure, newMirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond);
+                minBytesPerSecond, tls);
     }
 
     public RegistryOptions withDeadlines(Duration newRequestTimeout, long newMinBytesPerSecond) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, newRequestTimeout,
-                newMinBytesPerSecond);
+                newMinBytesPerSecond, tls);
     }
 
     /** The time a request moving {@code bytes} may take: the request timeout, plus the bytes at the minimum rate. */

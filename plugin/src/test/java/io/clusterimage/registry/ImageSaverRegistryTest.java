@@ -65,7 +65,7 @@ class ImageSaverRegistryTest {
 
     private SaveSummary save(Path out, Path cache, List<Platform> platforms, boolean all, boolean offline) throws Exception {
         RegistryOptions options = RegistryOptions.defaults().withInsecure(Set.of(source.host()));
-        List<String> progress = new ArrayList<>();
+        List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>()); // images are saved in parallel
         ImageSaver saver = new ImageSaver(new RegistryClient(options),
                 new SaveOptions(out, platforms, all, 4, cache, offline, progress::add));
         SaveSummary summary = saver.save(references());

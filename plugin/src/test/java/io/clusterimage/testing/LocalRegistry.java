@@ -32,6 +32,20 @@ public final class LocalRegistry implements AutoCloseable {
      * @param htpasswd an htpasswd file for Basic auth, or null
      */
     public static LocalRegistry start(Path root, boolean readOnly, Path htpasswd, Path workDir) throws IOException, InterruptedException {
+        return start(root, readOnly, htpasswd, workDir, null, null, null);
+    }
+
+    /**
+     * Served over TLS with {@code certificate} and {@code key} (PEM); with {@code clientCa}, a client
+     * certificate that CA signed is required.
+     */
+    public static LocalRegistry startTls(Path root, Path workDir, Path certificate, Path key, Path clientCa)
+            throws IOException, InterruptedException {
+        return start(root, true, null, workDir, certificate, key, clientCa);
+    }
+
+    private static LocalRegistry start(Path root, boolean readOnly, Path htpasswd, Path workDir, Path certificate, Path key,
+                                       Path clientCa) throws IOException, InterruptedException {
         Path binary = Tools.require("docker-registry");
         int port = freePort();
         Files.createDirectories(root);
@@ -42,17 +56,20 @@ public final class LocalRegistry implements AutoCloseable {
                 + "storage:\n  filesystem:\n    rootdirectory: " + root.toAbsolutePath() + "\n"
                 + "  maintenance:\n    uploadpurging:\n      enabled: false\n    readonly:\n      enabled: " + readOnly + "\n"
                 + auth
-                + "http:\n  addr: 127.0.0.1:" + port + "\n";
+                + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                + (certificate == null ? "" : "  tls:\n    certificate: " + certificate.toAbsolutePath() + "\n    key: "
+                + key.toAbsolutePath() + "\n" + (clientCa == null ? "" : "    clientcas:\n      - " + clientCa.toAbsolutePath() + "\n"));
         Path configFile = Files.createTempFile(workDir, "registry", ".yml");
         Files.writeString(configFile, config, StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
                 .redirectErrorStream(true).redirectOutput(workDir.resolve("registry-" + port + ".log").toFile()).start();
         LocalRegistry registry = new LocalRegistry(process, port, root);
-        registry.awaitReady();
+        registry.awaitReady(certificate != null);
         return registry;
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    /** @param tls whether it speaks TLS: then a plain HTTP question gets 400, which says it listens */
+    private void awaitReady(boolean tls) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -63,7 +80,7 @@ public final class LocalRegistry implements AutoCloseable {
                 connection.setConnectTimeout(500);
                 int status = connection.getResponseCode();
                 connection.disconnect();
-                if (status == 200 || status == 401) {
+                if (status == 200 || status == 401 || tls && status == 400) {
                     return;
                 }
             } catch (IOException e) {
