@@ -6,6 +6,10 @@ import java.util.List;
 public class RegistryMirror {
     /** The registry being mirrored, e.g. {@code docker.io}. */
     String registry;
-    /** Mirror hosts, e.g. {@code mirror.example.com}. */
+    /**
+     * Mirrors, e.g. {@code mirror.example.com}, or a host with a path for a proxy project
+     * ({@code harbor.example.com/dockerhub-proxy}: {@code docker.io/library/nginx} is pulled as
+     * {@code harbor.example.com/dockerhub-proxy/library/nginx}).
+     */
     List<String> mirrors;
 }

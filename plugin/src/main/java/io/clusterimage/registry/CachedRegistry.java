@@ -108,7 +108,7 @@ public final class CachedRegistry {
         RegistryException failure = null;
         for (String source : sources(host)) {
             try {
-                Manifest manifest = client.manifest(source, repository, reference);
+                Manifest manifest = client.manifest(sourceHost(source), sourceRepository(source, repository), reference);
                 cache.putBytes(manifest.digest(), manifest.bytes());
                 if (!byDigest) {
                     cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
@@ -216,7 +216,7 @@ public final class CachedRegistry {
         RegistryException failure = null;
         for (String source : sources(host)) {
             try {
-                return client.blob(source, repository, digest, size, temp);
+                return client.blob(sourceHost(source), sourceRepository(source, repository), digest, size, temp);
             } catch (RegistryException e) {
                 if (source.equals(host) || failure == null) {
                     failure = e;
@@ -224,6 +224,21 @@ public final class CachedRegistry {
             }
         }
         throw failure;
+    }
+
+    /**
+     * A mirror's host: a mirror may be a host with a path ({@code harbor.example.com/dockerhub-proxy}, a
+     * Harbor, Nexus or Artifactory proxy project), whose repositories are the mirrored ones under that path.
+     */
+    static String sourceHost(String source) {
+        int slash = source.indexOf('/');
+        return slash < 0 ? source : source.substring(0, slash);
+    }
+
+    /** The repository at a source: under the mirror's path, if it has one ({@code dockerhub-proxy/library/nginx}). */
+    static String sourceRepository(String source, String repository) {
+        int slash = source.indexOf('/');
+        return slash < 0 ? repository : source.substring(slash + 1).replaceAll("/+$", "") + "/" + repository;
     }
 
     /** Mirrors of a host first, the host itself last. */

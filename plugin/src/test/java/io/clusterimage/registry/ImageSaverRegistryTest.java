@@ -147,6 +147,22 @@ class ImageSaverRegistryTest {
     }
 
     @Test
+    void aMirrorUnderAPathServesTheRepositoriesUnderThatPath() throws Exception {
+        // a proxy project as Harbor, Nexus and Artifactory run them: <mirror host>/<project>/<the repository>
+        TestImages.Blob proxied = new TestImages(source.url()).pushImage("dockerhub-proxy/library/proxied", "1.0", "linux/amd64",
+                List.of(TestImages.layer("proxied.bin", 700, 42)));
+        String down = "127.0.0.1:" + LocalRegistry.freePort(); // the registry itself is not reachable
+        RegistryOptions options = RegistryOptions.defaults().withInsecure(Set.of(source.host(), down))
+                .withRetries(1, java.time.Duration.ofMillis(1)).withMirrors(java.util.Map.of(down, List.of(source.host() + "/dockerhub-proxy/")));
+        ImageSaver saver = new ImageSaver(new RegistryClient(options),
+                new SaveOptions(work.resolve("out-path-mirror"), List.of(Platform.LINUX_AMD64), false, 2, work.resolve("cache-path-mirror"),
+                        false, l -> { }));
+        saver.save(List.of(ImageReference.parse(down + "/library/proxied:1.0")));
+        Path link = work.resolve("out-path-mirror/linux-amd64/registry/docker/registry/v2/repositories/library/proxied/_manifests/tags/1.0/current/link");
+        assertEquals(proxied.digest(), Files.readString(link, StandardCharsets.US_ASCII), "stored under the image's own name");
+    }
+
+    @Test
     void offlineWithAnEmptyCacheListsEveryMissingImage() {
         ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class,
                 () -> save(work.resolve("out-offline"), work.resolve("cache-empty"), List.of(Platform.LINUX_AMD64), false, true));
