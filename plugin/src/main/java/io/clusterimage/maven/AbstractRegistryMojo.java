@@ -68,6 +68,36 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.certsDirectories")
     protected List<java.io.File> certsDirectories;
 
+    /**
+     * Read registries.conf as podman, skopeo and buildah do (the user's {@code ~/.config/containers/registries.conf}
+     * or else {@code /etc/containers/registries.conf}, then the drop-ins of {@code registries.conf.d/}):
+     * mirrors, insecure and blocked registries (version 2 format). The POM's settings win.
+     */
+    @Parameter(property = "cluster-image.useRegistriesConf", defaultValue = "true")
+    protected boolean useRegistriesConf;
+
+    private io.clusterimage.registry.RegistriesConf registriesConf;
+
+    /** registries.conf, read once per goal; its warnings are logged then. */
+    protected io.clusterimage.registry.RegistriesConf registriesConf() throws MojoExecutionException {
+        if (registriesConf == null) {
+            if (!useRegistriesConf) {
+                registriesConf = io.clusterimage.registry.RegistriesConf.none();
+            } else {
+                try {
+                    registriesConf = io.clusterimage.registry.RegistriesConf.read(io.clusterimage.registry.RegistriesConf.defaultFiles());
+                } catch (java.io.IOException e) {
+                    throw new MojoExecutionException(e.getMessage() + "; fix it, or set -Dcluster-image.useRegistriesConf=false", e);
+                }
+                registriesConf.warnings().forEach(warning -> getLog().warn("cluster-image: " + warning));
+                if (!registriesConf.files().isEmpty() && getLog().isDebugEnabled()) {
+                    getLog().debug("cluster-image: read " + registriesConf.files());
+                }
+            }
+        }
+        return registriesConf;
+    }
+
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
@@ -90,7 +120,8 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
         providers.add(host -> Optional.ofNullable(pom.get(host)).flatMap(this::pomCredentials));
         providers.add(this::settingsCredentials);
         providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
-        Map<String, List<String>> mirrorMap = new HashMap<>();
+        io.clusterimage.registry.RegistriesConf conf = registriesConf();
+        Map<String, List<String>> mirrorMap = new HashMap<>(conf.mirrors()); // the POM's entry for a registry wins
         if (mirrors != null) {
             for (RegistryMirror mirror : mirrors) {
                 if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
@@ -99,7 +130,7 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
                 mirrorMap.put(mirror.registry, List.copyOf(mirror.mirrors));
             }
         }
-        Set<String> insecure = new HashSet<>();
+        Set<String> insecure = new HashSet<>(conf.insecure());
         if (insecureRegistries != null) {
             insecureRegistries.forEach(entry -> java.util.Arrays.stream(entry.split(",")).map(String::strip)
                     .filter(s -> !s.isEmpty()).forEach(insecure::add));

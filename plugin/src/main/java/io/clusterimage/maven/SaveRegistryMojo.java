@@ -222,6 +222,12 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         List<ImageReference> images = inventory.images().stream().map(InventoryImage::reference)
                 .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
                 .toList();
+        for (ImageReference image : images) {
+            if (registriesConf().blocked().contains(image.domain())) {
+                throw new MojoExecutionException(image.canonical() + ": the registry " + image.domain() + " is blocked in "
+                        + registriesConf().files() + " (blocked = true); take the image from another registry, or unblock it there");
+            }
+        }
         int archiveCount = inventory.tarImages().size() + declared.size() + appSpecs.size();
         getLog().info("cluster-image: saving " + images.size() + " image(s) and " + archiveCount
                 + " archive image(s) for " + targetPlatforms + (offline ? " (offline: cache only)" : "") + "; cache " + cache);

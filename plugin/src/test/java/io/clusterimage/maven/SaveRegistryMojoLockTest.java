@@ -100,4 +100,40 @@ class SaveRegistryMojoLockTest {
             assertFalse(Files.exists(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2/repositories/policy/app/_manifests/tags")));
         }
     }
+
+    @Test
+    void aRegistryBlockedInTheUsersRegistriesConfIsNotPulledFromAndItsMirrorIs() throws Exception {
+        String home = System.getProperty("user.home");
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
+            TestImages.Blob pushed = new TestImages(registry.url()).pushImage("conf/app", "1.0", "linux/amd64",
+                    List.of(TestImages.layer("a.bin", 1_000, 1)));
+            Path context = Files.createDirectories(work.resolve("app"));
+            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+            Files.createDirectories(context.resolve("manifests"));
+            // the manifests name a registry that is not reachable; registries.conf mirrors it to the local one
+            String elsewhere = "127.0.0.1:" + LocalRegistry.freePort();
+            Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + elsewhere
+                    + "/conf/app:1.0\n");
+            Path conf = Files.createDirectories(work.resolve("home/.config/containers")).resolve("registries.conf");
+            Files.writeString(conf, "[[registry]]\nlocation = \"" + elsewhere + "\"\ninsecure = true\n\n[[registry.mirror]]\nlocation = \""
+                    + registry.host() + "\"\ninsecure = true\n");
+            System.setProperty("user.home", work.resolve("home").toString());
+
+            SaveRegistryMojo mojo = mojo(context, registry.host(), false);
+            mojo.useRegistriesConf = true;
+            mojo.execute();
+            assertEquals(pushed.digest(), Files.readString(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2"
+                    + "/repositories/conf/app/_manifests/tags/1.0/current/link")), "served by the mirror registries.conf names");
+
+            Files.writeString(conf, "[[registry]]\nlocation = \"" + elsewhere + "\"\nblocked = true\n");
+            SaveRegistryMojo blocked = mojo(context, registry.host(), false);
+            blocked.useRegistriesConf = true;
+            blocked.refreshTags = true;
+            MojoExecutionException e = assertThrows(MojoExecutionException.class, blocked::execute);
+            assertTrue(e.getMessage().startsWith(elsewhere + "/conf/app:1.0: the registry " + elsewhere + " is blocked in [" + conf),
+                    e.getMessage());
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
 }
