@@ -136,4 +136,34 @@ class SaveRegistryMojoLockTest {
             System.setProperty("user.home", home);
         }
     }
+
+    @Test
+    void aDeclaredArchiveThatChangedIsSavedAgainWithoutRefreshingTags() throws Exception {
+        // two real archives of the ITs: a single image, then a two-platform index under the same declaration
+        Path single = Path.of("../it-projects/manifests-app/images/skopeo/hello.tar");
+        Path index = Path.of("../it-projects/multi-arch-app/images/skopeo/multi.tar");
+        Path context = Files.createDirectories(work.resolve("archive-app"));
+        Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+        Files.createDirectories(context.resolve("manifests"));
+        Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: example.com/team/app:1.0\n");
+        Path archive = context.resolve("app.tar");
+        Files.copy(single, archive);
+        ImageArchiveConfig declared = new ImageArchiveConfig();
+        declared.file = "app.tar";
+        declared.image = "example.com/team/app:1.0";
+        Path link = context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2/repositories/team/app/_manifests/tags/1.0/current/link");
+
+        SaveRegistryMojo first = mojo(context, "127.0.0.1:1", false);
+        first.imageArchives = List.of(declared);
+        first.execute();
+        assertEquals("sha256:ac7539201e65820624dc9ecbeb813490a5a07759ad79b43e87e8e4c6ea05de20", Files.readString(link));
+
+        Files.copy(index, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        SaveRegistryMojo second = mojo(context, "127.0.0.1:1", false);
+        second.imageArchives = List.of(declared);
+        second.execute();
+        assertEquals("sha256:ecd0a172f2c327831abebf3cca288ac234f734f5a276f0515844b6f513f7da8d", Files.readString(link),
+                "the new archive's linux/amd64 image, though no tag was refreshed");
+    }
 }
