@@ -10,6 +10,7 @@ import io.clusterimage.registry.ImagePusher;
 import io.clusterimage.registry.ImageSaver;
 import io.clusterimage.registry.OciLayoutSource;
 import io.clusterimage.registry.PushOptions;
+import io.clusterimage.registry.Manifest;
 import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -61,6 +62,10 @@ public class PushImageMojo extends AbstractRegistryMojo {
      */
     @Parameter(property = "cluster-image.mountFrom")
     protected List<String> mountFrom;
+
+    /** Push the SBOM (sbom.cdx.json, when the sbom goal wrote one) with the image, as an OCI 1.1 referrer of it. */
+    @Parameter(property = "cluster-image.pushSbom", defaultValue = "true")
+    protected boolean pushSbom;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -126,6 +131,15 @@ public class PushImageMojo extends AbstractRegistryMojo {
                     + " (" + ImageSaver.humanBytes(result.bytesUploaded()) + "), mounted " + result.blobsMounted() + ", already there "
                     + result.blobsPresent() + ")");
             writeReport(target, tags, result.digest());
+            java.nio.file.Path sbom = outputDirectory.toPath().resolve("sbom.cdx.json");
+            if (pushSbom && Files.isRegularFile(sbom)) {
+                // the SBOM travels with the image: an OCI 1.1 referrer of the pushed digest
+                Manifest top = layout.top(null);
+                String artifact = io.clusterimage.registry.Referrers.attach(new RegistryClient(registryOptions()), target.domain(),
+                        target.repositoryPath(), top, "application/vnd.cyclonedx+json", sbom, outputDirectory.toPath().resolve("work/push"));
+                getLog().info("cluster-image: attached the SBOM to " + result.digest() + " as " + artifact + " (an OCI 1.1 referrer, listed"
+                        + " under the tag " + result.digest().replace(':', '-') + ")");
+            }
         } catch (RegistryException e) {
             throw new MojoFailureException("push to " + target.familiar() + " failed: " + e.getMessage()
                     + (e.kind() == RegistryException.Kind.UNAUTHORIZED || e.kind() == RegistryException.Kind.FORBIDDEN

@@ -88,6 +88,27 @@ class PushImageMojoTest {
     }
 
     @Test
+    void theSbomTravelsWithTheImageAsAReferrer() throws Exception {
+        Path archive = archive();
+        Path sbom = work.resolve("target/cluster-image/sbom.cdx.json");
+        Files.createDirectories(sbom.getParent());
+        Files.writeString(sbom, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}");
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-sbom"), false, null, work)) {
+            String image = registry.host() + "/apps/sbom:1.0";
+            PushImageMojo mojo = mojo(image, archive);
+            mojo.pushSbom = true;
+            mojo.execute();
+            String digest = TestImages.manifestDigest(registry.url(), "apps/sbom", "1.0");
+            String attached = info.get(info.size() - 1);
+            assertTrue(attached.startsWith("cluster-image: attached the SBOM to " + digest + " as sha256:"), attached);
+            JsonNode index = new ObjectMapper().readTree(new io.clusterimage.registry.RegistryClient(io.clusterimage.registry.RegistryOptions
+                    .defaults().withInsecure(java.util.Set.of(registry.host()))).manifest(registry.host(), "apps/sbom",
+                    digest.replace(':', '-')).bytes());
+            assertEquals("application/vnd.cyclonedx+json", index.path("manifests").get(0).path("artifactType").asText());
+        }
+    }
+
+    @Test
     void refusesNonsenseSettings() throws Exception {
         Path archive = archive();
         PushImageMojo none = mojo("127.0.0.1:1/apps/x:1", archive);
