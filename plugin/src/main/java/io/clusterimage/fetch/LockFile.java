@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * {@code cluster-image.lock}: what the charts, files and images of a build resolved to, committed next
@@ -32,7 +31,6 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
 
     public static final String FILE_NAME = "cluster-image.lock";
     static final int VERSION = 1;
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /** One declared file, by its URL as the POM writes it: the URL and content of each platform. */
     public record LockedFiles(String source, Map<String, LockedFile> platforms) {
@@ -158,7 +156,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
                 Map.Entry<String, JsonNode> platform = it.next();
                 String at = where + " platform " + platform.getKey();
                 String sha256 = text(platform.getValue(), "sha256", at);
-                if (!SHA256.matcher(sha256).matches()) {
+                if (!io.clusterimage.registry.Digests.isSha256("sha256:" + sha256)) {
                     throw new InvalidLockException(at + ": sha256 '" + sha256 + "' is not 64 lowercase hex digits");
                 }
                 platforms.put(platform.getKey(), new LockedFile(text(platform.getValue(), "url", at), sha256));
@@ -187,7 +185,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
     }
 
     private static String digest(String digest, String where) throws InvalidLockException {
-        if (!digest.startsWith("sha256:") || !SHA256.matcher(digest.substring(7)).matches()) {
+        if (!io.clusterimage.registry.Digests.isSha256(digest)) {
             throw new InvalidLockException(where + ": '" + digest + "' is not a sha256:<64 hex digits> digest");
         }
         return digest;

@@ -137,6 +137,11 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         }
     }
 
+    /** Maven's {@code -o}. */
+    protected boolean offline() {
+        return session != null && session.isOffline();
+    }
+
     /** Whether the POM declares charts or files for the fetch goal. */
     protected boolean declaresSources() {
         return files != null && !files.isEmpty() || charts != null && charts.stream().anyMatch(c -> c.repository != null

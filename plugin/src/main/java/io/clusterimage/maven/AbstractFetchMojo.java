@@ -4,18 +4,12 @@ import io.clusterimage.fetch.FetchException;
 import io.clusterimage.fetch.Fetcher;
 import io.clusterimage.registry.BlobCache;
 import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** What the fetch and lock goals share: the cache, and the way to the network. */
 abstract class AbstractFetchMojo extends AbstractRegistryMojo {
-
-    /** The blob cache shared by all builds (default {@code ~/.cache/cluster-image}). */
-    @Parameter(property = "cluster-image.cacheDirectory")
-    protected File cacheDirectory;
 
     /** What an unchanged fetch is recognized by: the declarations, the lock's bytes, and the generated trees as they are. */
     protected io.clusterimage.core.Fingerprint fetchFingerprint(java.util.List<io.clusterimage.fetch.ChartSource> charts, java.util.List<io.clusterimage.fetch.FileSource> files,
@@ -27,10 +21,6 @@ abstract class AbstractFetchMojo extends AbstractRegistryMojo {
             fingerprint.addTree(output, p -> false); // an edited or deleted generated file is put back
         }
         return fingerprint;
-    }
-
-    protected Path cache() {
-        return cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
     }
 
     /** Maven's repository system: files declared by <artifact> are resolved as dependencies are. */
@@ -62,10 +52,6 @@ abstract class AbstractFetchMojo extends AbstractRegistryMojo {
         } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
             throw new FetchException(element + ": " + e.getMessage(), e);
         }
-    }
-
-    protected boolean offline() {
-        return session != null && session.isOffline();
     }
 
     /** A fetch failure as Maven reports it: the engine's message names the POM element already. */

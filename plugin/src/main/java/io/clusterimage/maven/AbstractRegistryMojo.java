@@ -60,6 +60,17 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
     protected int minTransferKiBPerSecond;
 
     /**
+     * The blob cache shared by all builds (default {@code ~/.cache/cluster-image}): images, base images,
+     * fetched charts and files.
+     */
+    @Parameter(property = "cluster-image.cacheDirectory")
+    protected java.io.File cacheDirectory;
+
+    protected java.nio.file.Path cache() {
+        return cacheDirectory != null ? cacheDirectory.toPath() : io.clusterimage.registry.BlobCache.defaultLocation();
+    }
+
+    /**
      * Directories laid out as containers-certs.d(5): {@code <host[:port]>/*.crt} certificate authorities
      * trusted for that registry (on top of the JVM's) and {@code *.cert}/{@code *.key} client certificates.
      * Default: {@code /etc/containers/certs.d}, {@code /etc/docker/certs.d}, {@code ~/.config/containers/certs.d},

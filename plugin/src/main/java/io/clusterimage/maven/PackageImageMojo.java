@@ -88,10 +88,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
-    /** The blob cache base images are fetched through (the one save-registry uses). */
-    @Parameter(property = "cluster-image.cacheDirectory")
-    protected File cacheDirectory;
-
     @Component
     protected MavenProjectHelper projectHelper;
 
@@ -171,9 +167,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
             io.clusterimage.registry.BaseImageFetcher baseImages = new io.clusterimage.registry.BaseImageFetcher(
                     new io.clusterimage.registry.RegistryClient(registryOptions()),
-                    new io.clusterimage.registry.BlobCache(cacheDirectory != null ? cacheDirectory.toPath()
-                            : io.clusterimage.registry.BlobCache.defaultLocation()),
-                    session != null && session.isOffline());
+                    new io.clusterimage.registry.BlobCache(cache()), offline());
             if (format == OciArchiveWriter.Format.OCI_ARCHIVE) {
                 // the default: layers written once, straight into the archive
                 try (OciArchive archive = OciArchive.create(outputFile.toPath(), created)) {

@@ -83,7 +83,7 @@ public class PushImageMojo extends AbstractRegistryMojo {
                     + (project == null ? "app" : project.getArtifactId()) + ":" + (project == null ? "1.0" : project.getVersion())
                     + "</image></to> or -Dcluster-image.to.image=...");
         }
-        if (session != null && session.isOffline()) {
+        if (offline()) {
             throw new MojoExecutionException("push-image needs the network: Maven runs offline (-o); run without -o to push");
         }
         ImageReference target;

@@ -7,45 +7,28 @@ import io.clusterimage.inventory.InventoryImage;
 import io.clusterimage.inventory.TarImage;
 import io.clusterimage.registry.ArchiveImages;
 import io.clusterimage.registry.BlobCache;
-import io.clusterimage.registry.CredentialProvider;
-import io.clusterimage.registry.Credentials;
-import io.clusterimage.registry.DockerConfigCredentials;
 import io.clusterimage.registry.ImageSaver;
 import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryException;
-import io.clusterimage.registry.RegistryOptions;
 import io.clusterimage.registry.SaveOptions;
 import io.clusterimage.registry.SaveSummary;
 import io.clusterimage.reference.ImageReference;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.settings.Proxy;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Pulls every image of the inventory into a docker-distribution tree per platform
@@ -68,10 +51,6 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     /** Downloads at once (images and blobs). */
     @Parameter(property = "cluster-image.maxConcurrentDownloads", defaultValue = "8")
     protected int maxConcurrentDownloads;
-
-    /** The blob cache shared by all builds (default {@code ~/.cache/cluster-image}). */
-    @Parameter(property = "cluster-image.cacheDirectory")
-    protected File cacheDirectory;
 
     /**
      * Re-resolve tags even when nothing changed since the last save (a tag such as {@code latest}
@@ -210,8 +189,8 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot check " + stamp + ": " + e.getMessage(), e);
         }
-        Path cache = cacheDirectory != null ? cacheDirectory.toPath() : BlobCache.defaultLocation();
-        boolean offline = session != null && session.isOffline();
+        Path cache = cache();
+        boolean offline = offline();
         // An image that an archive of images/skopeo/tar.txt provides (same repository and tag) is not pulled.
         java.util.Set<String> fromArchives = new java.util.HashSet<>();
         Set<String> archiveNames = new HashSet<>();

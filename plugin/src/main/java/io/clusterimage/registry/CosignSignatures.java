@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,26 +41,7 @@ public final class CosignSignatures {
 
     /** A public key in PEM ({@code -----BEGIN PUBLIC KEY-----}, as {@code cosign generate-key-pair} writes it). */
     public static PublicKey readPublicKey(Path pem) throws IOException {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
-        int begin = text.indexOf("-----BEGIN PUBLIC KEY-----");
-        int end = text.indexOf("-----END PUBLIC KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new IOException(pem + " is not a PEM public key (-----BEGIN PUBLIC KEY-----); cosign's cosign.pub is one");
-        }
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PUBLIC KEY-----".length(), end));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(pem + " holds no valid base64 between its PEM lines");
-        }
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException e) {
-                // another algorithm
-            }
-        }
-        throw new IOException(pem + " is a public key of a kind cosign does not sign with (ECDSA, RSA and Ed25519 are read)");
+        return PemKeys.publicKey(pem, "is not a PEM public key (-----BEGIN PUBLIC KEY-----); cosign's cosign.pub is one");
     }
 
     /** Whether {@code signature} is {@code key}'s signature over {@code payload}, as cosign makes it for the key's kind. */

@@ -8,20 +8,15 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +117,8 @@ public final class RegistryTls {
             int n = 0;
             for (Path[] pair : clientPairs) {
                 List<X509Certificate> chain = certificates(pair[0]);
-                store.setKeyEntry("client-" + n++, privateKey(pair[1]), new char[0], chain.toArray(new X509Certificate[0]));
+                store.setKeyEntry("client-" + n++, PemKeys.privateKey(pair[1], "is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert it with"
+                        + " openssl pkcs8 -topk8 -nocrypt -in " + pair[1].getFileName()), new char[0], chain.toArray(new X509Certificate[0]));
             }
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, new char[0]);
@@ -181,24 +177,5 @@ public final class RegistryTls {
             throw new IOException(file + " holds no PEM certificate");
         }
         return certificates;
-    }
-
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
-        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = text.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new IOException(file + " is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert it with"
-                    + " openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName());
-        }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
-        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException e) {
-                // another algorithm
-            }
-        }
-        throw new IOException(file + " holds a key of a kind that is not RSA, EC or Ed25519");
     }
 }
