@@ -29,4 +29,28 @@ def registryLayers = index.manifests.collect { m ->
 assert registryLayers[0] != registryLayers[1] : 'each platform carries its own registry tree'
 def json = new JsonSlurper().parse(new File(basedir, 'target/cluster-image/image.json'))
 assert json.platforms*.platform == ['linux/amd64', 'linux/arm64']
+
+// the signature: index.json keeps its one entry; its annotation names the attachments, among them the
+// cosign signature of the index's digest, which OpenSSL verifies with the public key
+def layout = new JsonSlurper().parse(entries['index.json'])
+assert layout.manifests.size() == 1
+def attachments = new JsonSlurper().parse(entries["blobs/sha256/${layout.annotations['io.clusterimage.attachments'].substring(7)}"])
+def sigEntry = attachments.manifests.find { it.annotations['org.opencontainers.image.ref.name'] == top.digest.replace(':', '-') + '.sig' }
+assert sigEntry != null : "no signature for ${top.digest} among ${attachments}"
+def sigManifest = new JsonSlurper().parse(entries["blobs/sha256/${sigEntry.digest.substring(7)}"])
+def layer = sigManifest.layers[0]
+assert layer.mediaType == 'application/vnd.dev.cosign.simplesigning.v1+json'
+def payload = entries["blobs/sha256/${layer.digest.substring(7)}"]
+def claim = new JsonSlurper().parse(payload)
+assert claim.critical.image['docker-manifest-digest'] == top.digest
+assert claim.critical.identity['docker-reference'] == 'registry.example.com/apps/multi-arch-app'
+def payloadFile = new File(basedir, 'target/payload.json')
+payloadFile.bytes = payload
+def signatureFile = new File(basedir, 'target/payload.sig')
+signatureFile.bytes = layer.annotations['dev.cosignproject.cosign/signature'].decodeBase64()
+def openssl = ['openssl', 'dgst', '-sha256', '-verify', new File(basedir, 'signing/cosign.pub').path, '-signature', signatureFile.path,
+               payloadFile.path].execute()
+def verified = openssl.text
+assert openssl.waitFor() == 0 && verified.contains('Verified OK') : verified
+assert new File(basedir, 'build.log').text.contains("cluster-image: signed ${top.digest} with cosign.key (EC")
 return true

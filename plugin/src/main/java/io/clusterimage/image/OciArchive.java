@@ -3,6 +3,7 @@ package io.clusterimage.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.TarWriter;
+import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
 
 import java.io.BufferedOutputStream;
@@ -19,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,7 +32,8 @@ import java.util.Set;
  *
  * <p>Entries come in the order the image has them — per platform its layers bottom first, then every
  * config and manifest, the index, {@code index.json} and {@code oci-layout} — with fixed owners, modes
- * and times: the same image gives the same archive bytes. A blob the archive holds already (a layer
+ * and times: the same image gives the same archive bytes. The image's attachments (its signature) go just
+ * before index.json, whose one entry stays the image. A blob the archive holds already (a layer
  * several platforms share) is cut off again, so each blob is stored once.
  *
  * <p>The archive is written next to its target under a temporary name and renamed over it by
@@ -211,6 +214,14 @@ public final class OciArchive implements BlobSink, AutoCloseable {
      * tar and puts the archive at its target. The image's layers must have gone into this archive.
      */
     public void finish(BuiltImage image, String refName) throws IOException {
+        finish(image, refName, List.of());
+    }
+
+    /**
+     * {@link #finish(BuiltImage, String)} with {@code attachments} (the image's signature) stored beside the
+     * image: their blobs, and the index of them that index.json's annotation names ({@link Attachments}).
+     */
+    public void finish(BuiltImage image, String refName, List<Attachments.Attachment> attachments) throws IOException {
         if (writingBlob) {
             throw new IllegalStateException("a blob is still being written");
         }
@@ -226,7 +237,19 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         if (image.index() != null) {
             addBlob(image.index());
         }
-        addBytes("index.json", indexJson(image, refName));
+        String attachmentIndex = null;
+        if (!attachments.isEmpty()) {
+            for (Attachments.Attachment attachment : attachments) {
+                for (byte[] blob : attachment.blobs()) {
+                    addBlob(blob);
+                }
+                addBlob(attachment.manifest());
+            }
+            byte[] index = Attachments.index(attachments);
+            addBlob(index);
+            attachmentIndex = Digests.of(index);
+        }
+        addBytes("index.json", indexJson(image, refName, attachmentIndex));
         addBytes("oci-layout", layoutFile());
         out.write(new byte[2 * BLOCK]);
         out.flush();
@@ -257,8 +280,11 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         return "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The {@code index.json} of an OCI image layout holding {@code image}, named {@code refName}. */
-    static byte[] indexJson(BuiltImage image, String refName) throws IOException {
+    /**
+     * The {@code index.json} of an OCI image layout holding {@code image}, named {@code refName}; its one entry
+     * is the image, the index of the image's attachments (when there are any) is named by its annotation.
+     */
+    static byte[] indexJson(BuiltImage image, String refName, String attachmentIndex) throws IOException {
         ObjectNode index = JSON.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", "application/vnd.oci.image.index.v1+json");
@@ -272,6 +298,9 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         }
         if (refName != null && !refName.isBlank()) {
             entry.putObject("annotations").put("org.opencontainers.image.ref.name", refName);
+        }
+        if (attachmentIndex != null) {
+            index.putObject("annotations").put(Attachments.ANNOTATION, attachmentIndex);
         }
         return JSON.writeValueAsBytes(index);
     }

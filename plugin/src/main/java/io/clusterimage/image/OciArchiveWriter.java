@@ -3,6 +3,7 @@ package io.clusterimage.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.TarWriter;
+import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
 
 import java.io.ByteArrayInputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -64,6 +66,19 @@ public final class OciArchiveWriter {
     }
 
     public static void write(BuiltImage image, String refName, Instant time, Path target, Format format) throws IOException {
+        write(image, refName, time, target, format, List.of());
+    }
+
+    /**
+     * @param attachments stored beside the image (its signature); a docker-archive has no place for them
+     * @throws IllegalArgumentException for attachments in a docker-archive, or several platforms in one
+     */
+    public static void write(BuiltImage image, String refName, Instant time, Path target, Format format,
+                             List<Attachments.Attachment> attachments) throws IOException {
+        if (format == Format.DOCKER_ARCHIVE && !attachments.isEmpty()) {
+            throw new IllegalArgumentException("a docker-archive has no place for the image's signature; write an oci-archive or"
+                    + " oci-dir, or do not sign");
+        }
         if (format == Format.OCI_ARCHIVE) {
             try (OciArchive archive = OciArchive.create(target, time)) {
                 for (PlatformImage platform : image.platforms()) {
@@ -71,10 +86,10 @@ public final class OciArchiveWriter {
                         archive.add(layer.digest(), layerFile(layer));
                     }
                 }
-                archive.finish(image, refName);
+                archive.finish(image, refName, attachments);
             }
         } else if (format == Format.OCI_DIRECTORY) {
-            writeDirectory(ociLayout(image, refName), target);
+            writeDirectory(ociLayout(image, refName, attachments), target);
         } else {
             writeTar(dockerArchive(image, refName), time, target);
         }
@@ -112,7 +127,8 @@ public final class OciArchiveWriter {
         return files;
     }
 
-    private static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName) throws IOException {
+    private static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName, List<Attachments.Attachment> attachments)
+            throws IOException {
         TreeMap<String, BlobContent> files = new TreeMap<>();
         for (PlatformImage platform : image.platforms()) {
             for (Layer layer : platform.layers()) {
@@ -124,7 +140,19 @@ public final class OciArchiveWriter {
         if (image.index() != null) {
             files.put("blobs/sha256/" + Digests.hex(image.digest()), new BlobContent(image.index(), null));
         }
-        files.put("index.json", new BlobContent(OciArchive.indexJson(image, refName), null));
+        String attachmentIndex = null;
+        if (!attachments.isEmpty()) {
+            for (Attachments.Attachment attachment : attachments) {
+                for (byte[] blob : attachment.blobs()) {
+                    files.put("blobs/sha256/" + Digests.hex(Digests.of(blob)), new BlobContent(blob, null));
+                }
+                files.put("blobs/sha256/" + Digests.hex(attachment.digest()), new BlobContent(attachment.manifest(), null));
+            }
+            byte[] index = Attachments.index(attachments);
+            attachmentIndex = Digests.of(index);
+            files.put("blobs/sha256/" + Digests.hex(attachmentIndex), new BlobContent(index, null));
+        }
+        files.put("index.json", new BlobContent(OciArchive.indexJson(image, refName, attachmentIndex), null));
         files.put("oci-layout", new BlobContent(OciArchive.layoutFile(), null));
         return files;
     }

@@ -208,6 +208,17 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         }
     }
 
+    /** User property first (-D), then project property, then the POM value — the XML path as property name. */
+    protected String property(String name, String pomValue) {
+        if (session != null && session.getUserProperties().getProperty(name) != null) {
+            return session.getUserProperties().getProperty(name);
+        }
+        if (project != null && project.getProperties().getProperty(name) != null) {
+            return project.getProperties().getProperty(name);
+        }
+        return pomValue;
+    }
+
     /** Build args from the POM, overridden by {@code -Dcluster-image.buildArgs.NAME=value}. */
     protected Map<String, String> effectiveBuildArgs() {
         Map<String, String> args = new LinkedHashMap<>();

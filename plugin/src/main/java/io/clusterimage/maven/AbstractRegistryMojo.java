@@ -180,6 +180,24 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
         return Optional.of(new Credentials(auth.username, value));
     }
 
+    /** The decrypted settings.xml {@code <server>} of this id, or null when settings.xml has none. */
+    protected Server decryptedServer(String id) {
+        if (session == null || session.getSettings() == null) {
+            return null;
+        }
+        Server server = session.getSettings().getServer(id);
+        if (server != null && settingsDecrypter != null) {
+            SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+            for (SettingsProblem problem : result.getProblems()) {
+                getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
+            }
+            if (result.getServer() != null) {
+                server = result.getServer();
+            }
+        }
+        return server;
+    }
+
     /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */
     private Optional<Credentials> settingsCredentials(String host) {
         if (session == null || session.getSettings() == null) {
@@ -190,20 +208,8 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
             ids.add(host.substring(0, host.lastIndexOf(':')));
         }
         for (String id : ids) {
-            Server server = session.getSettings().getServer(id);
-            if (server == null) {
-                continue;
-            }
-            if (settingsDecrypter != null) {
-                SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-                for (SettingsProblem problem : result.getProblems()) {
-                    getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
-                }
-                if (result.getServer() != null) {
-                    server = result.getServer();
-                }
-            }
-            if (server.getUsername() != null) {
+            Server server = decryptedServer(id);
+            if (server != null && server.getUsername() != null) {
                 return Optional.of(new Credentials(server.getUsername(), server.getPassword() == null ? "" : server.getPassword()));
             }
         }

@@ -88,6 +88,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     protected String outputTimestamp;
 
+    /**
+     * Signs the cluster image (cosign's format) with a key: {@code <signing><key>}, its password from
+     * {@code <passwordServerId>} or {@code <passwordEnvironmentVariable>}. The signature is stored in the archive
+     * and push-image pushes it as {@code sha256-<hex>.sig}. Or {@code -Dcluster-image.signing.key=...}.
+     */
+    @Parameter
+    protected SigningConfig signing;
+
     @Component
     protected MavenProjectHelper projectHelper;
 
@@ -139,6 +147,12 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 .add("locks", new java.util.TreeMap<>(options.imagesLock().entrySet().stream()
                         .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
         Path stamp = outputDirectory.toPath().resolve("package-image.fingerprint");
+        ImageSigning signer = ImageSigning.of(this, signing, imageName);
+        if (signer != null && format == OciArchiveWriter.Format.DOCKER_ARCHIVE) {
+            throw new MojoExecutionException("<signing> with <outputFormat>docker-archive</outputFormat>: a docker-archive has no place for"
+                    + " the signature; write oci-archive or oci-dir, or remove <signing>");
+        }
+        fingerprint.add("signing", signer == null ? "none" : signer.fingerprint());
         try {
             for (Path input : copiedPaths(parsed, targets.get(0), located.file())) {
                 fingerprint.addTree(input, notBuildOutput());
@@ -172,12 +186,12 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 // the default: layers written once, straight into the archive
                 try (OciArchive archive = OciArchive.create(outputFile.toPath(), created)) {
                     image = ImageBuilder.build(parsed, options, baseImages, archive);
-                    archive.finish(image, imageName);
+                    archive.finish(image, imageName, signatures(signer, image));
                 }
             } else {
                 image = ImageBuilder.build(parsed, options, baseImages);
                 try {
-                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format);
+                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format, signatures(signer, image));
                 } catch (IllegalArgumentException e) {
                     throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
                 }
@@ -192,6 +206,16 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         getLog().info(String.format(Locale.ROOT, "cluster-image: %s %s (%s) in %.1f s -> %s", imageName, image.digest(),
                 String.join(", ", targets.stream().map(Platform::toString).toList()), (System.nanoTime() - start) / 1e9, outputFile));
         attachOrSetArtifact();
+    }
+
+    private List<io.clusterimage.registry.Attachments.Attachment> signatures(ImageSigning signer, BuiltImage image)
+            throws MojoExecutionException {
+        if (signer == null) {
+            return List.of();
+        }
+        io.clusterimage.registry.Attachments.Attachment signature = signer.sign(image.digest());
+        getLog().info("cluster-image: signed " + image.digest() + " with " + signer.describe() + " (" + signature.tag() + ")");
+        return List.of(signature);
     }
 
     private void attachOrSetArtifact() {
@@ -339,8 +363,20 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */
     static String tagOf(String imageName) {
         String name = imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
+        int colon = tagColon(name);
+        return colon >= 0 ? name.substring(colon + 1) : "latest";
+    }
+
+    /** {@code name:tag} without its tag (and digest). */
+    static String repositoryOf(String imageName) {
+        String name = imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
+        int colon = tagColon(name);
+        return colon >= 0 ? name.substring(0, colon) : name;
+    }
+
+    private static int tagColon(String name) {
         int colon = name.lastIndexOf(':');
-        return colon > name.lastIndexOf('/') ? name.substring(colon + 1) : "latest";
+        return colon > name.lastIndexOf('/') ? colon : -1;
     }
 
     private static void deleteBlobs(Path dir) throws IOException {

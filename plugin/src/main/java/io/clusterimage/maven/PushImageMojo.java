@@ -31,6 +31,7 @@ import java.util.List;
  * Publishes the cluster image package-image built (the OCI archive) to a registry, as its exact
  * bytes: the pushed digest is the built digest. Blobs the registry already has are not uploaded,
  * blobs another repository of the registry has are mounted, large blobs go in chunks, several at once.
+ * The signature package-image stored in the archive goes along as {@code sha256-<hex>.sig}, the SBOM as a referrer.
  */
 @Mojo(name = "push-image", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class PushImageMojo extends AbstractRegistryMojo {
@@ -131,6 +132,10 @@ public class PushImageMojo extends AbstractRegistryMojo {
                     + " (" + ImageSaver.humanBytes(result.bytesUploaded()) + "), mounted " + result.blobsMounted() + ", already there "
                     + result.blobsPresent() + ")");
             writeReport(target, tags, result.digest());
+            for (String signature : io.clusterimage.registry.Attachments.push(new RegistryClient(registryOptions()), target.domain(),
+                    target.repositoryPath(), layout, outputDirectory.toPath().resolve("work/push"))) {
+                getLog().info("cluster-image: pushed the signature " + signature);
+            }
             java.nio.file.Path sbom = outputDirectory.toPath().resolve("sbom.cdx.json");
             if (pushSbom && Files.isRegularFile(sbom)) {
                 // the SBOM travels with the image: an OCI 1.1 referrer of the pushed digest
@@ -147,17 +152,6 @@ public class PushImageMojo extends AbstractRegistryMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("push-image failed: " + e.getMessage(), e);
         }
-    }
-
-    /** User property first (-D), then project property, then the POM value — the XML path as property name. */
-    private String property(String name, String pomValue) {
-        if (session != null && session.getUserProperties().getProperty(name) != null) {
-            return session.getUserProperties().getProperty(name);
-        }
-        if (project != null && project.getProperties().getProperty(name) != null) {
-            return project.getProperties().getProperty(name);
-        }
-        return pomValue;
     }
 
     private void writeReport(ImageReference target, List<String> tags, String digest) throws IOException {

@@ -1,7 +1,10 @@
 package io.clusterimage.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,12 +49,7 @@ public final class CosignSignatures {
 
     /** Whether {@code signature} is {@code key}'s signature over {@code payload}, as cosign makes it for the key's kind. */
     public static boolean verifies(PublicKey key, byte[] payload, byte[] signature) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
+        String algorithm = signatureAlgorithm(key);
         if (algorithm == null) {
             return false;
         }
@@ -65,12 +63,100 @@ public final class CosignSignatures {
         }
     }
 
+    /**
+     * The JDK's name of the signature cosign makes with a key of this kind (SHA-256 digests; Ed25519 signs the
+     * payload itself), or null for a kind cosign does not use.
+     */
+    public static String signatureAlgorithm(java.security.Key key) {
+        return switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+    }
+
     /** One simple-signing layer of a signature manifest: the payload's descriptor and the signature it carries. */
-    record Layer(Manifest.Descriptor payload, byte[] signature) {
+    public record Layer(Manifest.Descriptor payload, byte[] signature) {
+    }
+
+    /**
+     * The simple-signing payload cosign signs for an image: {@code critical.image.docker-manifest-digest} is the
+     * digest, {@code critical.identity.docker-reference} the repository it was signed for. Fixed key order, no
+     * whitespace: the same digest and identity give the same bytes.
+     */
+    public static byte[] payload(String digest, String identity) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode critical = root.putObject("critical");
+        critical.putObject("identity").put("docker-reference", identity);
+        critical.putObject("image").put("docker-manifest-digest", digest);
+        critical.put("type", "cosign container image signature");
+        root.putNull("optional");
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree of strings always serialises
+        }
+    }
+
+    /**
+     * Signs {@code digest} with {@code key} as {@code cosign sign --key} does: the payload for {@code identity},
+     * its signature, and the {@code .sig} manifest holding them, ready to travel as an attachment of the image.
+     */
+    public static Attachments.Attachment sign(String digest, String identity, java.security.PrivateKey key) throws GeneralSecurityException {
+        String algorithm = signatureAlgorithm(key);
+        if (algorithm == null) {
+            throw new GeneralSecurityException("a " + key.getAlgorithm() + " key cannot make a cosign signature (ECDSA, RSA or Ed25519 can)");
+        }
+        byte[] payload = payload(digest, identity);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(payload);
+        Layer layer = new Layer(new Manifest.Descriptor(SIMPLE_SIGNING, Digests.of(payload), payload.length, null, null, null), signer.sign());
+        SignatureManifest manifest = signatureManifest(List.of(layer));
+        return new Attachments.Attachment(tag(digest, "sig"), manifest.manifest(), List.of(manifest.config(), payload));
+    }
+
+    /** A {@code .sig} manifest and its config, as cosign writes them: one simple-signing layer per signature. */
+    public record SignatureManifest(byte[] config, byte[] manifest) {
+        public String digest() {
+            return Digests.of(manifest);
+        }
+    }
+
+    /** The {@code .sig} manifest holding {@code layers}, in their order, with the config cosign gives it. */
+    public static SignatureManifest signatureManifest(List<Layer> layers) {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("architecture", "");
+        config.put("created", "0001-01-01T00:00:00Z");
+        config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
+        config.put("os", "");
+        ObjectNode rootfs = config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        layers.forEach(layer -> diffIds.add(layer.payload().digest()));
+        config.putObject("config");
+        try {
+            byte[] configBytes = JSON.writeValueAsBytes(config);
+            ObjectNode manifest = JSON.createObjectNode();
+            manifest.put("schemaVersion", 2);
+            manifest.put("mediaType", Manifest.OCI_MANIFEST);
+            manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
+                    .put("size", configBytes.length).put("digest", Digests.of(configBytes));
+            ArrayNode array = manifest.putArray("layers");
+            for (Layer layer : layers) {
+                array.addObject().put("mediaType", SIMPLE_SIGNING).put("size", layer.payload().size())
+                        .put("digest", layer.payload().digest()).putObject("annotations")
+                        .put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(layer.signature()));
+            }
+            return new SignatureManifest(configBytes, JSON.writeValueAsBytes(manifest));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The simple-signing layers of a {@code .sig} manifest (a layer without a readable signature is left out). */
-    static List<Layer> layers(Manifest signatures) throws IOException {
+    public static List<Layer> layers(Manifest signatures) throws IOException {
         List<Layer> layers = new ArrayList<>();
         JsonNode root = JSON.readTree(signatures.bytes());
         for (JsonNode layer : root.path("layers")) {

@@ -46,13 +46,7 @@ public final class OciLayoutSource {
      * only one when the index holds a single entry.
      */
     public Manifest top(String refName) throws IOException, RegistryException {
-        JsonNode index;
-        try {
-            index = JSON.readTree(readBounded(root.resolve("index.json"), "index.json"));
-        } catch (JsonProcessingException e) {
-            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "index.json of " + name + " is not valid JSON: "
-                    + e.getOriginalMessage() + "; re-create the archive (e.g. with skopeo copy ... oci-archive:...)");
-        }
+        JsonNode index = indexJson();
         JsonNode manifests = index.path("manifests");
         JsonNode chosen = null;
         int chosenAt = 0;
@@ -80,6 +74,21 @@ public final class OciLayoutSource {
                     + " the archive is damaged or was hand-edited: re-create it (e.g. with skopeo copy ... oci-archive:...)");
         }
         return manifest(digest, chosen.path("mediaType").asText(null));
+    }
+
+    private JsonNode indexJson() throws IOException, RegistryException {
+        try {
+            return JSON.readTree(readBounded(root.resolve("index.json"), "index.json"));
+        } catch (JsonProcessingException e) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "index.json of " + name + " is not valid JSON: "
+                    + e.getOriginalMessage() + "; re-create the archive (e.g. with skopeo copy ... oci-archive:...)");
+        }
+    }
+
+    /** An annotation of index.json itself (not of one of its entries). */
+    public java.util.Optional<String> indexAnnotation(String key) throws IOException, RegistryException {
+        JsonNode value = indexJson().path("annotations").path(key);
+        return value.isTextual() ? java.util.Optional.of(value.asText()) : java.util.Optional.empty();
     }
 
     public Manifest manifest(String digest, String mediaType) throws IOException, RegistryException {

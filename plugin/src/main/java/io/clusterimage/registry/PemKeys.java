@@ -15,10 +15,11 @@ import java.util.List;
 
 /**
  * Keys in PEM, of the kinds container tools use (ECDSA, RSA, Ed25519): a public key
- * ({@code -----BEGIN PUBLIC KEY-----}, as cosign.pub) and an unencrypted PKCS#8 private key
- * ({@code -----BEGIN PRIVATE KEY-----}, as a certs.d client key).
+ * ({@code -----BEGIN PUBLIC KEY-----}, as cosign.pub), an unencrypted PKCS#8 private key
+ * ({@code -----BEGIN PRIVATE KEY-----}, as a certs.d client key) and a password-encrypted one
+ * ({@code -----BEGIN ENCRYPTED PRIVATE KEY-----}, PBES2 as {@code openssl genpkey -aes256} writes it).
  */
-final class PemKeys {
+public final class PemKeys {
 
     private static final List<String> ALGORITHMS = List.of("EC", "RSA", "Ed25519");
 
@@ -40,7 +41,54 @@ final class PemKeys {
 
     /** @param notThat what the message says when the file holds no such key */
     static PrivateKey privateKey(Path file, String notThat) throws IOException {
-        byte[] der = body(file, "PRIVATE KEY", notThat);
+        return decode(file, body(file, "PRIVATE KEY", notThat));
+    }
+
+    /**
+     * A private key, unencrypted or encrypted; {@code password} is asked only for an encrypted one. Other PEM
+     * kinds are named with the command that converts them.
+     *
+     * @param password gives the password of an encrypted key, or null when there is none to give
+     */
+    public static PrivateKey privateKey(Path file, java.util.function.Supplier<char[]> password) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            byte[] der = body(file, "ENCRYPTED PRIVATE KEY", "");
+            char[] secret = password.get();
+            if (secret == null) {
+                throw new IOException(file + " is encrypted and no password was given for it");
+            }
+            try {
+                javax.crypto.EncryptedPrivateKeyInfo info = new javax.crypto.EncryptedPrivateKeyInfo(der);
+                // JDK 17 names PBES2 keys "PBES2", which no factory knows; their parameters name the real scheme
+                String scheme = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+                javax.crypto.SecretKey key = javax.crypto.SecretKeyFactory.getInstance(scheme)
+                        .generateSecret(new javax.crypto.spec.PBEKeySpec(secret));
+                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(scheme);
+                cipher.init(javax.crypto.Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+                return decode(file, info.getKeySpec(cipher).getEncoded());
+            } catch (GeneralSecurityException e) {
+                throw new IOException(file + " cannot be decrypted with the password given (wrong password, or an encryption"
+                        + " the JDK does not have: " + e.getMessage() + ")");
+            } finally {
+                java.util.Arrays.fill(secret, '\0');
+            }
+        }
+        for (String other : List.of("EC PRIVATE KEY", "RSA PRIVATE KEY")) {
+            if (text.contains("-----BEGIN " + other + "-----")) {
+                throw new IOException(file + " is an " + other + " (the older OpenSSL format); convert it to PKCS#8 with"
+                        + " openssl pkcs8 -topk8 -in " + file.getFileName() + " -out key.pem (add -nocrypt to leave it unencrypted)");
+            }
+        }
+        if (text.matches("(?s).*-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----.*")) {
+            throw new IOException(file + " is a cosign key (cosign generate-key-pair); use a PKCS#8 PEM key instead, e.g."
+                    + " openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 -out cosign-pkcs8.key"
+                    + " (cosign verifies with its public key: openssl pkey -in cosign-pkcs8.key -pubout)");
+        }
+        return privateKey(file, "is not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)");
+    }
+
+    private static PrivateKey decode(Path file, byte[] der) throws IOException {
         for (String algorithm : ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));

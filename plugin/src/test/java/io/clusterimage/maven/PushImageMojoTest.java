@@ -55,14 +55,19 @@ class PushImageMojoTest {
         return mojo;
     }
 
-    private Path archive() throws Exception {
-        Path context = Files.createDirectories(work.resolve("app"));
+    /** A one-platform cluster image of one manifest, built in {@code work/<name>}. */
+    static BuiltImage manifestsImage(Path work, String name) throws Exception {
+        Path context = Files.createDirectories(work.resolve(name));
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\nmetadata:\n  name: app\n");
         ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, List.of(Platform.LINUX_AMD64), Map.of(),
-                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", work.resolve("build"), 2);
-        BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
+                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", work.resolve("build-" + name), 2);
+        return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
                 "FROM scratch\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests/app.yaml\"]\n"), options);
+    }
+
+    private Path archive() throws Exception {
+        BuiltImage image = manifestsImage(work, "app");
         Path archive = work.resolve("app.tar");
         OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive);
         return archive;
@@ -106,6 +111,48 @@ class PushImageMojoTest {
                     digest.replace(':', '-')).bytes());
             assertEquals("application/vnd.cyclonedx+json", index.path("manifests").get(0).path("artifactType").asText());
         }
+    }
+
+    @Test
+    void theSignatureTravelsWithTheImageAndAnotherKeysSignatureIsKept() throws Exception {
+        io.clusterimage.testing.Tools.require("openssl");
+        BuiltImage image = manifestsImage(work, "signed");
+        Path releaseKey = work.resolve("release.key");
+        Path releasePub = io.clusterimage.testing.CosignVerifier.generateKey(releaseKey, "ec", null);
+        Path teamKey = work.resolve("team.key");
+        Path teamPub = io.clusterimage.testing.CosignVerifier.generateKey(teamKey, "ed25519", null);
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-signed"), false, null, work)) {
+            String image1 = registry.host() + "/apps/signed:1.0";
+            String tag = image.digest().replace(':', '-') + ".sig";
+            Path releaseArchive = signedArchive(image, releaseKey, image1);
+            mojo(image1, releaseArchive).execute();
+            assertTrue(info.get(info.size() - 1).startsWith("cluster-image: pushed the signature " + tag + " -> sha256:"), info.toString());
+            info.clear();
+            mojo(image1, releaseArchive).execute(); // the same build pushed again: its signature is there already
+            assertEquals("cluster-image: pushed the signature " + tag + " (has this signature already)", info.get(info.size() - 1));
+            mojo(image1, signedArchive(image, teamKey, image1)).execute();
+
+            // read back over HTTP and checked by OpenSSL: the release key's signature, stored once, and the team
+            // key's, added beside it
+            List<io.clusterimage.testing.CosignVerifier.Checked> release = io.clusterimage.testing.CosignVerifier.verifyInRegistry(
+                    registry.url(), "apps/signed", image.digest(), releasePub, false, work);
+            assertEquals(2, release.size(), release.toString());
+            assertEquals(1, release.stream().filter(io.clusterimage.testing.CosignVerifier.Checked::verified).count(), release.toString());
+            List<io.clusterimage.testing.CosignVerifier.Checked> team = io.clusterimage.testing.CosignVerifier.verifyInRegistry(
+                    registry.url(), "apps/signed", image.digest(), teamPub, true, work);
+            assertEquals(1, team.stream().filter(io.clusterimage.testing.CosignVerifier.Checked::verified).count(), team.toString());
+        }
+    }
+
+    private Path signedArchive(BuiltImage image, Path key, String identity) throws Exception {
+        SigningConfig config = new SigningConfig();
+        config.key = key.toFile();
+        PackageImageMojo packager = new PackageImageMojo();
+        packager.environment = Map.of();
+        var signature = ImageSigning.of(packager, config, identity).sign(image.digest());
+        Path archive = work.resolve("signed-" + key.getFileName() + ".tar");
+        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(signature));
+        return archive;
     }
 
     @Test

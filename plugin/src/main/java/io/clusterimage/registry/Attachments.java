@@ -1,0 +1,146 @@
+package io.clusterimage.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What travels with an image inside its OCI archive without being a second image there: the image's cosign
+ * signature, pushed next to it under the tag {@code sha256-<hex>.sig}.
+ *
+ * <p>{@code index.json} keeps its one entry, so {@code sealos load -i}, {@code skopeo copy oci-archive:app.tar}
+ * and every tool that takes "the" image of an archive work as before (containers/image refuses an archive with
+ * two entries unless told which). The attachments hang off index.json's own annotation {@value #ANNOTATION}:
+ * the digest of an OCI index blob listing each attachment's manifest, the tag it is pushed under as its
+ * {@code org.opencontainers.image.ref.name}. Every blob they use is in the archive's {@code blobs/sha256/}.
+ */
+public final class Attachments {
+
+    /** The annotation of index.json naming the index of attachments. */
+    public static final String ANNOTATION = "io.clusterimage.attachments";
+    private static final String REF_NAME = "org.opencontainers.image.ref.name";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Attachments() {
+    }
+
+    /**
+     * One attachment: its manifest, the tag it is pushed under, and the blobs its manifest names (small:
+     * configs and payloads).
+     */
+    public record Attachment(String tag, byte[] manifest, List<byte[]> blobs) {
+        public String digest() {
+            return Digests.of(manifest);
+        }
+    }
+
+    /** The index blob listing {@code attachments}: each manifest with its tag. */
+    public static byte[] index(List<Attachment> attachments) {
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", Manifest.OCI_INDEX);
+        ArrayNode manifests = index.putArray("manifests");
+        for (Attachment attachment : attachments) {
+            manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", attachment.digest())
+                    .put("size", attachment.manifest().length).putObject("annotations").put(REF_NAME, attachment.tag());
+        }
+        try {
+            return JSON.writeValueAsBytes(index);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An attachment found in a layout: the tag it goes under and its manifest. */
+    public record Stored(String tag, Manifest manifest) {
+    }
+
+    /** The attachments of the image in {@code layout} (none when index.json names no index of them). */
+    public static List<Stored> read(OciLayoutSource layout) throws IOException, RegistryException {
+        Optional<String> digest = layout.indexAnnotation(ANNOTATION);
+        if (digest.isEmpty()) {
+            return List.of();
+        }
+        Manifest index = layout.manifest(digest.get(), Manifest.OCI_INDEX);
+        List<Stored> stored = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(index.bytes()).path("manifests")) {
+            String tag = entry.path("annotations").path(REF_NAME).asText("");
+            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the attachments of " + layout.name()
+                        + " name the tag '" + tag + "', which is not a valid tag; re-create the archive");
+            }
+            stored.add(new Stored(tag, layout.manifest(entry.path("digest").asText(""), Manifest.OCI_MANIFEST)));
+        }
+        return stored;
+    }
+
+    /**
+     * Pushes the attachments of {@code layout} next to the image in {@code repository}: their blobs, then each
+     * manifest under its tag. A signature tag the registry has already (signed by another key, or by an earlier
+     * push) keeps its signatures: ours are added to it, as {@code cosign sign} adds to it.
+     *
+     * @return per attachment, {@code tag -> digest} as pushed
+     */
+    public static List<String> push(RegistryClient client, String host, String repository, OciLayoutSource layout, Path workDir)
+            throws IOException, RegistryException {
+        List<String> pushed = new ArrayList<>();
+        for (Stored attachment : read(layout)) {
+            for (Manifest.Descriptor blob : attachment.manifest().blobs()) {
+                client.pushBlob(host, repository, blob.digest(), layout.blob(blob.digest()), List.of(), Long.MAX_VALUE);
+            }
+            byte[] bytes = attachment.manifest().bytes();
+            if (attachment.tag().endsWith(".sig")) {
+                bytes = mergeSignatures(client, host, repository, attachment, workDir);
+            }
+            if (bytes != null) {
+                String digest = Digests.of(bytes);
+                client.pushManifest(host, repository, attachment.tag(), bytes, Manifest.OCI_MANIFEST);
+                pushed.add(attachment.tag() + " -> " + digest);
+            } else {
+                pushed.add(attachment.tag() + " (has this signature already)");
+            }
+        }
+        return pushed;
+    }
+
+    /** Our signature layers added to those the registry has under the tag; null when it has them all. */
+    private static byte[] mergeSignatures(RegistryClient client, String host, String repository, Stored ours, Path workDir)
+            throws IOException, RegistryException {
+        Manifest existing;
+        try {
+            existing = client.manifest(host, repository, ours.tag());
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.NOT_FOUND) {
+                return ours.manifest().bytes();
+            }
+            throw e;
+        }
+        List<CosignSignatures.Layer> layers = new ArrayList<>(CosignSignatures.layers(existing));
+        boolean added = false;
+        for (CosignSignatures.Layer layer : CosignSignatures.layers(ours.manifest())) {
+            boolean present = layers.stream().anyMatch(l -> l.payload().digest().equals(layer.payload().digest())
+                    && java.util.Arrays.equals(l.signature(), layer.signature()));
+            if (!present) {
+                layers.add(layer);
+                added = true;
+            }
+        }
+        if (!added) {
+            return null;
+        }
+        CosignSignatures.SignatureManifest merged = CosignSignatures.signatureManifest(layers);
+        Files.createDirectories(workDir);
+        Path config = workDir.resolve("signature-config.json");
+        Files.write(config, merged.config());
+        client.pushBlob(host, repository, Digests.of(merged.config()), config, List.of(), Long.MAX_VALUE);
+        return merged.manifest();
+    }
+}
