@@ -51,5 +51,15 @@ assert config.created == '2026-01-01T00:00:00Z'
 assert log.contains('cluster-image: images up to date (1 image(s))') : 'scan-images should be up to date on the second build'
 assert log.contains('cluster-image: registry trees up to date')
 assert log.contains('cluster-image: manifests-app-1.0.0-cluster-image.tar up to date (' + digest + ')')
-assert log.contains('cluster-image: SBOM (CycloneDX 1.6) up to date, of 1 image(s)') : 'the SBOM is not rewritten by a no-op build'
+// the SBOM: written by package-image and stored in the archive as an OCI 1.1 artifact whose subject is the
+// image (index.json keeps its one entry); the sbom goal then only attaches it
+assert log.contains('cluster-image: SBOM (CycloneDX 1.6) of 1 image(s), 0 chart(s), 0 file(s)')
+assert log.contains('cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image') : 'the SBOM is not rewritten'
+assert index.manifests.size() == 1
+def attachments = new JsonSlurper().parse(entries["blobs/sha256/${index.annotations['io.clusterimage.attachments'].substring(7)}"])
+def sbomArtifact = new JsonSlurper().parse(entries["blobs/sha256/${attachments.manifests[0].digest.substring(7)}"])
+assert sbomArtifact.artifactType == 'application/vnd.cyclonedx+json'
+assert sbomArtifact.subject.digest == digest
+def storedSbom = entries["blobs/sha256/${sbomArtifact.layers[0].digest.substring(7)}"]
+assert storedSbom == new File(basedir, 'target/cluster-image/sbom.cdx.json').bytes : 'the archive holds the SBOM the build wrote'
 return true

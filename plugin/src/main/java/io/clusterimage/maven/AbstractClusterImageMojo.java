@@ -49,6 +49,10 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     @Parameter(property = "cluster-image.platforms", defaultValue = "linux/amd64")
     protected List<String> platforms;
 
+    /** No SBOM: the sbom goal writes none, package-image stores none in the archive. */
+    @Parameter(property = "cluster-image.skipSbom", defaultValue = "false")
+    protected boolean skipSbom;
+
     /** Where the plugin writes its reports and intermediate files. */
     @Parameter(property = "cluster-image.outputDirectory", defaultValue = "${project.build.directory}/cluster-image")
     protected File outputDirectory;

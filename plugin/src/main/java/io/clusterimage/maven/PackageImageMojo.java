@@ -16,7 +16,12 @@ import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.layout.Layout;
+import io.clusterimage.registry.Attachments;
+import io.clusterimage.registry.Manifest;
+import io.clusterimage.registry.Referrers;
 import io.clusterimage.registry.SaveOptions;
+import io.clusterimage.sbom.CycloneDxWriter;
+import io.clusterimage.sbom.SbomInput;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -99,6 +104,12 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Component
     protected MavenProjectHelper projectHelper;
 
+    /** The artifact type of the SBOM the archive carries (and push-image pushes as a referrer). */
+    static final String SBOM_TYPE = "application/vnd.cyclonedx+json";
+
+    /** The digest of the SBOM stored in the archive this execution wrote, for image.json. */
+    private String sbomDigest;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipPackage) {
@@ -157,6 +168,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             for (Path input : copiedPaths(parsed, targets.get(0), located.file())) {
                 fingerprint.addTree(input, notBuildOutput());
             }
+            if (!skipSbom) {
+                // what the SBOM stored in the archive reads beyond the image's own inputs
+                fingerprint.add("sbom", "plugin " + (plugin == null ? "unknown" : plugin.getVersion()));
+                fingerprint.addTree(outputDirectory.toPath().resolve("images.json"), p -> false);
+                fingerprint.addTree(lockFile.toPath(), p -> false);
+                fingerprint.addTree(contextDirectory.toPath().resolve("opt"), notBuildOutput());
+                fingerprint.addTree(contextDirectory.toPath().resolve("bin"), notBuildOutput());
+            }
             for (Platform platform : targets) {
                 fingerprint.addTree(outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"), p -> false);
                 Path generated = generatedContext(platform);
@@ -186,12 +205,12 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 // the default: layers written once, straight into the archive
                 try (OciArchive archive = OciArchive.create(outputFile.toPath(), created)) {
                     image = ImageBuilder.build(parsed, options, baseImages, archive);
-                    archive.finish(image, imageName, signatures(signer, image));
+                    archive.finish(image, imageName, attachments(signer, image, format));
                 }
             } else {
                 image = ImageBuilder.build(parsed, options, baseImages);
                 try {
-                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format, signatures(signer, image));
+                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format, attachments(signer, image, format));
                 } catch (IllegalArgumentException e) {
                     throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
                 }
@@ -208,14 +227,33 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         attachOrSetArtifact();
     }
 
-    private List<io.clusterimage.registry.Attachments.Attachment> signatures(ImageSigning signer, BuiltImage image)
-            throws MojoExecutionException {
-        if (signer == null) {
-            return List.of();
+    /** What the archive carries beside the image: its signature, its SBOM (as an OCI 1.1 artifact whose subject it is). */
+    private List<Attachments.Attachment> attachments(ImageSigning signer, BuiltImage image, OciArchiveWriter.Format format)
+            throws MojoExecutionException, IOException {
+        List<Attachments.Attachment> attachments = new ArrayList<>();
+        sbomDigest = null;
+        if (signer != null) {
+            Attachments.Attachment signature = signer.sign(image.digest());
+            getLog().info("cluster-image: signed " + image.digest() + " with " + signer.describe() + " (" + signature.tag() + ")");
+            attachments.add(signature);
         }
-        io.clusterimage.registry.Attachments.Attachment signature = signer.sign(image.digest());
-        getLog().info("cluster-image: signed " + image.digest() + " with " + signer.describe() + " (" + signature.tag() + ")");
-        return List.of(signature);
+        if (!skipSbom && format != OciArchiveWriter.Format.DOCKER_ARCHIVE) {
+            Map<String, String> platforms = new java.util.TreeMap<>();
+            image.platforms().forEach(p -> platforms.put(p.platform().toString(), p.manifestDigest()));
+            SbomInput input = SbomInputs.collect(this, SbomInputs.root(this, imageName, image.digest(), platforms), created().toString());
+            byte[] sbom = CycloneDxWriter.toJson(input).getBytes(StandardCharsets.UTF_8);
+            Path file = outputDirectory.toPath().resolve(SbomMojo.FILE_NAME);
+            CycloneDxWriter.write(sbom, file);
+            byte[] top = image.index() != null ? image.index() : image.platforms().get(0).manifest();
+            Manifest.Descriptor subject = new Manifest.Descriptor(image.index() != null ? Manifest.OCI_INDEX : Manifest.OCI_MANIFEST,
+                    image.digest(), top.length, null, null, null);
+            attachments.add(Referrers.artifact(subject, SBOM_TYPE, sbom));
+            sbomDigest = io.clusterimage.registry.Digests.of(sbom);
+            getLog().info("cluster-image: SBOM (CycloneDX 1.6) of " + input.images().size() + " image(s), " + input.charts().size()
+                    + " chart(s), " + input.files().size() + " file(s) -> " + file + ", stored in the archive as an OCI 1.1 artifact of "
+                    + image.digest());
+        }
+        return attachments;
     }
 
     private void attachOrSetArtifact() {
@@ -356,6 +394,9 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             node.put("imageId", platform.configDigest());
         }
         root.put("archive", outputFile.getAbsolutePath());
+        if (sbomDigest != null) {
+            root.put("sbom", sbomDigest); // the sbom goal then knows the file is the one in the archive
+        }
         root.put("imagePushed", false);
         json.writeValue(dir.resolve("image.json").toFile(), root);
     }

@@ -64,7 +64,10 @@ public class PushImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.mountFrom")
     protected List<String> mountFrom;
 
-    /** Push the SBOM (sbom.cdx.json, when the sbom goal wrote one) with the image, as an OCI 1.1 referrer of it. */
+    /**
+     * Push the SBOM the archive carries with the image, as an OCI 1.1 referrer of it (listed under the fallback
+     * tag {@code sha256-<digest>}).
+     */
     @Parameter(property = "cluster-image.pushSbom", defaultValue = "true")
     protected boolean pushSbom;
 
@@ -132,18 +135,11 @@ public class PushImageMojo extends AbstractRegistryMojo {
                     + " (" + ImageSaver.humanBytes(result.bytesUploaded()) + "), mounted " + result.blobsMounted() + ", already there "
                     + result.blobsPresent() + ")");
             writeReport(target, tags, result.digest());
-            for (String signature : io.clusterimage.registry.Attachments.push(new RegistryClient(registryOptions()), target.domain(),
-                    target.repositoryPath(), layout, outputDirectory.toPath().resolve("work/push"))) {
-                getLog().info("cluster-image: pushed the signature " + signature);
-            }
-            java.nio.file.Path sbom = outputDirectory.toPath().resolve("sbom.cdx.json");
-            if (pushSbom && Files.isRegularFile(sbom)) {
-                // the SBOM travels with the image: an OCI 1.1 referrer of the pushed digest
-                Manifest top = layout.top(null);
-                String artifact = io.clusterimage.registry.Referrers.attach(new RegistryClient(registryOptions()), target.domain(),
-                        target.repositoryPath(), top, "application/vnd.cyclonedx+json", sbom, outputDirectory.toPath().resolve("work/push"));
-                getLog().info("cluster-image: attached the SBOM to " + result.digest() + " as " + artifact + " (an OCI 1.1 referrer, listed"
-                        + " under the tag " + result.digest().replace(':', '-') + ")");
+            // what the archive carries beside the image: its signature, its SBOM
+            for (String line : io.clusterimage.registry.Attachments.push(new RegistryClient(registryOptions()), target.domain(),
+                    target.repositoryPath(), layout, attachment -> pushSbom || !isSbom(attachment),
+                    outputDirectory.toPath().resolve("work/push"))) {
+                getLog().info("cluster-image: pushed " + line);
             }
         } catch (RegistryException e) {
             throw new MojoFailureException("push to " + target.familiar() + " failed: " + e.getMessage()
@@ -151,6 +147,14 @@ public class PushImageMojo extends AbstractRegistryMojo {
                     ? " — add credentials for " + target.domain() + " (settings.xml <server> with that id, <auths>, or docker login)" : ""));
         } catch (IOException e) {
             throw new MojoExecutionException("push-image failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isSbom(io.clusterimage.registry.Attachments.Stored attachment) {
+        try {
+            return PackageImageMojo.SBOM_TYPE.equals(attachment.artifactType());
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -14,13 +14,15 @@ import java.util.Optional;
 
 /**
  * What travels with an image inside its OCI archive without being a second image there: the image's cosign
- * signature, pushed next to it under the tag {@code sha256-<hex>.sig}.
+ * signature, pushed next to it under the tag {@code sha256-<hex>.sig}, and OCI 1.1 artifacts whose subject it
+ * is (its SBOM), pushed by digest and listed under the fallback tag {@code sha256-<hex>} ({@link Referrers}).
  *
  * <p>{@code index.json} keeps its one entry, so {@code sealos load -i}, {@code skopeo copy oci-archive:app.tar}
  * and every tool that takes "the" image of an archive work as before (containers/image refuses an archive with
  * two entries unless told which). The attachments hang off index.json's own annotation {@value #ANNOTATION}:
  * the digest of an OCI index blob listing each attachment's manifest, the tag it is pushed under as its
- * {@code org.opencontainers.image.ref.name}. Every blob they use is in the archive's {@code blobs/sha256/}.
+ * {@code org.opencontainers.image.ref.name} (an artifact has none: it is found by its subject). Every blob they
+ * use is in the archive's {@code blobs/sha256/}.
  */
 public final class Attachments {
 
@@ -33,8 +35,8 @@ public final class Attachments {
     }
 
     /**
-     * One attachment: its manifest, the tag it is pushed under, and the blobs its manifest names (small:
-     * configs and payloads).
+     * One attachment: its manifest, the tag it is pushed under (null for an artifact found by its subject), and
+     * the blobs its manifest names (small: configs, payloads, an SBOM).
      */
     public record Attachment(String tag, byte[] manifest, List<byte[]> blobs) {
         public String digest() {
@@ -49,8 +51,11 @@ public final class Attachments {
         index.put("mediaType", Manifest.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
         for (Attachment attachment : attachments) {
-            manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", attachment.digest())
-                    .put("size", attachment.manifest().length).putObject("annotations").put(REF_NAME, attachment.tag());
+            ObjectNode entry = manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", attachment.digest())
+                    .put("size", attachment.manifest().length);
+            if (attachment.tag() != null) {
+                entry.putObject("annotations").put(REF_NAME, attachment.tag());
+            }
         }
         try {
             return JSON.writeValueAsBytes(index);
@@ -59,8 +64,13 @@ public final class Attachments {
         }
     }
 
-    /** An attachment found in a layout: the tag it goes under and its manifest. */
+    /** An attachment found in a layout: the tag it goes under (null for an artifact) and its manifest. */
     public record Stored(String tag, Manifest manifest) {
+        /** The artifact type of an artifact ({@code application/vnd.cyclonedx+json}), null for a signature. */
+        public String artifactType() throws IOException {
+            JsonNode type = JSON.readTree(manifest.bytes()).path("artifactType");
+            return type.isTextual() ? type.asText() : null;
+        }
     }
 
     /** The attachments of the image in {@code layout} (none when index.json names no index of them). */
@@ -72,8 +82,9 @@ public final class Attachments {
         Manifest index = layout.manifest(digest.get(), Manifest.OCI_INDEX);
         List<Stored> stored = new ArrayList<>();
         for (JsonNode entry : JSON.readTree(index.bytes()).path("manifests")) {
-            String tag = entry.path("annotations").path(REF_NAME).asText("");
-            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+            JsonNode name = entry.path("annotations").path(REF_NAME);
+            String tag = name.isMissingNode() ? null : name.asText("");
+            if (tag != null && !tag.matches("[\\w][\\w.-]{0,127}")) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the attachments of " + layout.name()
                         + " name the tag '" + tag + "', which is not a valid tag; re-create the archive");
             }
@@ -84,17 +95,30 @@ public final class Attachments {
 
     /**
      * Pushes the attachments of {@code layout} next to the image in {@code repository}: their blobs, then each
-     * manifest under its tag. A signature tag the registry has already (signed by another key, or by an earlier
-     * push) keeps its signatures: ours are added to it, as {@code cosign sign} adds to it.
+     * manifest — a signature under its tag, an artifact by its digest and listed under its subject's fallback
+     * tag. A signature tag the registry has already (signed by another key, or by an earlier push) keeps its
+     * signatures: ours are added to it, as {@code cosign sign} adds to it.
      *
-     * @return per attachment, {@code tag -> digest} as pushed
+     * @param which the attachments to push
+     * @return per attachment pushed, a line saying what became of it
      */
-    public static List<String> push(RegistryClient client, String host, String repository, OciLayoutSource layout, Path workDir)
-            throws IOException, RegistryException {
+    public static List<String> push(RegistryClient client, String host, String repository, OciLayoutSource layout,
+                                    java.util.function.Predicate<Stored> which, Path workDir) throws IOException, RegistryException {
         List<String> pushed = new ArrayList<>();
         for (Stored attachment : read(layout)) {
+            if (!which.test(attachment)) {
+                continue;
+            }
             for (Manifest.Descriptor blob : attachment.manifest().blobs()) {
                 client.pushBlob(host, repository, blob.digest(), layout.blob(blob.digest()), List.of(), Long.MAX_VALUE);
+            }
+            if (attachment.tag() == null) {
+                client.pushManifest(host, repository, attachment.manifest().digest(), attachment.manifest().bytes(), Manifest.OCI_MANIFEST);
+                Referrers.list(client, host, repository, attachment.manifest());
+                String subject = JSON.readTree(attachment.manifest().bytes()).path("subject").path("digest").asText();
+                pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest() + ", listed under "
+                        + subject.replace(':', '-'));
+                continue;
             }
             byte[] bytes = attachment.manifest().bytes();
             if (attachment.tag().endsWith(".sig")) {
@@ -103,9 +127,9 @@ public final class Attachments {
             if (bytes != null) {
                 String digest = Digests.of(bytes);
                 client.pushManifest(host, repository, attachment.tag(), bytes, Manifest.OCI_MANIFEST);
-                pushed.add(attachment.tag() + " -> " + digest);
+                pushed.add("the signature " + attachment.tag() + " -> " + digest);
             } else {
-                pushed.add(attachment.tag() + " (has this signature already)");
+                pushed.add("the signature " + attachment.tag() + " (has this signature already)");
             }
         }
         return pushed;

@@ -7,57 +7,56 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 
 /**
- * OCI 1.1 artifacts attached to an image: an artifact manifest (empty config, the file as its one layer,
- * {@code subject} naming the image) pushed by digest, and listed in the index under the fallback tag
+ * OCI 1.1 artifacts attached to an image: an artifact manifest (empty config, the content as its one layer,
+ * {@code subject} naming the image), pushed by digest and listed in the index under the fallback tag
  * {@code sha256-<hex>} that clients read from registries without the referrers API (docker-registry,
  * the registry of a Sealos cluster). A registry with the API indexes the manifest by its subject itself.
  */
 public final class Referrers {
 
     public static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
+    private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Referrers() {
     }
 
     /**
-     * Attaches {@code file} to the image {@code subject} of {@code repository}; attaching the same file again
-     * changes nothing.
-     *
-     * @return the artifact manifest's digest
+     * The artifact attaching {@code content} (small: an SBOM, an attestation) to the image described by
+     * {@code subject}; found by its subject, so it has no tag. The same content gives the same bytes.
      */
-    public static String attach(RegistryClient client, String host, String repository, Manifest subject, String artifactType,
-                                Path file, Path workDir) throws IOException, RegistryException {
-        Files.createDirectories(workDir);
-        Path empty = workDir.resolve("empty-config.json");
-        Files.write(empty, "{}".getBytes(StandardCharsets.UTF_8));
-        String emptyDigest = Digests.of(empty);
-        String fileDigest = Digests.of(file);
-        client.pushBlob(host, repository, emptyDigest, empty, java.util.List.of(), Long.MAX_VALUE);
-        client.pushBlob(host, repository, fileDigest, file, java.util.List.of(), Long.MAX_VALUE);
-
+    public static Attachments.Attachment artifact(Manifest.Descriptor subject, String artifactType, byte[] content) {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
         manifest.put("artifactType", artifactType);
-        manifest.putObject("config").put("mediaType", EMPTY_CONFIG).put("digest", emptyDigest).put("size", 2);
-        manifest.putArray("layers").addObject().put("mediaType", artifactType).put("digest", fileDigest).put("size", Files.size(file));
-        manifest.putObject("subject").put("mediaType", subject.mediaType()).put("digest", subject.digest())
-                .put("size", subject.bytes().length);
-        byte[] bytes = JSON.writeValueAsBytes(manifest);
-        String digest = Digests.of(bytes);
-        client.pushManifest(host, repository, digest, bytes, Manifest.OCI_MANIFEST);
+        manifest.putObject("config").put("mediaType", EMPTY_CONFIG).put("digest", Digests.of(EMPTY)).put("size", EMPTY.length);
+        manifest.putArray("layers").addObject().put("mediaType", artifactType).put("digest", Digests.of(content)).put("size", content.length);
+        manifest.putObject("subject").put("mediaType", subject.mediaType()).put("digest", subject.digest()).put("size", subject.size());
+        try {
+            return new Attachments.Attachment(null, JSON.writeValueAsBytes(manifest), List.of(EMPTY, content));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
-        // the fallback tag: the index of everything attached to the subject, this one added once
-        String tag = subject.digest().replace(':', '-');
+    /**
+     * Lists the pushed artifact manifest {@code artifact} in the index under its subject's fallback tag, once
+     * (listing it again changes nothing).
+     */
+    static void list(RegistryClient client, String host, String repository, Manifest artifact) throws IOException, RegistryException {
+        JsonNode root = JSON.readTree(artifact.bytes());
+        String subject = root.path("subject").path("digest").asText("");
+        if (!Digests.isSha256(subject)) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the artifact " + artifact.digest() + " names no subject");
+        }
+        String tag = subject.replace(':', '-');
         ObjectNode index;
         try {
-            Manifest existing = client.manifest(host, repository, tag);
-            index = (ObjectNode) JSON.readTree(existing.bytes());
+            index = (ObjectNode) JSON.readTree(client.manifest(host, repository, tag).bytes());
         } catch (RegistryException e) {
             if (e.kind() != RegistryException.Kind.NOT_FOUND) {
                 throw e;
@@ -69,13 +68,15 @@ public final class Referrers {
         }
         ArrayNode manifests = index.withArray("manifests");
         for (JsonNode entry : manifests) {
-            if (digest.equals(entry.path("digest").asText())) {
-                return digest;
+            if (artifact.digest().equals(entry.path("digest").asText())) {
+                return;
             }
         }
-        manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", digest).put("size", bytes.length)
-                .put("artifactType", artifactType);
+        ObjectNode entry = manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", artifact.digest())
+                .put("size", artifact.bytes().length);
+        if (root.hasNonNull("artifactType")) {
+            entry.put("artifactType", root.path("artifactType").asText());
+        }
         client.pushManifest(host, repository, tag, JSON.writeValueAsBytes(index), Manifest.OCI_INDEX);
-        return digest;
     }
 }

@@ -42,7 +42,11 @@ public final class CycloneDxWriter {
      * @return whether the file was written
      */
     public static boolean write(SbomInput input, Path file) throws IOException {
-        byte[] json = toJson(input).getBytes(StandardCharsets.UTF_8);
+        return write(toJson(input).getBytes(StandardCharsets.UTF_8), file);
+    }
+
+    /** Writes {@code json} to {@code file} unless the file holds these bytes already. @return whether it was written */
+    public static boolean write(byte[] json, Path file) throws IOException {
         if (java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.size(file) == json.length
                 && java.util.Arrays.equals(java.nio.file.Files.readAllBytes(file), json)) {
             return false;

@@ -93,23 +93,35 @@ class PushImageMojoTest {
     }
 
     @Test
-    void theSbomTravelsWithTheImageAsAReferrer() throws Exception {
-        Path archive = archive();
-        Path sbom = work.resolve("target/cluster-image/sbom.cdx.json");
-        Files.createDirectories(sbom.getParent());
-        Files.writeString(sbom, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}");
+    void theSbomTheArchiveCarriesTravelsWithTheImageAsAReferrer() throws Exception {
+        BuiltImage image = manifestsImage(work, "with-sbom");
+        byte[] sbom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var artifact = io.clusterimage.registry.Referrers.artifact(new io.clusterimage.registry.Manifest.Descriptor(
+                io.clusterimage.registry.Manifest.OCI_MANIFEST, image.digest(), image.platforms().get(0).manifest().length, null, null, null),
+                PackageImageMojo.SBOM_TYPE, sbom);
+        Path archive = work.resolve("with-sbom.tar");
+        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(artifact));
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-sbom"), false, null, work)) {
-            String image = registry.host() + "/apps/sbom:1.0";
-            PushImageMojo mojo = mojo(image, archive);
+            var client = new io.clusterimage.registry.RegistryClient(io.clusterimage.registry.RegistryOptions.defaults()
+                    .withInsecure(java.util.Set.of(registry.host())));
+            PushImageMojo without = mojo(registry.host() + "/apps/nosbom:1.0", archive);
+            without.pushSbom = false;
+            without.execute();
+            assertTrue(info.stream().noneMatch(line -> line.contains("artifact")), info.toString());
+            assertEquals(io.clusterimage.registry.RegistryException.Kind.NOT_FOUND, assertThrows(io.clusterimage.registry.RegistryException.class,
+                    () -> client.manifest(registry.host(), "apps/nosbom", image.digest().replace(':', '-'))).kind());
+
+            String target = registry.host() + "/apps/sbom:1.0";
+            PushImageMojo mojo = mojo(target, archive);
             mojo.pushSbom = true;
             mojo.execute();
             String digest = TestImages.manifestDigest(registry.url(), "apps/sbom", "1.0");
-            String attached = info.get(info.size() - 1);
-            assertTrue(attached.startsWith("cluster-image: attached the SBOM to " + digest + " as sha256:"), attached);
-            JsonNode index = new ObjectMapper().readTree(new io.clusterimage.registry.RegistryClient(io.clusterimage.registry.RegistryOptions
-                    .defaults().withInsecure(java.util.Set.of(registry.host()))).manifest(registry.host(), "apps/sbom",
-                    digest.replace(':', '-')).bytes());
+            assertEquals(image.digest(), digest);
+            assertEquals("cluster-image: pushed the application/vnd.cyclonedx+json artifact " + artifact.digest() + ", listed under "
+                    + digest.replace(':', '-'), info.get(info.size() - 1));
+            JsonNode index = new ObjectMapper().readTree(client.manifest(registry.host(), "apps/sbom", digest.replace(':', '-')).bytes());
             assertEquals("application/vnd.cyclonedx+json", index.path("manifests").get(0).path("artifactType").asText());
+            assertEquals(artifact.digest(), index.path("manifests").get(0).path("digest").asText());
         }
     }
 

@@ -29,15 +29,21 @@ class ReferrersTest {
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
             TestImages.Blob image = new TestImages(registry.url()).pushImage("attach/app", "1.0", "linux/amd64",
                     List.of(TestImages.layer("a.bin", 300, 1)));
-            Path sbom = Files.writeString(work.resolve("sbom.cdx.json"), "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}");
+            byte[] sbom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             RegistryClient client = new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registry.host())));
             Manifest subject = client.manifest(registry.host(), "attach/app", "1.0");
-
-            String artifact = Referrers.attach(client, registry.host(), "attach/app", subject, "application/vnd.cyclonedx+json", sbom,
-                    work.resolve("w"));
-            assertEquals(artifact, Referrers.attach(client, registry.host(), "attach/app", subject, "application/vnd.cyclonedx+json",
-                    sbom, work.resolve("w")), "the same file, the same artifact");
-
+            Attachments.Attachment attachment = Referrers.artifact(new Manifest.Descriptor(subject.mediaType(), subject.digest(),
+                    subject.bytes().length, null, null, null), "application/vnd.cyclonedx+json", sbom);
+            assertEquals(null, attachment.tag(), "an artifact is found by its subject, not a tag");
+            for (int push = 0; push < 2; push++) { // the same artifact twice: listed once
+                for (byte[] blob : attachment.blobs()) {
+                    Path file = Files.write(work.resolve("blob-" + push + "-" + Digests.hex(Digests.of(blob))), blob);
+                    client.pushBlob(registry.host(), "attach/app", Digests.of(blob), file, List.of(), Long.MAX_VALUE);
+                }
+                client.pushManifest(registry.host(), "attach/app", attachment.digest(), attachment.manifest(), Manifest.OCI_MANIFEST);
+                Referrers.list(client, registry.host(), "attach/app", Manifest.of(attachment.manifest(), Manifest.OCI_MANIFEST));
+            }
+            String artifact = attachment.digest();
             ObjectMapper json = new ObjectMapper();
             JsonNode index = json.readTree(client.manifest(registry.host(), "attach/app", image.digest().replace(':', '-')).bytes());
             assertEquals(1, index.path("manifests").size(), index.toString());
@@ -48,8 +54,8 @@ class ReferrersTest {
             assertEquals(image.digest(), manifest.path("subject").path("digest").asText());
             String layer = manifest.path("layers").get(0).path("digest").asText();
             Path fetched = work.resolve("fetched");
-            client.blob(registry.host(), "attach/app", layer, Files.size(sbom), fetched);
-            assertEquals(Files.readString(sbom), Files.readString(fetched));
+            client.blob(registry.host(), "attach/app", layer, sbom.length, fetched);
+            assertEquals(new String(sbom, java.nio.charset.StandardCharsets.UTF_8), Files.readString(fetched));
         }
     }
 }
