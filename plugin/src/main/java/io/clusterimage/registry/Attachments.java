@@ -95,8 +95,8 @@ public final class Attachments {
 
     /**
      * Pushes the attachments of {@code layout} next to the image in {@code repository}: their blobs, then each
-     * manifest — a signature under its tag, an artifact by its digest and listed under its subject's fallback
-     * tag. A signature tag the registry has already (signed by another key, or by an earlier push) keeps its
+     * manifest — a signature under its tag, an artifact by its digest, listed under its subject's fallback tag
+     * unless the registry says it indexed it (referrers API). A signature tag the registry has already (signed by another key, or by an earlier push) keeps its
      * signatures: ours are added to it, as {@code cosign sign} adds to it.
      *
      * @param which the attachments to push
@@ -113,11 +113,17 @@ public final class Attachments {
                 client.pushBlob(host, repository, blob.digest(), layout.blob(blob.digest()), List.of(), Long.MAX_VALUE);
             }
             if (attachment.tag() == null) {
-                client.pushManifest(host, repository, attachment.manifest().digest(), attachment.manifest().bytes(), Manifest.OCI_MANIFEST);
-                Referrers.list(client, host, repository, attachment.manifest());
+                boolean indexed = client.pushManifest(host, repository, attachment.manifest().digest(), attachment.manifest().bytes(),
+                        Manifest.OCI_MANIFEST);
                 String subject = JSON.readTree(attachment.manifest().bytes()).path("subject").path("digest").asText();
-                pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest() + ", listed under "
-                        + subject.replace(':', '-'));
+                if (indexed) {
+                    pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest()
+                            + ", indexed by the registry's referrers API");
+                } else {
+                    Referrers.list(client, host, repository, attachment.manifest());
+                    pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest() + ", listed under "
+                            + subject.replace(':', '-'));
+                }
                 continue;
             }
             byte[] bytes = attachment.manifest().bytes();

@@ -95,6 +95,7 @@ final class AuthChallenges {
                     .collect(java.util.stream.Collectors.joining("&")));
             connection = tokenConnection(tokenUrl.toString());
             credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
+            RequestDeadline.connect(connection);
         }
         int status = connection.getResponseCode();
         if (status == 401 || status == 403) {
@@ -138,7 +139,6 @@ final class AuthChallenges {
         } catch (RegistryException e) {
             throw new IOException(e.getMessage(), e);
         }
-        RequestDeadline.current().watch(connection::disconnect);
         connection.setConnectTimeout((int) options.timeout().toMillis());
         connection.setReadTimeout((int) options.timeout().toMillis());
         return connection;
@@ -164,6 +164,7 @@ final class AuthChallenges {
         connection.setDoOutput(true);
         connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
         connection.setFixedLengthStreamingMode(bytes.length);
+        RequestDeadline.connect(connection);
         try (java.io.OutputStream out = connection.getOutputStream()) {
             out.write(bytes);
         }

@@ -123,6 +123,22 @@ public final class CachedRegistry {
         throw failure;
     }
 
+    /**
+     * The referrers of {@code digest} by the referrers API, from the host itself (a mirror's answer would be the
+     * mirror's); remembered in the cache as the fallback tag {@code sha256-<hex>} it stands for, so {@code -o}
+     * finds it by {@link #manifest} like a fallback tag read from a registry without the API.
+     */
+    public Manifest referrers(String host, String repository, String digest) throws IOException, RegistryException {
+        String fallbackTag = digest.replace(':', '-');
+        if (offline) {
+            return manifest(host, repository, fallbackTag);
+        }
+        Manifest index = client.referrers(host, repository, digest);
+        cache.putBytes(index.digest(), index.bytes());
+        cache.rememberTag(host, repository, fallbackTag, index.digest(), index.mediaType());
+        return index;
+    }
+
     /** A manifest in the cache, unless its file does not hold what its digest says (then it is fetched again). */
     private Optional<Manifest> cachedManifest(String digest, String mediaType) throws IOException {
         Optional<Path> file = cache.blob(digest);

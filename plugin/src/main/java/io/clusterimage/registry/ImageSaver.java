@@ -139,6 +139,9 @@ public final class ImageSaver {
     private interface Source {
         Manifest manifest(String reference) throws IOException, RegistryException;
 
+        /** The referrers of a digest by the referrers API; NOT_FOUND from a registry without it. */
+        Manifest referrers(String digest) throws IOException, RegistryException;
+
         /** Starts getting an image's blobs; each path is a complete, verified file. */
         List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) throws RegistryException;
 
@@ -149,6 +152,10 @@ public final class ImageSaver {
         return new Source() {
             public Manifest manifest(String reference) throws IOException, RegistryException {
                 return registry.manifest(host, repository, reference);
+            }
+
+            public Manifest referrers(String digest) throws IOException, RegistryException {
+                return registry.referrers(host, repository, digest);
             }
 
             public List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) throws RegistryException {
@@ -169,6 +176,10 @@ public final class ImageSaver {
         return new Source() {
             public Manifest manifest(String reference) throws IOException, RegistryException {
                 return reference == null ? layout.top(refName) : layout.manifest(reference, null);
+            }
+
+            public Manifest referrers(String digest) throws RegistryException {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, "an archive has no referrers API");
             }
 
             public List<CompletableFuture<Path>> blobs(List<Manifest.Descriptor> blobs, long[] sizes) {
@@ -340,20 +351,66 @@ public final class ImageSaver {
                     tree.putManifest(repository, top.digest(), top.bytes());
                 }
             }
-            // OCI 1.1 referrers (SBOMs, attestations, signatures attached with a subject), by the tag scheme
-            // registries without the referrers API use: sha256-<hex> names an index of them
+            // OCI 1.1 referrers (SBOMs, attestations, signatures attached with a subject): by the tag scheme
+            // registries without the referrers API use (sha256-<hex> names an index of them), else by the API;
+            // in the tree always under the tag, which the cluster's registry (docker-registry) serves
             String referrersTag = digest.replace(':', '-');
             Optional<Manifest> referrers = optionalManifest(source, referrersTag, false);
+            if (referrers.isEmpty()) {
+                referrers = referrersByApi(source, digest);
+            }
             if (referrers.isPresent() && referrers.get().isIndex()) {
+                Manifest index = ofSubject(source, image, referrers.get(), digest);
+                if (index.children().isEmpty()) {
+                    continue;
+                }
                 long[] sizes = new long[2];
-                storeIndex(tree, source, image.canonical() + " " + referrersTag, repository, List.of(referrers.get()), sizes);
-                TreeCompleteness.verify(tree, repository, referrers.get().digest(), image.canonical() + " " + referrersTag);
-                tree.tag(repository, referrersTag, referrers.get().digest());
+                storeIndex(tree, source, image.canonical() + " " + referrersTag, repository, List.of(index), sizes);
+                TreeCompleteness.verify(tree, repository, index.digest(), image.canonical() + " " + referrersTag);
+                tree.tag(repository, referrersTag, index.digest());
                 if (digest.equals(top.digest()) && top.isIndex()) {
                     tree.putManifest(repository, top.digest(), top.bytes());
                 }
             }
         }
+    }
+
+    /** The referrers API's answer; empty when the registry has no such API (or cannot answer: the image came anyway). */
+    private Optional<Manifest> referrersByApi(Source source, String digest) throws IOException {
+        try {
+            return Optional.of(source.referrers(digest));
+        } catch (RegistryException e) {
+            if (e.kind() != RegistryException.Kind.NOT_FOUND && e.kind() != RegistryException.Kind.OFFLINE_MISSING) {
+                options.progress().accept("referrers of " + digest + ": not carried, the registry did not answer (" + e.kind() + ")");
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The index of referrers without those whose {@code subject} is not {@code digest} (a hostile or confused
+     * registry listing another image's artifacts here): each is left out with a line saying so. An index whose
+     * entries all hold keeps its bytes, so the tree serves what the registry served.
+     */
+    private Manifest ofSubject(Source source, ImageReference image, Manifest index, String digest) throws IOException, RegistryException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(index.bytes());
+        com.fasterxml.jackson.databind.node.ArrayNode kept = json.createArrayNode();
+        for (com.fasterxml.jackson.databind.JsonNode entry : root.path("manifests")) {
+            Manifest referrer = source.manifest(entry.path("digest").asText(""));
+            String subject = json.readTree(referrer.bytes()).path("subject").path("digest").asText("");
+            if (subject.equals(digest)) {
+                kept.add(entry);
+            } else {
+                options.progress().accept(image.canonical() + ": the referrer " + referrer.digest() + " is not carried: its subject is "
+                        + (subject.isEmpty() ? "missing" : subject) + ", not " + digest);
+            }
+        }
+        if (kept.size() == root.path("manifests").size()) {
+            return index;
+        }
+        root.set("manifests", kept);
+        return Manifest.of(json.writeValueAsBytes(root), Manifest.OCI_INDEX);
     }
 
     private SavedImage saveArchiveImage(DistributionTree tree, ArchiveImage archive, Platform platform)

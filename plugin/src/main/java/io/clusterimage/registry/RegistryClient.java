@@ -117,6 +117,59 @@ public final class RegistryClient {
         });
     }
 
+    /** The most referrers read for one image (pages together): a bound against a hostile registry. */
+    static final int MAX_REFERRERS = 10_000;
+
+    /**
+     * The OCI 1.1 referrers of {@code digest} by the referrers API ({@code /v2/<name>/referrers/<digest>}), page
+     * after page as the {@code Link} header says (same host only), as one index. A registry without the API
+     * answers 404: {@link RegistryException.Kind#NOT_FOUND}, and the caller reads the fallback tag instead.
+     */
+    public Manifest referrers(String host, String repository, String digest) throws IOException, RegistryException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode merged = null;
+        String next = baseUrl(host) + "/v2/" + repository + "/referrers/" + digest;
+        int listed = 0;
+        while (next != null) {
+            String url = next;
+            String[] link = new String[1];
+            byte[] body = withRetries(host, repository, "referrers of " + digest, () -> {
+                HttpURLConnection connection = request("GET", url, host, repository, Map.of("Accept", Manifest.OCI_INDEX));
+                try (InputStream in = new BoundedBody(connection.getInputStream(), Manifest.MAX_BYTES, RequestDeadline.current())) {
+                    link[0] = connection.getHeaderField("Link");
+                    return in.readAllBytes();
+                } catch (BoundedBody.TooLarge e) {
+                    throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + Manifest.MAX_BYTES
+                            + " bytes for one page of the referrers of " + describe(host, repository, digest));
+                } finally {
+                    connection.disconnect();
+                }
+            });
+            com.fasterxml.jackson.databind.JsonNode page;
+            try {
+                page = json.readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the referrers of " + describe(host, repository, digest)
+                        + " are not JSON: " + e.getOriginalMessage());
+            }
+            if (merged == null) {
+                if (link[0] == null) {
+                    return Manifest.of(body, Manifest.OCI_INDEX); // one page: the registry's own bytes
+                }
+                merged = (com.fasterxml.jackson.databind.node.ObjectNode) page;
+            } else {
+                merged.withArray("manifests").addAll((com.fasterxml.jackson.databind.node.ArrayNode) page.path("manifests"));
+            }
+            listed += page.path("manifests").size();
+            if (listed > MAX_REFERRERS) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, describe(host, repository, digest) + " has more than "
+                        + MAX_REFERRERS + " referrers");
+            }
+            next = nextPage(link[0], url);
+        }
+        return Manifest.of(json.writeValueAsBytes(merged), Manifest.OCI_INDEX);
+    }
+
     /** The most tags read for one repository (pages of the list together): a bound against a hostile registry. */
     static final int MAX_TAGS = 100_000;
 
@@ -672,18 +725,23 @@ public final class RegistryClient {
     }
 
     /** Puts a manifest or index, as its exact bytes, under a tag or its digest. */
-    public void pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
+    /**
+     * @return whether the registry says it indexed the manifest by its {@code subject} (the {@code OCI-Subject}
+     * header of a registry with the referrers API); without it, a referrer is listed under the fallback tag
+     */
+    public boolean pushManifest(String host, String repository, String reference, byte[] bytes, String mediaType) throws RegistryException {
         String url = baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
-        withRetries("push", host, repository, reference, options.deadlineFor(bytes.length), options.explainDeadline(bytes.length), () -> {
+        return withRetries("push", host, repository, reference, options.deadlineFor(bytes.length), options.explainDeadline(bytes.length), () -> {
             HttpURLConnection connection = request("PUT", url, host, repository, pushScope(repository), Map.of(),
                     new Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
+            String subject = connection.getHeaderField("OCI-Subject");
             connection.disconnect();
             if (served != null && Digests.isSha256(served) && !served.equals(Digests.of(bytes))) {
                 throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, host + " stored the manifest of " + repository
                         + " under " + served + " instead of " + Digests.of(bytes));
             }
-            return null;
+            return subject != null && Digests.isSha256(subject.strip());
         });
     }
 
@@ -802,7 +860,6 @@ public final class RegistryClient {
             boolean sameOrigin = sameOrigin(target, registry);
             HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
             RegistryTls.configure(options, connection);
-            RequestDeadline.current().watch(connection::disconnect);
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
             connection.setConnectTimeout((int) options.timeout().toMillis());
@@ -812,16 +869,20 @@ public final class RegistryClient {
             if (authorization != null && sameOrigin) {
                 connection.setRequestProperty("Authorization", authorization);
             }
-            if (body != null) {
+            boolean sendsBody = body != null || method.equals("POST") || method.equals("PUT");
+            if (sendsBody) {
                 connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(body != null ? body.length() : 0);
+            }
+            if (body != null) {
                 connection.setRequestProperty("Content-Type", body.contentType());
-                connection.setFixedLengthStreamingMode(body.length());
+            }
+            RequestDeadline.connect(connection);
+            if (body != null) {
                 try (OutputStream out = connection.getOutputStream(); InputStream in = body.opener().open()) {
                     in.transferTo(out);
                 }
-            } else if (method.equals("POST") || method.equals("PUT")) {
-                connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(0);
+            } else if (sendsBody) {
                 connection.getOutputStream().close();
             }
             int status = connection.getResponseCode();

@@ -81,6 +81,19 @@ final class RequestDeadline implements AutoCloseable {
         return deadline;
     }
 
+    /**
+     * Connects {@code connection} (every request property set, the body not yet written) and then puts it under
+     * the current deadline. In this order because {@code disconnect()} of a connection that has not connected
+     * yet does nothing: a deadline that passed before the connection was made (a loaded machine, a slow first
+     * request) would otherwise leave a server that trickles its response head free to hold the thread.
+     */
+    static void connect(java.net.HttpURLConnection connection) throws IOException {
+        RequestDeadline deadline = current();
+        deadline.check();
+        connection.connect();
+        deadline.watch(connection::disconnect); // closes it at once when the deadline passed meanwhile
+    }
+
     /** Closes {@code connection} (a socket, a connection's disconnect, a body stream) when the deadline passes. */
     void watch(AutoCloseable connection) {
         watched.add(connection);

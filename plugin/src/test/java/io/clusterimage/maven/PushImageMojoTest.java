@@ -168,6 +168,31 @@ class PushImageMojoTest {
     }
 
     @Test
+    void aRegistryWithTheReferrersApiGetsNoFallbackTag() throws Exception {
+        BuiltImage image = manifestsImage(work, "api");
+        byte[] sbom = "{\"bomFormat\":\"CycloneDX\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var artifact = io.clusterimage.registry.Referrers.artifact(new io.clusterimage.registry.Manifest.Descriptor(
+                io.clusterimage.registry.Manifest.OCI_MANIFEST, image.digest(), image.platforms().get(0).manifest().length, null, null, null),
+                PackageImageMojo.SBOM_TYPE, sbom);
+        Path archive = work.resolve("api.tar");
+        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(artifact));
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-api"), false, null, work);
+             io.clusterimage.testing.UploadProxy front = new io.clusterimage.testing.UploadProxy(registry.url())) {
+            // docker-registry 2.8 has no referrers API: the front adds to its answer what a registry with the API says
+            front.addResponseHeader("PUT", "/v2/apps/api/manifests/" + artifact.digest(), "OCI-Subject", image.digest());
+            PushImageMojo mojo = mojo(front.host() + "/apps/api:1.0", archive);
+            mojo.pushSbom = true;
+            mojo.execute();
+            assertEquals("cluster-image: pushed the application/vnd.cyclonedx+json artifact " + artifact.digest()
+                    + ", indexed by the registry's referrers API", info.get(info.size() - 1));
+            assertTrue(front.requests().stream().anyMatch(r -> r.method().equals("PUT") && r.path().endsWith(artifact.digest())
+                    && r.status() == 201), front.requests().toString());
+            assertEquals(List.of(), front.requests().stream().filter(r -> r.path().contains(image.digest().replace(':', '-'))).toList(),
+                    "no fallback tag is read or written");
+        }
+    }
+
+    @Test
     void refusesNonsenseSettings() throws Exception {
         Path archive = archive();
         PushImageMojo none = mojo("127.0.0.1:1/apps/x:1", archive);

@@ -1,5 +1,6 @@
 package io.clusterimage.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.Platform;
@@ -220,32 +221,9 @@ class CosignSignaturesTest {
 
     @Test
     void anOci11ReferrerListedByTheFallbackTagIsCarriedAlong() throws Exception {
-        ObjectMapper json = new ObjectMapper();
         TestImages.Blob image = images.pushImage("referred/app", "1.0", "linux/amd64", List.of(TestImages.layer("r.bin", 500, 8)));
-        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        TestImages.Blob config = new TestImages.Blob(empty, Digests.of(empty), "application/vnd.oci.empty.v1+json");
-        byte[] sbom = "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8);
-        TestImages.Blob sbomBlob = new TestImages.Blob(sbom, Digests.of(sbom), "application/spdx+json");
-        ObjectNode artifact = json.createObjectNode();
-        artifact.put("schemaVersion", 2);
-        artifact.put("mediaType", Manifest.OCI_MANIFEST);
-        artifact.put("artifactType", "application/spdx+json");
-        artifact.set("config", config.descriptor());
-        artifact.putArray("layers").add(sbomBlob.descriptor());
-        ObjectNode subject = artifact.putObject("subject");
-        subject.put("mediaType", Manifest.OCI_MANIFEST);
-        subject.put("digest", image.digest());
-        subject.put("size", image.content().length);
-        byte[] artifactBytes = json.writeValueAsBytes(artifact);
-        TestImages.Blob referrer = new TestImages.Blob(artifactBytes, Digests.of(artifactBytes), Manifest.OCI_MANIFEST);
-        images.pushBlob("referred/app", config);
-        images.pushBlob("referred/app", sbomBlob);
-        images.pushManifest("referred/app", referrer.digest(), referrer);
-        ObjectNode index = json.createObjectNode();
-        index.put("schemaVersion", 2);
-        index.put("mediaType", Manifest.OCI_INDEX);
-        index.putArray("manifests").add(referrer.descriptor().put("artifactType", "application/spdx+json"));
-        byte[] indexBytes = json.writeValueAsBytes(index);
+        TestImages.Blob referrer = pushArtifact("referred/app", image, "{\"spdxVersion\":\"SPDX-2.3\"}");
+        byte[] indexBytes = referrersIndex(List.of(referrer));
         images.pushManifest("referred/app", image.digest().replace(':', '-'),
                 new TestImages.Blob(indexBytes, Digests.of(indexBytes), Manifest.OCI_INDEX));
         Path out = work.resolve("out-referrers");
@@ -255,7 +233,85 @@ class CosignSignaturesTest {
         try (LocalRegistry served = LocalRegistry.start(out.resolve("linux-amd64/registry"), true, null, work.resolve("logs-referrers"))) {
             assertEquals(200, status(served.url() + "/v2/referred/app/manifests/" + image.digest().replace(':', '-'), Manifest.OCI_INDEX));
             assertEquals(200, status(served.url() + "/v2/referred/app/manifests/" + referrer.digest(), Manifest.OCI_MANIFEST));
-            assertEquals(200, status(served.url() + "/v2/referred/app/blobs/" + sbomBlob.digest(), "*/*"), "the SBOM itself");
+            String sbomDigest = new ObjectMapper().readTree(referrer.content()).path("layers").get(0).path("digest").asText();
+            assertEquals(200, status(served.url() + "/v2/referred/app/blobs/" + sbomDigest, "*/*"), "the SBOM itself");
         }
+    }
+
+    @Test
+    void referrersListedOnlyByTheApiAreCarriedOnesOfAnotherImageAreNotAndOfflineFindsThem() throws Exception {
+        TestImages.Blob image = images.pushImage("api/app", "1.0", "linux/amd64", List.of(TestImages.layer("api.bin", 400, 9)));
+        TestImages.Blob otherImage = images.pushImage("api/other", "1.0", "linux/amd64", List.of(TestImages.layer("o.bin", 300, 10)));
+        TestImages.Blob sbom = pushArtifact("api/app", image, "{\"bomFormat\":\"CycloneDX\"}");
+        TestImages.Blob foreign = pushArtifact("api/app", otherImage, "{\"bomFormat\":\"CycloneDX\",\"of\":\"other\"}");
+        // docker-registry 2.8 has no referrers API and no fallback tag is pushed: the front answers the API
+        // call as a registry with the API does, listing one artifact of this image and one of another
+        try (io.clusterimage.testing.FaultProxy front = new io.clusterimage.testing.FaultProxy(registry.url())
+                .answer(path -> path.equals("/v2/api/app/referrers/" + image.digest()), 200, referrersIndex(List.of(sbom, foreign)))) {
+            List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Path out = work.resolve("out-api");
+            Path cache = work.resolve("cache-api");
+            new ImageSaver(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(front.host()))),
+                    new SaveOptions(out, List.of(Platform.LINUX_AMD64), false, 2, cache, false, progress::add, List.of(), true))
+                    .save(List.of(ImageReference.parse(front.host() + "/api/app:1.0")));
+            assertTrue(progress.stream().anyMatch(line -> line.contains("the referrer " + foreign.digest() + " is not carried: its subject is "
+                    + otherImage.digest() + ", not " + image.digest())), progress.toString());
+
+            try (LocalRegistry served = LocalRegistry.start(out.resolve("linux-amd64/registry"), true, null, work.resolve("logs-api"))) {
+                String tag = image.digest().replace(':', '-');
+                JsonNode index = new ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(served.url() + "/v2/api/app/manifests/" + tag)).header("Accept", Manifest.OCI_INDEX)
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body());
+                assertEquals(List.of(sbom.digest()), index.path("manifests").findValuesAsText("digest"), index.toString());
+                assertEquals(200, status(served.url() + "/v2/api/app/manifests/" + sbom.digest(), Manifest.OCI_MANIFEST));
+                assertEquals(404, status(served.url() + "/v2/api/app/manifests/" + foreign.digest(), Manifest.OCI_MANIFEST));
+            }
+
+            // offline (mvn -o): the API's answer was remembered in the cache as the fallback tag it stands for
+            Path offlineOut = work.resolve("out-api-offline");
+            new ImageSaver(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(front.host()))),
+                    new SaveOptions(offlineOut, List.of(Platform.LINUX_AMD64), false, 2, cache, true, l -> { }, List.of(), true))
+                    .save(List.of(ImageReference.parse(front.host() + "/api/app:1.0")));
+            try (LocalRegistry served = LocalRegistry.start(offlineOut.resolve("linux-amd64/registry"), true, null,
+                    work.resolve("logs-api-offline"))) {
+                assertEquals(200, status(served.url() + "/v2/api/app/manifests/" + image.digest().replace(':', '-'), Manifest.OCI_INDEX));
+                assertEquals(200, status(served.url() + "/v2/api/app/manifests/" + sbom.digest(), Manifest.OCI_MANIFEST));
+            }
+        }
+    }
+
+    /** Pushes an OCI 1.1 artifact (empty config, {@code content} as its layer) whose subject is {@code subject}, by digest only. */
+    private static TestImages.Blob pushArtifact(String repository, TestImages.Blob subject, String content) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob config = new TestImages.Blob(empty, Digests.of(empty), "application/vnd.oci.empty.v1+json");
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob layer = new TestImages.Blob(bytes, Digests.of(bytes), "application/spdx+json");
+        ObjectNode artifact = json.createObjectNode();
+        artifact.put("schemaVersion", 2);
+        artifact.put("mediaType", Manifest.OCI_MANIFEST);
+        artifact.put("artifactType", "application/spdx+json");
+        artifact.set("config", config.descriptor());
+        artifact.putArray("layers").add(layer.descriptor());
+        ObjectNode subjectNode = artifact.putObject("subject");
+        subjectNode.put("mediaType", Manifest.OCI_MANIFEST);
+        subjectNode.put("digest", subject.digest());
+        subjectNode.put("size", subject.content().length);
+        byte[] artifactBytes = json.writeValueAsBytes(artifact);
+        TestImages.Blob referrer = new TestImages.Blob(artifactBytes, Digests.of(artifactBytes), Manifest.OCI_MANIFEST);
+        images.pushBlob(repository, config);
+        images.pushBlob(repository, layer);
+        images.pushManifest(repository, referrer.digest(), referrer);
+        return referrer;
+    }
+
+    private static byte[] referrersIndex(List<TestImages.Blob> referrers) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode index = json.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", Manifest.OCI_INDEX);
+        var manifests = index.putArray("manifests");
+        referrers.forEach(referrer -> manifests.add(referrer.descriptor().put("artifactType", "application/spdx+json")));
+        return json.writeValueAsBytes(index);
     }
 }

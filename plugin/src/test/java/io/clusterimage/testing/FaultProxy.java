@@ -60,7 +60,11 @@ public final class FaultProxy implements AutoCloseable {
     public record Request(long nanos, String method, String path, String authorization, int status, Fault fault) {
     }
 
-    private record Rule(Predicate<String> path, AtomicInteger remaining, Fault fault, int status, Map<String, String> headers) {
+    private record Rule(Predicate<String> path, AtomicInteger remaining, Fault fault, int status, Map<String, String> headers,
+                        byte[] body) {
+        Rule(Predicate<String> path, AtomicInteger remaining, Fault fault, int status, Map<String, String> headers) {
+            this(path, remaining, fault, status, headers, null);
+        }
     }
 
     private final ServerSocket server;
@@ -93,6 +97,15 @@ public final class FaultProxy implements AutoCloseable {
     /** Answers the next {@code times} matching requests with {@code status} and {@code headers} (-1: all). */
     public FaultProxy status(Predicate<String> path, int times, int status, Map<String, String> headers) {
         rules.add(new Rule(path, new AtomicInteger(times), Fault.STATUS, status, Map.copyOf(headers)));
+        return this;
+    }
+
+    /**
+     * Answers every matching request with {@code status} and {@code body} (JSON) instead of forwarding it: an
+     * endpoint the registry behind lacks (docker-registry 2.8 has no referrers API).
+     */
+    public FaultProxy answer(Predicate<String> path, int status, byte[] body) {
+        rules.add(new Rule(path, new AtomicInteger(-1), Fault.STATUS, status, Map.of(), body.clone()));
         return this;
     }
 
@@ -175,8 +188,8 @@ public final class FaultProxy implements AutoCloseable {
             Rule rule = match(path);
             if (rule != null && rule.fault() == Fault.STATUS) {
                 log.add(new Request(start, method, path, headers.get("authorization"), rule.status(), Fault.STATUS));
-                byte[] body = ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected " + rule.status() + "\"}]}")
-                        .getBytes(StandardCharsets.UTF_8);
+                byte[] body = rule.body() != null ? rule.body() : ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected "
+                        + rule.status() + "\"}]}").getBytes(StandardCharsets.UTF_8);
                 Map<String, String> responseHeaders = new LinkedHashMap<>(rule.headers());
                 responseHeaders.put("Content-Type", "application/json");
                 writeHead(out, rule.status(), responseHeaders, body.length);

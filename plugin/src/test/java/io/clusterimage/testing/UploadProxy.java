@@ -127,6 +127,20 @@ public final class UploadProxy implements AutoCloseable {
         return this;
     }
 
+    private record ExtraHeader(String method, String pathPart, String name, String value) {
+    }
+
+    private final List<ExtraHeader> extraHeaders = new CopyOnWriteArrayList<>();
+
+    /**
+     * Forwards matching requests and adds a header to the registry's answer: what a registry with a feature the
+     * one behind lacks would say (docker-registry 2.8 has no referrers API, so never answers {@code OCI-Subject}).
+     */
+    public UploadProxy addResponseHeader(String method, String pathPart, String name, String value) {
+        extraHeaders.add(new ExtraHeader(method, pathPart, name, value));
+        return this;
+    }
+
     public Gate gate(String method, String pathPart, int parties, Duration timeout) {
         Gate gate = new Gate(method, pathPart, parties, timeout);
         gates.add(gate);
@@ -223,6 +237,11 @@ public final class UploadProxy implements AutoCloseable {
                             ? url() + value.substring(backend.length()) : value);
                 }
             });
+            for (ExtraHeader extra : extraHeaders) {
+                if (extra.method().equals(method) && path.contains(extra.pathPart())) {
+                    responseHeaders.put(extra.name(), extra.value());
+                }
+            }
             long announced = method.equals("HEAD")
                     ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
             writeHead(out, response.statusCode(), responseHeaders, announced);
