@@ -175,6 +175,34 @@ public final class DistributionTree {
         }
     }
 
+    /**
+     * The manifest {@code repository:tag} names in the tree at {@code registryDir}, read without changing the
+     * tree (no directories made); empty when there is no such tag or what it links is not a readable manifest.
+     */
+    public static java.util.Optional<Manifest> taggedManifest(Path registryDir, String repository, String tag) throws IOException {
+        Path v2 = registryDir.toAbsolutePath().normalize().resolve("docker/registry/v2");
+        Path link = v2.resolve("repositories").resolve(repository).resolve("_manifests/tags").resolve(tag).resolve("current/link").normalize();
+        if (!link.startsWith(v2.resolve("repositories")) || !Files.isRegularFile(link) || Files.size(link) > 1024) {
+            return java.util.Optional.empty();
+        }
+        return storedManifest(registryDir, Files.readString(link, StandardCharsets.US_ASCII).strip());
+    }
+
+    /** The manifest of {@code digest} stored in the tree at {@code registryDir}, read without changing it. */
+    public static java.util.Optional<Manifest> storedManifest(Path registryDir, String digest) throws IOException {
+        if (!Digests.isSha256(digest)) {
+            return java.util.Optional.empty();
+        }
+        String hex = Digests.hex(digest);
+        Path data = registryDir.toAbsolutePath().normalize().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2))
+                .resolve(hex).resolve("data");
+        if (!Files.isRegularFile(data) || Files.size(data) > Manifest.MAX_BYTES) {
+            return java.util.Optional.empty();
+        }
+        Manifest manifest = Manifest.of(Files.readAllBytes(data), null);
+        return manifest.digest().equals(digest) ? java.util.Optional.of(manifest) : java.util.Optional.empty();
+    }
+
     /** Removes the temporary directory if it is empty (it may hold leftovers of a crashed run). */
     public void close() throws IOException {
         try (var children = Files.list(incoming)) {

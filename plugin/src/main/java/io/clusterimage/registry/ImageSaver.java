@@ -343,6 +343,11 @@ public final class ImageSaver {
                 if (manifest.isEmpty() || !manifest.get().isImageManifest()) {
                     continue;
                 }
+                Optional<String> notJson = suffix.equals("sig") ? Optional.empty() : notJson(source, manifest.get());
+                if (notJson.isPresent()) {
+                    options.progress().accept(image.canonical() + " " + tag + ": not carried, " + notJson.get());
+                    continue;
+                }
                 long[] sizes = new long[2];
                 storeImageManifest(tree, source, repository, manifest.get(), sizes);
                 TreeCompleteness.verify(tree, repository, manifest.get().digest(), image.canonical() + " " + tag);
@@ -373,6 +378,35 @@ public final class ImageSaver {
                 }
             }
         }
+    }
+
+    /**
+     * Why an SBOM or attestation tag's documents are not what their media types say (a layer of a JSON type that
+     * does not parse as JSON), or empty when they are. Read as a stream: an SBOM may be large.
+     */
+    private Optional<String> notJson(Source source, Manifest manifest) throws IOException, RegistryException {
+        List<Manifest.Descriptor> layers = manifest.blobs().subList(1, manifest.blobs().size());
+        List<Manifest.Descriptor> json = layers.stream().filter(layer -> layer.mediaType().endsWith("json")).toList();
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CompletableFuture<Path>> files = source.blobs(json, new long[2]);
+        com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.core.JsonFactory();
+        for (int i = 0; i < json.size(); i++) {
+            try (com.fasterxml.jackson.core.JsonParser parser = factory.createParser(CachedRegistry.join(files.get(i)).toFile())) {
+                if (parser.nextToken() == null) {
+                    return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " is empty");
+                }
+                parser.skipChildren();
+                if (parser.nextToken() != null) {
+                    return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " holds more than one JSON document");
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " is not JSON ("
+                        + e.getOriginalMessage() + ")");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The referrers API's answer; empty when the registry has no such API (or cannot answer: the image came anyway). */

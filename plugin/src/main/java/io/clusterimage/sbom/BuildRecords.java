@@ -3,8 +3,13 @@ package io.clusterimage.sbom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.ContextRoot;
+import io.clusterimage.core.Platform;
+import io.clusterimage.registry.CosignSignatures;
 import io.clusterimage.registry.Digests;
+import io.clusterimage.registry.DistributionTree;
 import io.clusterimage.registry.ImagesLock;
+import io.clusterimage.registry.Manifest;
+import io.clusterimage.registry.SaveOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,9 +68,60 @@ public final class BuildRecords {
             String canonical = io.clusterimage.reference.ImageReference.parse(entry.stored()).canonical();
             List<String> kinds = new ArrayList<>(sources.getOrDefault(canonical, List.of()));
             entry.archive().ifPresent(archive -> kinds.add(archive)); // where a tar.txt image came from
-            images.add(new SbomInput.Image(canonical, entry.platform(), entry.digest(), kinds));
+            images.add(new SbomInput.Image(canonical, entry.platform(), entry.digest(), kinds, upstreamSboms(outputDirectory, entry)));
         }
         return images;
+    }
+
+    /**
+     * The SBOMs save-registry carried into the platform's tree with the image: cosign's {@code .sbom} tag and the
+     * OCI 1.1 referrers listed under the fallback tag whose type is an SBOM's, of the digest images.lock records
+     * and of the one its tag names (an index, when the publisher attached them there).
+     */
+    static List<SbomInput.UpstreamSbom> upstreamSboms(Path outputDirectory, ImagesLock.Entry entry) throws IOException {
+        if (entry.archive().isPresent()) {
+            return List.of(); // an image from an archive comes without its registry's attachments
+        }
+        Path tree = outputDirectory.resolve(SaveOptions.directoryName(Platform.parse(entry.platform()))).resolve("registry");
+        io.clusterimage.reference.ImageReference reference = io.clusterimage.reference.ImageReference.parse(entry.stored());
+        String repository = reference.repositoryPath();
+        java.util.Set<String> digests = new java.util.LinkedHashSet<>(List.of(entry.digest()));
+        if (reference.tag().isPresent()) {
+            DistributionTree.taggedManifest(tree, repository, reference.tag().get()).ifPresent(top -> digests.add(top.digest()));
+        }
+        Map<String, SbomInput.UpstreamSbom> found = new TreeMap<>();
+        for (String digest : digests) {
+            java.util.Optional<Manifest> cosign = DistributionTree.taggedManifest(tree, repository, CosignSignatures.tag(digest, "sbom"));
+            if (cosign.isPresent()) {
+                JsonNode layers = JSON.readTree(cosign.get().bytes()).path("layers");
+                String format = layers.size() > 0 ? layers.get(0).path("mediaType").asText("") : "";
+                found.put(cosign.get().digest(), new SbomInput.UpstreamSbom(cosign.get().digest(), format, "cosign .sbom tag"));
+            }
+            java.util.Optional<Manifest> referrers = DistributionTree.taggedManifest(tree, repository, digest.replace(':', '-'));
+            if (referrers.isPresent() && referrers.get().isIndex()) {
+                for (JsonNode listed : JSON.readTree(referrers.get().bytes()).path("manifests")) {
+                    String artifact = listed.path("digest").asText("");
+                    String type = listed.path("artifactType").asText("");
+                    if (type.isEmpty()) { // older tools say it only in the manifest
+                        java.util.Optional<Manifest> stored = DistributionTree.storedManifest(tree, artifact);
+                        if (stored.isPresent()) {
+                            JsonNode manifest = JSON.readTree(stored.get().bytes());
+                            type = manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText(""));
+                        }
+                    }
+                    if (isSbomType(type) && Digests.isSha256(artifact)) {
+                        found.put(artifact, new SbomInput.UpstreamSbom(artifact, type, "OCI 1.1 referrer"));
+                    }
+                }
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** SPDX and CycloneDX documents, in the media types syft, trivy and cosign attach them with. */
+    static boolean isSbomType(String mediaType) {
+        String type = mediaType.toLowerCase(java.util.Locale.ROOT);
+        return type.contains("spdx") || type.contains("cyclonedx") || type.contains("syft");
     }
 
     /**

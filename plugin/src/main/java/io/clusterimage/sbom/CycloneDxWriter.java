@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.reference.ImageReference;
+import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -138,6 +139,18 @@ public final class CycloneDxWriter {
         }
         component.put("purl", purl.toString());
         sha256(component, image.digest());
+        if (!image.sboms().isEmpty()) {
+            // the publisher's own SBOMs of the image, which the cluster's registry serves next to it: referenced, not copied
+            ArrayNode references = component.putArray("externalReferences");
+            for (SbomInput.UpstreamSbom sbom : image.sboms()) {
+                ObjectNode bom = references.addObject();
+                bom.put("url", "oci://" + reference.name() + "@" + sbom.digest());
+                bom.put("comment", sbom.via() + (sbom.format().isEmpty() ? "" : ", " + sbom.format())
+                        + "; carried into the registry tree with the image");
+                bom.put("type", "bom");
+                bom.putArray("hashes").addObject().put("alg", "SHA-256").put("content", Digests.hex(sbom.digest()));
+            }
+        }
         ArrayNode properties = component.putArray("properties");
         property(properties, "clusterimage:platform", image.platform());
         image.sources().stream().sorted().distinct().forEach(source -> property(properties, "clusterimage:source", source));

@@ -45,11 +45,27 @@ public record SbomInput(Root root, List<Image> images, List<ChartEntry> charts, 
      * @param platform  {@code linux/amd64}
      * @param digest    its manifest digest in that platform's tree
      * @param sources   where the scan found it ({@code manifest}, {@code chart}, {@code built}, …)
+     * @param sboms     the SBOMs its publisher attached to it, carried into the registry tree with it
      */
-    public record Image(String reference, String platform, String digest, List<String> sources) {
+    public record Image(String reference, String platform, String digest, List<String> sources, List<UpstreamSbom> sboms) {
         public Image {
             sources = List.copyOf(sources);
+            sboms = List.copyOf(sboms);
         }
+
+        public Image(String reference, String platform, String digest, List<String> sources) {
+            this(reference, platform, digest, sources, List.of());
+        }
+    }
+
+    /**
+     * An SBOM an image came with, served by the cluster's registry next to it.
+     *
+     * @param digest    the manifest that holds it (the {@code .sbom} tag's, or the referrer's)
+     * @param format    its media type ({@code application/spdx+json}, {@code application/vnd.cyclonedx+json}, …)
+     * @param via       {@code cosign .sbom tag} or {@code OCI 1.1 referrer}
+     */
+    public record UpstreamSbom(String digest, String format, String via) {
     }
 
     /**

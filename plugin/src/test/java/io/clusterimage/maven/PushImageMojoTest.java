@@ -95,12 +95,8 @@ class PushImageMojoTest {
     @Test
     void theSbomTheArchiveCarriesTravelsWithTheImageAsAReferrer() throws Exception {
         BuiltImage image = manifestsImage(work, "with-sbom");
-        byte[] sbom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var artifact = io.clusterimage.registry.Referrers.artifact(new io.clusterimage.registry.Manifest.Descriptor(
-                io.clusterimage.registry.Manifest.OCI_MANIFEST, image.digest(), image.platforms().get(0).manifest().length, null, null, null),
-                PackageImageMojo.SBOM_TYPE, sbom);
-        Path archive = work.resolve("with-sbom.tar");
-        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(artifact));
+        var artifact = sbomOf(image);
+        Path archive = archiveWith(image, "with-sbom.tar", artifact);
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-sbom"), false, null, work)) {
             var client = new io.clusterimage.registry.RegistryClient(io.clusterimage.registry.RegistryOptions.defaults()
                     .withInsecure(java.util.Set.of(registry.host())));
@@ -156,26 +152,33 @@ class PushImageMojoTest {
         }
     }
 
+    /** The SBOM artifact of a one-platform image, as package-image stores it in the archive. */
+    private static io.clusterimage.registry.Attachments.Attachment sbomOf(BuiltImage image) {
+        byte[] sbom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return io.clusterimage.registry.Referrers.artifact(new io.clusterimage.registry.Manifest.Descriptor(
+                io.clusterimage.registry.Manifest.OCI_MANIFEST, image.digest(), image.platforms().get(0).manifest().length, null, null, null),
+                PackageImageMojo.SBOM_TYPE, sbom);
+    }
+
+    private Path archiveWith(BuiltImage image, String name, io.clusterimage.registry.Attachments.Attachment attachment) throws Exception {
+        Path archive = work.resolve(name);
+        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(attachment));
+        return archive;
+    }
+
     private Path signedArchive(BuiltImage image, Path key, String identity) throws Exception {
         SigningConfig config = new SigningConfig();
         config.key = key.toFile();
         PackageImageMojo packager = new PackageImageMojo();
         packager.environment = Map.of();
-        var signature = ImageSigning.of(packager, config, identity).sign(image.digest());
-        Path archive = work.resolve("signed-" + key.getFileName() + ".tar");
-        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(signature));
-        return archive;
+        return archiveWith(image, "signed-" + key.getFileName() + ".tar", ImageSigning.of(packager, config, identity).sign(image.digest()));
     }
 
     @Test
     void aRegistryWithTheReferrersApiGetsNoFallbackTag() throws Exception {
         BuiltImage image = manifestsImage(work, "api");
-        byte[] sbom = "{\"bomFormat\":\"CycloneDX\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var artifact = io.clusterimage.registry.Referrers.artifact(new io.clusterimage.registry.Manifest.Descriptor(
-                io.clusterimage.registry.Manifest.OCI_MANIFEST, image.digest(), image.platforms().get(0).manifest().length, null, null, null),
-                PackageImageMojo.SBOM_TYPE, sbom);
-        Path archive = work.resolve("api.tar");
-        OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive, OciArchiveWriter.Format.OCI_ARCHIVE, List.of(artifact));
+        var artifact = sbomOf(image);
+        Path archive = archiveWith(image, "api.tar", artifact);
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("store-api"), false, null, work);
              io.clusterimage.testing.UploadProxy front = new io.clusterimage.testing.UploadProxy(registry.url())) {
             // docker-registry 2.8 has no referrers API: the front adds to its answer what a registry with the API says

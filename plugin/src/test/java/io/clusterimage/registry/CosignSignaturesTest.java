@@ -280,6 +280,44 @@ class CosignSignaturesTest {
         }
     }
 
+    @Test
+    void anSbomTagThatIsNotJsonIsNotCarriedAndAJsonOneIs() throws Exception {
+        TestImages.Blob broken = images.pushImage("sboms/broken", "1.0", "linux/amd64", List.of(TestImages.layer("b.bin", 200, 11)));
+        TestImages.Blob fine = images.pushImage("sboms/fine", "1.0", "linux/amd64", List.of(TestImages.layer("f.bin", 200, 12)));
+        pushSbomTag("sboms/broken", broken.digest(), "this is not an SPDX document");
+        pushSbomTag("sboms/fine", fine.digest(), "{\"spdxVersion\":\"SPDX-2.3\",\"packages\":[]}");
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path out = work.resolve("out-sbom-tags");
+        new ImageSaver(new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registry.host()))),
+                new SaveOptions(out, List.of(Platform.LINUX_AMD64), false, 2, work.resolve("cache"), false, progress::add, List.of(), true))
+                .save(List.of(ImageReference.parse(registry.host() + "/sboms/broken:1.0"), ImageReference.parse(registry.host() + "/sboms/fine:1.0")));
+        String brokenTag = CosignSignatures.tag(broken.digest(), "sbom");
+        assertTrue(progress.stream().anyMatch(line -> line.startsWith(registry.host() + "/sboms/broken:1.0 " + brokenTag
+                + ": not carried, its text/spdx+json layer sha256:") && line.contains("is not JSON")), progress.toString());
+        try (LocalRegistry served = LocalRegistry.start(out.resolve("linux-amd64/registry"), true, null, work.resolve("logs-sbom-tags"))) {
+            assertEquals(404, status(served.url() + "/v2/sboms/broken/manifests/" + brokenTag, Manifest.OCI_MANIFEST));
+            assertEquals(200, status(served.url() + "/v2/sboms/fine/manifests/" + CosignSignatures.tag(fine.digest(), "sbom"), Manifest.OCI_MANIFEST));
+        }
+    }
+
+    /** Pushes cosign's {@code sha256-<hex>.sbom} for {@code digest}: one {@code text/spdx+json} layer holding {@code document}. */
+    private static void pushSbomTag(String repository, String digest, String document) throws Exception {
+        byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob layer = new TestImages.Blob(bytes, Digests.of(bytes), "text/spdx+json");
+        byte[] configBytes = "{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}".getBytes(StandardCharsets.UTF_8);
+        TestImages.Blob config = new TestImages.Blob(configBytes, Digests.of(configBytes), "application/vnd.oci.image.config.v1+json");
+        ObjectNode manifest = new ObjectMapper().createObjectNode();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", Manifest.OCI_MANIFEST);
+        manifest.set("config", config.descriptor());
+        manifest.putArray("layers").add(layer.descriptor());
+        byte[] manifestBytes = new ObjectMapper().writeValueAsBytes(manifest);
+        images.pushBlob(repository, layer);
+        images.pushBlob(repository, config);
+        images.pushManifest(repository, CosignSignatures.tag(digest, "sbom"),
+                new TestImages.Blob(manifestBytes, Digests.of(manifestBytes), Manifest.OCI_MANIFEST));
+    }
+
     /** Pushes an OCI 1.1 artifact (empty config, {@code content} as its layer) whose subject is {@code subject}, by digest only. */
     private static TestImages.Blob pushArtifact(String repository, TestImages.Blob subject, String content) throws Exception {
         ObjectMapper json = new ObjectMapper();

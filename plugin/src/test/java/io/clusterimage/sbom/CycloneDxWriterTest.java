@@ -100,6 +100,54 @@ class CycloneDxWriterTest {
     }
 
     @Test
+    void theSbomsAnImageCameWithAreReferencedNotDropped() throws Exception {
+        Path out = outputs();
+        // what save-registry carried into the amd64 tree with nginx (digest A): cosign's .sbom tag, and OCI 1.1
+        // referrers under the fallback tag — an SPDX SBOM (its type only in its manifest) and a sigstore bundle
+        io.clusterimage.registry.DistributionTree tree = new io.clusterimage.registry.DistributionTree(
+                out.resolve("linux-amd64/registry"));
+        byte[] cosignSbom = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},"
+                + "\"layers\":[{\"mediaType\":\"text/spdx+json\",\"digest\":\"" + B + "\",\"size\":1}]}").getBytes();
+        String cosignDigest = io.clusterimage.registry.Digests.of(cosignSbom);
+        tree.putManifest("library/nginx", cosignDigest, cosignSbom);
+        tree.tag("library/nginx", A.replace(':', '-') + ".sbom", cosignDigest);
+        byte[] spdx = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"artifactType\":\"application/spdx+json\",\"subject\":{\"digest\":\"" + A + "\"}}").getBytes();
+        byte[] bundle = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}").getBytes();
+        String spdxDigest = io.clusterimage.registry.Digests.of(spdx);
+        tree.putManifest("library/nginx", spdxDigest, spdx);
+        tree.putManifest("library/nginx", io.clusterimage.registry.Digests.of(bundle), bundle);
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + spdxDigest + "\",\"size\":" + spdx.length + "},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + io.clusterimage.registry.Digests.of(bundle)
+                + "\",\"size\":" + bundle.length + ",\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}]}").getBytes();
+        tree.putManifest("library/nginx", io.clusterimage.registry.Digests.of(index), index);
+        tree.tag("library/nginx", A.replace(':', '-'), io.clusterimage.registry.Digests.of(index));
+
+        Path sbom = out.resolve("sbom.cdx.json");
+        CycloneDxWriter.write(input(out), sbom);
+        assertEquals(List.of(), new JsonParser().validate(sbom.toFile(), Version.VERSION_16), "schema violations");
+        JsonNode bom = new ObjectMapper().readTree(sbom.toFile());
+        List<String> references = new ArrayList<>();
+        List<String> otherImagesReferences = new ArrayList<>();
+        for (JsonNode component : bom.path("components")) {
+            for (JsonNode reference : component.path("externalReferences")) {
+                if (component.path("bom-ref").asText().equals("image:docker.io/library/nginx:1.25@linux/amd64")) {
+                    references.add(reference.path("type").asText() + " " + reference.path("url").asText() + " " + reference.path("comment").asText());
+                } else if (component.path("bom-ref").asText().startsWith("image:")) {
+                    otherImagesReferences.add(reference.toString());
+                }
+            }
+        }
+        assertEquals(List.of(
+                "bom oci://docker.io/library/nginx@" + cosignDigest + " cosign .sbom tag, text/spdx+json; carried into the registry tree with the image",
+                "bom oci://docker.io/library/nginx@" + spdxDigest + " OCI 1.1 referrer, application/spdx+json; carried into the registry tree with the image")
+                .stream().sorted().toList(), references.stream().sorted().toList());
+        assertEquals(List.of(), otherImagesReferences, "the arm64 nginx and the other images came without SBOMs");
+    }
+
+    @Test
     void theValidatorUsedAboveRejectsWhatTheSchemaForbids() throws Exception {
         Path out = outputs();
         Path sbom = out.resolve("broken.cdx.json");
