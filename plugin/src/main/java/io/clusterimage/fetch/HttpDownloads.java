@@ -183,7 +183,13 @@ final class HttpDownloads {
     private String stream(HttpURLConnection connection, URI uri, Path target, long max, long length, String element)
             throws FetchException, IOException {
         Duration limit = options.deadlineFor(Math.max(length, 0));
-        ScheduledFuture<?> deadline = WATCHDOG.schedule(connection::disconnect, limit.toMillis(), TimeUnit.MILLISECONDS);
+        // the watchdog's disconnect ends a blocked read with an exception or with an early end of the body,
+        // whichever the JDK is in at that moment: the flag, not the way the read ended, says it was the deadline
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+            expired.set(true);
+            connection.disconnect();
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
         try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -201,6 +207,9 @@ final class HttpDownloads {
                 out.write(buffer, 0, n);
             }
             if (length >= 0 && total != length) {
+                if (expired.get()) {
+                    throw abandoned(element, uri, limit, null);
+                }
                 throw new Retryable(uri + " ended after " + total + " of " + length + " bytes", null);
             }
             return HexFormat.of().formatHex(sha256.digest());
@@ -209,15 +218,19 @@ final class HttpDownloads {
         } catch (FetchException | Retryable e) {
             throw e;
         } catch (IOException e) {
-            if (Duration.ofNanos(System.nanoTime() - start).compareTo(limit) >= 0) {
-                throw new FetchException(element + ": " + uri + " did not finish within " + limit.toSeconds() + " s and was"
-                        + " abandoned (raise <requestTimeoutSeconds> or lower <minTransferKiBPerSecond> for a slow server)", e);
+            if (expired.get() || Duration.ofNanos(System.nanoTime() - start).compareTo(limit) >= 0) {
+                throw abandoned(element, uri, limit, e);
             }
             throw new Retryable(uri + ": " + e.getMessage(), e);
         } finally {
             deadline.cancel(false);
             connection.disconnect();
         }
+    }
+
+    private static FetchException abandoned(String element, URI uri, Duration limit, IOException cause) {
+        return new FetchException(element + ": " + uri + " did not finish within " + limit.toSeconds() + " s and was"
+                + " abandoned (raise <requestTimeoutSeconds> or lower <minTransferKiBPerSecond> for a slow server)", cause);
     }
 
     private HttpURLConnection open(URI uri) throws FetchException, IOException {

@@ -21,6 +21,18 @@ public interface BlobSink {
      */
     Path add(String digest, Path file) throws IOException;
 
+    /**
+     * The layer built by an earlier build from inputs of this key ({@link LayerMemo#key}), put into this sink
+     * without being built again; empty when the sink has none (then the caller builds it).
+     */
+    default java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
+        return java.util.Optional.empty();
+    }
+
+    /** Remembers that the layer just committed was built from inputs of this key, for the next build. */
+    default void remember(String key, Layer layer) {
+    }
+
     /** A blob being written. Closing it without {@link #commit} discards what was written. */
     interface NewBlob extends AutoCloseable {
 

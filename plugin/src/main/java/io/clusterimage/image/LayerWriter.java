@@ -26,6 +26,22 @@ final class LayerWriter {
      */
     static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
                        String createdBy) throws IOException {
+        String key = LayerMemo.key(entries, mtimeSeconds, compression);
+        if (key != null) {
+            java.util.Optional<Layer> reused = sink.reuse(key, createdBy);
+            if (reused.isPresent()) {
+                return reused.get(); // nothing it is made of changed since the last build
+            }
+        }
+        Layer layer = build(entries, mtimeSeconds, compression, threads, sink, createdBy);
+        if (key != null) {
+            sink.remember(key, layer);
+        }
+        return layer;
+    }
+
+    private static Layer build(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
+                               String createdBy) throws IOException {
         MessageDigest blobDigest = Digests.sha256();
         MessageDigest diffDigest = Digests.sha256();
         try (BlobSink.NewBlob blob = sink.begin()) {

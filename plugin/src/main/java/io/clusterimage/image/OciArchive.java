@@ -19,9 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * An OCI archive (a tar of an OCI image layout: {@code blobs/sha256/...}, {@code index.json},
@@ -51,14 +51,24 @@ public final class OciArchive implements BlobSink, AutoCloseable {
     private final FileChannel channel;
     private final OutputStream out;
     private final long mtime;
-    private final Set<String> blobs = new HashSet<>();
+    /** Blobs in the archive (hex) and where each one's bytes start. */
+    private final Map<String, Long> blobs = new HashMap<>();
+    /** The previous build's layers (empty without a memo file), and this build's, saved by {@link #finish}. */
+    private final Path memoFile;
+    private final LayerMemo previous;
+    private final LayerMemo current = LayerMemo.empty();
+    private FileChannel previousArchive;
+    private int reusedLayers;
+    private long reusedBytes;
     private boolean writingBlob;
     private boolean finished;
 
-    private OciArchive(Path target, Path temp, FileChannel channel, long mtime) {
+    private OciArchive(Path target, Path temp, FileChannel channel, long mtime, Path memoFile) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
+        this.memoFile = memoFile;
+        this.previous = memoFile == null ? LayerMemo.empty() : LayerMemo.load(memoFile, target);
         // as large as the chunks TarWriter copies file content in: a chunk then bypasses the buffer
         // (no extra copy of the registry's hundreds of megabytes), headers and small files gather in it
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), TarWriter.COPY_BUFFER);
@@ -88,13 +98,22 @@ public final class OciArchive implements BlobSink, AutoCloseable {
 
     /** Starts an archive that {@link #finish} will put at {@code target}; every entry gets {@code time}. */
     public static OciArchive create(Path target, Instant time) throws IOException {
+        return create(target, time, null);
+    }
+
+    /**
+     * {@link #create(Path, Instant)} that takes the layers whose inputs did not change from the archive now at
+     * {@code target}, as {@code memoFile} (written by the build that made it) describes them; {@link #finish}
+     * writes the memo of the new archive there.
+     */
+    public static OciArchive create(Path target, Instant time, Path memoFile) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".partial");
         // no TRUNCATE_EXISTING (the file is new and empty): on ext4 a truncation to zero makes close()
         // write the whole file out at once (its auto_da_alloc heuristic) — 0.3 s for half a gigabyte
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-        OciArchive archive = new OciArchive(target, temp, channel, time.getEpochSecond());
+        OciArchive archive = new OciArchive(target, temp, channel, time.getEpochSecond(), memoFile);
         try {
             TarWriter directories = new TarWriter(archive.out);
             directories.directory("blobs", 0755, 0, 0, archive.mtime);
@@ -144,7 +163,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
                 done = true;
                 writingBlob = false;
                 String hex = Digests.hex(digest);
-                if (!blobs.add(hex)) {
+                if (blobs.putIfAbsent(hex, start + BLOCK) != null) {
                     cutOff(start); // stored already (a layer two platforms share)
                     return null;
                 }
@@ -176,13 +195,14 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             throw new IllegalStateException("one blob at a time: the previous one is not committed");
         }
         String hex = Digests.hex(digest);
-        if (!blobs.add(hex)) {
+        if (blobs.containsKey(hex)) {
             return null;
         }
         try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = source.size();
             out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, size));
             out.flush();
+            blobs.put(hex, channel.position());
             // the kernel copies file to file (no trip through the JVM's heap)
             for (long position = 0; position < size; ) {
                 long copied = source.transferTo(position, size - position, channel);
@@ -196,6 +216,77 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         return null;
     }
 
+    @Override
+    public java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
+        if (writingBlob) {
+            throw new IllegalStateException("one blob at a time: the previous one is not committed");
+        }
+        java.util.Optional<LayerMemo.Entry> found = previous.find(key);
+        if (found.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        LayerMemo.Entry entry = found.get();
+        String hex = Digests.hex(entry.digest());
+        if (!blobs.containsKey(hex)) {
+            if (previousArchive == null) {
+                previousArchive = FileChannel.open(target, StandardOpenOption.READ);
+            }
+            if (!holds(previousArchive, entry, hex)) {
+                return java.util.Optional.empty();
+            }
+            out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, entry.size()));
+            out.flush();
+            blobs.put(hex, channel.position());
+            // the kernel copies the range from the old archive into the new one
+            for (long copied = 0; copied < entry.size(); ) {
+                long n = previousArchive.transferTo(entry.offset() + copied, entry.size() - copied, channel);
+                if (n <= 0) {
+                    throw new IOException(target + " ended inside the layer " + entry.digest() + " it held at the last build");
+                }
+                copied += n;
+            }
+            out.write(new byte[TarWriter.padding(entry.size())]);
+            reusedLayers++;
+            reusedBytes += entry.size();
+        }
+        current.put(key, new LayerMemo.Entry(entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), blobs.get(hex)));
+        return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
+    }
+
+    /** Whether the tar header in front of the entry's range names that blob with that size. */
+    private static boolean holds(FileChannel archive, LayerMemo.Entry entry, String hex) throws IOException {
+        if (entry.offset() < BLOCK || entry.offset() + entry.size() > archive.size()) {
+            return false;
+        }
+        ByteBuffer header = ByteBuffer.allocate(BLOCK);
+        while (header.hasRemaining()) {
+            if (archive.read(header, entry.offset() - BLOCK + header.position()) < 0) {
+                return false;
+            }
+        }
+        byte[] expected = TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, 0, entry.size());
+        // name (0..100) and size (124..136) must match; the time may differ (another outputTimestamp)
+        return java.util.Arrays.equals(header.array(), 0, 100, expected, 0, 100)
+                && java.util.Arrays.equals(header.array(), 124, 136, expected, 124, 136);
+    }
+
+    @Override
+    public void remember(String key, Layer layer) {
+        Long offset = blobs.get(Digests.hex(layer.digest()));
+        if (offset != null) {
+            current.put(key, new LayerMemo.Entry(layer.digest(), layer.size(), layer.diffId(), layer.mediaType(), offset));
+        }
+    }
+
+    /** Layers this archive took from the previous one, and their bytes. */
+    public int reusedLayers() {
+        return reusedLayers;
+    }
+
+    public long reusedBytes() {
+        return reusedBytes;
+    }
+
     private void addBytes(String name, byte[] content) throws IOException {
         out.write(TarWriter.fileHeader(name, 0644, 0, 0, mtime, content.length));
         out.write(content);
@@ -204,7 +295,9 @@ public final class OciArchive implements BlobSink, AutoCloseable {
 
     private void addBlob(byte[] content) throws IOException {
         String hex = Digests.hex(Digests.of(content));
-        if (blobs.add(hex)) {
+        if (!blobs.containsKey(hex)) {
+            out.flush();
+            blobs.put(hex, channel.position() + BLOCK);
             addBytes(BLOB_DIRECTORY + hex, content);
         }
     }
@@ -227,7 +320,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         }
         for (PlatformImage platform : image.platforms()) {
             for (Layer layer : platform.layers()) {
-                if (!blobs.contains(Digests.hex(layer.digest()))) {
+                if (!blobs.containsKey(Digests.hex(layer.digest()))) {
                     throw new IllegalStateException("layer " + layer.digest() + " of " + platform.platform() + " is not in the archive");
                 }
             }
@@ -259,13 +352,25 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the default permissions are fine
         }
+        closePrevious();
         io.clusterimage.core.AtomicFiles.replace(temp, target);
         finished = true;
+        if (memoFile != null) {
+            current.save(memoFile, target);
+        }
+    }
+
+    private void closePrevious() throws IOException {
+        if (previousArchive != null) {
+            previousArchive.close();
+            previousArchive = null;
+        }
     }
 
     /** Closes the archive; one that was not finished is deleted. */
     @Override
     public void close() throws IOException {
+        closePrevious();
         if (!finished) {
             try {
                 channel.close();

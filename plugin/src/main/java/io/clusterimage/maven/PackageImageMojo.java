@@ -203,9 +203,15 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                     new io.clusterimage.registry.BlobCache(cache()), offline());
             if (format == OciArchiveWriter.Format.OCI_ARCHIVE) {
                 // the default: layers written once, straight into the archive
-                try (OciArchive archive = OciArchive.create(outputFile.toPath(), created)) {
+                // layers whose inputs did not change come from the previous archive as byte ranges
+                try (OciArchive archive = OciArchive.create(outputFile.toPath(), created,
+                        outputDirectory.toPath().resolve("work/layers.memo.json"))) {
                     image = ImageBuilder.build(parsed, options, baseImages, archive);
                     archive.finish(image, imageName, attachments(signer, image, format));
+                    if (archive.reusedLayers() > 0) {
+                        getLog().info("cluster-image: took " + archive.reusedLayers() + " unchanged layer(s) ("
+                                + io.clusterimage.registry.ImageSaver.humanBytes(archive.reusedBytes()) + ") from the previous archive");
+                    }
                 }
             } else {
                 image = ImageBuilder.build(parsed, options, baseImages);

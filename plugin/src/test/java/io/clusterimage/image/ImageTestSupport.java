@@ -36,6 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class ImageTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The Kubefile of a typical cluster image: manifests and the registry tree, one layer each. */
+    static final String CLUSTER_IMAGE_KUBEFILE = """
+            FROM scratch
+            COPY manifests manifests
+            COPY registry registry
+            CMD ["kubectl apply -f manifests"]
+            """;
     static final Platform AMD64 = Platform.LINUX_AMD64;
     static final Platform ARM64 = new Platform("linux", "arm64", "");
 

@@ -30,13 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Several platforms make an OCI index; each platform's image holds its own registry tree. */
 class MultiPlatformImageTest {
 
-    private static final String KUBEFILE = """
-            FROM scratch
-            COPY manifests manifests
-            COPY registry registry
-            CMD ["kubectl apply -f manifests"]
-            """;
-
     @TempDir
     Path temp;
 
@@ -48,7 +41,7 @@ class MultiPlatformImageTest {
             String marker = platform.architecture() + platform.variant();
             trees.put(platform, registryTree(temp.resolve("save/" + marker + "/registry"), "library/nginx", marker));
         }
-        return ImageTestSupport.build(KUBEFILE, ImageTestSupport.options(context, temp.resolve("work"), trees::get, platforms));
+        return ImageTestSupport.build(ImageTestSupport.CLUSTER_IMAGE_KUBEFILE, ImageTestSupport.options(context, temp.resolve("work"), trees::get, platforms));
     }
 
     @Test

@@ -39,13 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OciArchiveTest {
 
-    private static final String KUBEFILE = """
-            FROM scratch
-            COPY manifests manifests
-            COPY registry registry
-            CMD ["kubectl apply -f manifests"]
-            """;
-
     @TempDir
     Path temp;
 
@@ -86,10 +79,10 @@ class OciArchiveTest {
     void theOnePassArchiveHasTheBytesOfOneWrittenFromLayerFiles() throws Exception {
         List<Platform> both = List.of(AMD64, ARM64);
         Path onePass = temp.resolve("one-pass.tar");
-        BuiltImage direct = buildInto(onePass, both, "work-direct", KUBEFILE);
+        BuiltImage direct = buildInto(onePass, both, "work-direct", ImageTestSupport.CLUSTER_IMAGE_KUBEFILE);
         assertFalse(Files.exists(temp.resolve("work-direct/blobs")), "no second copy of the layers next to the archive");
 
-        BuiltImage viaFiles = ImageTestSupport.build(KUBEFILE, options(both, "work-files"));
+        BuiltImage viaFiles = ImageTestSupport.build(ImageTestSupport.CLUSTER_IMAGE_KUBEFILE, options(both, "work-files"));
         Path fromFiles = temp.resolve("from-files.tar");
         OciArchiveWriter.write(viaFiles, "x:1", Instant.EPOCH, fromFiles);
 
@@ -100,7 +93,7 @@ class OciArchiveTest {
     @Test
     void everyBlobIsStoredOnceAndEveryOneIsReadableByGnuTarAndSkopeo() throws Exception {
         Path archive = temp.resolve("image.tar");
-        BuiltImage image = buildInto(archive, List.of(AMD64, ARM64), "work", KUBEFILE);
+        BuiltImage image = buildInto(archive, List.of(AMD64, ARM64), "work", ImageTestSupport.CLUSTER_IMAGE_KUBEFILE);
 
         List<String> names = allNames(archive); // GNU tar checks every header's checksum and size
         assertEquals(new HashSet<>(names).size(), names.size(), "no entry twice: " + names);

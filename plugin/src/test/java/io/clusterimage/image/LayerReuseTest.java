@@ -1,0 +1,129 @@
+package io.clusterimage.image;
+
+import io.clusterimage.core.Platform;
+import io.clusterimage.kubefile.KubefileParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+
+import static io.clusterimage.image.ImageTestSupport.AMD64;
+import static io.clusterimage.image.ImageTestSupport.ARM64;
+import static io.clusterimage.image.ImageTestSupport.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * A rebuild takes the layers whose inputs did not change from the previous archive as byte ranges, and the
+ * result is the archive a build from scratch writes, to the byte; a change to any input of a layer — one byte of
+ * one file (even with its size and mtime put back), a mode, a new file — makes that layer be built again.
+ */
+class LayerReuseTest {
+
+    @TempDir
+    Path temp;
+
+    private Path context() throws Exception {
+        Path context = temp.resolve("context");
+        if (!Files.exists(context)) {
+            write(context, "manifests/app.yaml", "kind: Pod\n");
+            for (Platform platform : List.of(AMD64, ARM64)) { // what save-registry made, one tree per platform
+                write(registry(platform), "docker/registry/v2/blobs/sha256/ab/abcd/data", platform.architecture().repeat(300_000));
+                write(registry(platform), "docker/registry/v2/repositories/library/nginx/_manifests/tags/1.25/current/link", "sha256:abcd");
+            }
+        }
+        return context;
+    }
+
+    private Path registry(Platform platform) {
+        return temp.resolve("save/" + platform.architecture() + "/registry");
+    }
+
+    private record Build(BuiltImage image, int reused) {
+    }
+
+    /** Builds into {@code archive}, with the layer memo when {@code memo} is not null. */
+    private Build build(Path archive, Path memo, List<Platform> platforms) throws Exception {
+        try (OciArchive output = OciArchive.create(archive, Instant.EPOCH, memo)) {
+            BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                    ImageTestSupport.options(context(), temp.resolve("work"), this::registry, platforms), null, output);
+            output.finish(image, "x:1");
+            return new Build(image, output.reusedLayers());
+        }
+    }
+
+    /** The archive a build without any memo writes now: what a reused build must equal to the byte. */
+    private void assertSameAsFromScratch(Path archive, List<Platform> platforms) throws Exception {
+        Path scratch = temp.resolve("scratch-" + System.nanoTime() + ".tar");
+        build(scratch, null, platforms);
+        assertEquals(-1, Files.mismatch(archive, scratch), "the reused archive has the bytes of one built from scratch");
+    }
+
+    @Test
+    void unchangedLayersComeFromThePreviousArchiveAndEveryChangeIsNoticed() throws Exception {
+        Path archive = temp.resolve("app.tar");
+        Path memo = temp.resolve("layers.memo.json");
+        Build first = build(archive, memo, List.of(AMD64));
+        assertEquals(0, first.reused());
+
+        Build again = build(archive, memo, List.of(AMD64));
+        assertEquals(2, again.reused(), "nothing changed: both layers reused");
+        assertEquals(first.image().digest(), again.image().digest());
+        assertSameAsFromScratch(archive, List.of(AMD64));
+
+        // a manifest edited: its layer is built again, the registry layer is taken over
+        write(context(), "manifests/app.yaml", "kind: Pod\nmetadata: {name: x}\n");
+        Build edited = build(archive, memo, List.of(AMD64));
+        assertEquals(1, edited.reused());
+        assertNotEquals(first.image().digest(), edited.image().digest());
+        assertSameAsFromScratch(archive, List.of(AMD64));
+
+        // one byte of the big file, its size and mtime put back: the change time still tells
+        Path blob = registry(AMD64).resolve("docker/registry/v2/blobs/sha256/ab/abcd/data");
+        FileTime mtime = Files.getLastModifiedTime(blob);
+        try (RandomAccessFile file = new RandomAccessFile(blob.toFile(), "rw")) {
+            file.seek(450_000);
+            file.write('c');
+        }
+        Files.setLastModifiedTime(blob, mtime);
+        Build byteChanged = build(archive, memo, List.of(AMD64));
+        assertEquals(1, byteChanged.reused(), "only the manifests layer is taken over");
+        assertNotEquals(edited.image().digest(), byteChanged.image().digest());
+        assertSameAsFromScratch(archive, List.of(AMD64));
+
+        // a mode
+        Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Build modeChanged = build(archive, memo, List.of(AMD64));
+        assertEquals(1, modeChanged.reused());
+        assertNotEquals(byteChanged.image().digest(), modeChanged.image().digest());
+
+        // a new file
+        write(registry(AMD64), "docker/registry/v2/repositories/library/nginx/_manifests/tags/1.26/current/link", "sha256:abcd");
+        Build newFile = build(archive, memo, List.of(AMD64));
+        assertEquals(1, newFile.reused());
+        assertNotEquals(modeChanged.image().digest(), newFile.image().digest());
+        assertSameAsFromScratch(archive, List.of(AMD64));
+    }
+
+    @Test
+    void anArchiveTheMemoDoesNotDescribeIsNotReadAndLayersSharedByPlatformsAreStoredOnce() throws Exception {
+        Path archive = temp.resolve("multi.tar");
+        Path memo = temp.resolve("multi.memo.json");
+        build(archive, memo, List.of(AMD64, ARM64));
+        Build both = build(archive, memo, List.of(AMD64, ARM64));
+        assertEquals(3, both.reused(), "the manifests layer (the platforms share it, taken once) and each platform's registry layer");
+        assertSameAsFromScratch(archive, List.of(AMD64, ARM64));
+
+        // the archive replaced by another file (copied over, rebuilt by another tool): the memo is not its memo
+        Path other = temp.resolve("other.tar");
+        build(other, null, List.of(AMD64, ARM64));
+        Files.copy(other, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, build(archive, memo, List.of(AMD64, ARM64)).reused());
+    }
+}
