@@ -22,6 +22,13 @@ public interface BlobSink {
     Path add(String digest, Path file) throws IOException;
 
     /**
+     * Says which layers come, in the order they will come ({@link LayerMemo#key}s; null for a layer without
+     * one), before the first: a sink may keep what it holds from an earlier build of the same leading layers.
+     */
+    default void plan(java.util.List<String> keys) throws IOException {
+    }
+
+    /**
      * The layer built by an earlier build from inputs of this key ({@link LayerMemo#key}), put into this sink
      * without being built again; empty when the sink has none (then the caller builds it).
      */

@@ -9,8 +9,19 @@ import java.util.List;
  *                  or the index (several)
  * @param index     the index bytes when there are several platforms, else null
  * @param platforms the per-platform images
+ * @param blobOrder the layers' digests, each once, in the order an archive stores them (largest first, so
+ *                  that the layers that change least lead and a rebuild can keep them where they are)
  */
-public record BuiltImage(String digest, byte[] index, List<PlatformImage> platforms) {
+public record BuiltImage(String digest, byte[] index, List<PlatformImage> platforms, List<String> blobOrder) {
+
+    public BuiltImage {
+        blobOrder = List.copyOf(blobOrder);
+    }
+
+    /** Layers stored in the image's own order: per platform, bottom first. */
+    public BuiltImage(String digest, byte[] index, List<PlatformImage> platforms) {
+        this(digest, index, platforms, platforms.stream().flatMap(p -> p.layers().stream()).map(Layer::digest).distinct().toList());
+    }
 
     /** The image ID: the config digest of the first platform. */
     public String imageId() {

@@ -68,27 +68,63 @@ public final class ImageBuilder {
     }
 
     /**
-     * Builds the image, writing its layers into {@code sink} as they are assembled — platform after
-     * platform, each one's layers bottom first. With an {@link OciArchive} as the sink every layer is
-     * written once, straight into the archive; {@link OciArchive#finish} then completes it.
+     * Builds the image, writing its layers into {@code sink} once every platform's stages have run — the
+     * largest first, each layer once. With an {@link OciArchive} as the sink every layer is written once,
+     * straight into the archive; {@link OciArchive#finish} then completes it.
      */
     public static BuiltImage build(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages, BlobSink sink)
             throws IOException, ImageBuildException {
         ImageBuilder builder = new ImageBuilder(kubefile, options, baseImages);
-        List<PlatformImage> images = new ArrayList<>();
+        List<StageState> finals = new ArrayList<>();
         for (Platform platform : options.platforms()) {
-            images.add(builder.buildPlatform(platform, sink));
+            finals.add(builder.runPlatform(platform));
+        }
+        // every platform's layers known: written largest first (base image layers and the registry, what
+        // changes least, lead the archive), so that a rebuild keeps the unchanged ones where they are
+        List<Layer[]> written = new ArrayList<>();
+        List<int[]> order = new ArrayList<>();
+        for (int p = 0; p < finals.size(); p++) {
+            written.add(new Layer[finals.get(p).layers.size()]);
+            for (int l = 0; l < finals.get(p).layers.size(); l++) {
+                order.add(new int[] {p, l});
+            }
+        }
+        order.sort(java.util.Comparator.comparingLong((int[] at) -> -finals.get(at[0]).layers.get(at[1]).weight()));
+        List<String> keys = new ArrayList<>();
+        for (int[] at : order) {
+            keys.add(finals.get(at[0]).layers.get(at[1]).key());
+        }
+        sink.plan(keys);
+        List<String> blobOrder = new ArrayList<>();
+        for (int[] at : order) {
+            Layer layer = finals.get(at[0]).layers.get(at[1]).writeTo(sink);
+            written.get(at[0])[at[1]] = layer;
+            if (!blobOrder.contains(layer.digest())) {
+                blobOrder.add(layer.digest());
+            }
+        }
+        List<PlatformImage> images = new ArrayList<>();
+        for (int p = 0; p < finals.size(); p++) {
+            images.add(builder.assemble(options.platforms().get(p), finals.get(p), List.of(written.get(p))));
         }
         if (images.size() == 1) {
-            return new BuiltImage(images.get(0).manifestDigest(), null, images);
+            return new BuiltImage(images.get(0).manifestDigest(), null, images, blobOrder);
         }
         byte[] index = OciDocuments.index(images, options);
-        return new BuiltImage(Digests.of(index), index, images);
+        return new BuiltImage(Digests.of(index), index, images, blobOrder);
     }
 
     // ---- one platform ----
 
-    private PlatformImage buildPlatform(Platform platform, BlobSink sink) throws IOException, ImageBuildException {
+    private PlatformImage assemble(Platform platform, StageState last, List<Layer> layers) throws IOException {
+        byte[] config = OciDocuments.config(last, layers, platform, options.created());
+        String configDigest = Digests.of(config);
+        byte[] manifest = OciDocuments.manifest(config, configDigest, layers, platform, last, options);
+        return new PlatformImage(platform, manifest, Digests.of(manifest), config, configDigest, layers);
+    }
+
+    /** Runs the platform's stages; its final stage's layers are written later, with every platform's. */
+    private StageState runPlatform(Platform platform) throws IOException, ImageBuildException {
         currentPlatform = platform;
         BuildPlan plan = KubefileResolver.resolve(kubefile, options.buildArgs(), platform, Platform.host());
         for (Finding finding : plan.findings()) {
@@ -107,15 +143,7 @@ public final class ImageBuilder {
         for (Stage stage : plan.stages()) {
             done.put(stage.index(), runStage(stage, plan, done, context));
         }
-        StageState last = done.get(plan.finalStage().index());
-        List<Layer> layers = new ArrayList<>();
-        for (StageLayer layer : last.layers) {
-            layers.add(layer.writeTo(sink));
-        }
-        byte[] config = OciDocuments.config(last, layers, platform, options.created());
-        String configDigest = Digests.of(config);
-        byte[] manifest = OciDocuments.manifest(config, configDigest, layers, platform, last, options);
-        return new PlatformImage(platform, manifest, Digests.of(manifest), config, configDigest, layers);
+        return done.get(plan.finalStage().index());
     }
 
     private StageState runStage(Stage stage, BuildPlan plan, Map<Integer, StageState> done, ContextFiles context)

@@ -43,13 +43,34 @@ final class LayerMemo {
     }
 
     private final Map<String, Entry> layers;
+    /** The time every entry of the archive carries (its tar headers depend on it), or -1 when unknown. */
+    private final long mtime;
 
-    private LayerMemo(Map<String, Entry> layers) {
+    private LayerMemo(Map<String, Entry> layers, long mtime) {
         this.layers = layers;
+        this.mtime = mtime;
+    }
+
+    static LayerMemo empty(long mtime) {
+        return new LayerMemo(new TreeMap<>(), mtime);
     }
 
     static LayerMemo empty() {
-        return new LayerMemo(new TreeMap<>());
+        return empty(-1);
+    }
+
+    /** The key of a layer that is a blob already (a base image's): its digest is all its bytes depend on. */
+    static String blobKey(String digest) {
+        return "blob " + digest;
+    }
+
+    long mtime() {
+        return mtime;
+    }
+
+    /** The entries with their keys in the order their bytes lie in the archive. */
+    List<Map.Entry<String, Entry>> inArchiveOrder() {
+        return layers.entrySet().stream().sorted(java.util.Comparator.comparingLong(e -> e.getValue().offset())).toList();
     }
 
     /**
@@ -97,12 +118,13 @@ final class LayerMemo {
                 return empty();
             }
             Map<String, Entry> layers = new TreeMap<>();
+            long mtime = root.path("mtime").asLong(-1);
             root.path("layers").fields().forEachRemaining(field -> {
                 JsonNode layer = field.getValue();
                 layers.put(field.getKey(), new Entry(layer.path("digest").asText(), layer.path("size").asLong(), layer.path("diffId").asText(),
                         layer.path("mediaType").asText(), layer.path("offset").asLong()));
             });
-            return new LayerMemo(layers);
+            return new LayerMemo(layers, mtime);
         } catch (IOException | RuntimeException e) {
             return empty(); // a memo is only ever a shortcut: without it, the layer is built
         }
@@ -121,6 +143,7 @@ final class LayerMemo {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("archive", identity(archive));
+        root.put("mtime", mtime);
         ObjectNode entries = root.putObject("layers");
         layers.forEach((key, entry) -> entries.putObject(key).put("digest", entry.digest()).put("size", entry.size())
                 .put("diffId", entry.diffId()).put("mediaType", entry.mediaType()).put("offset", entry.offset()));

@@ -30,15 +30,18 @@ import java.util.Map;
  * complete. The registry layer — hundreds of megabytes — is thus read once, hashed once and written
  * once, and no second copy of it is left in {@code target/}.
  *
- * <p>Entries come in the order the image has them — per platform its layers bottom first, then every
- * config and manifest, the index, {@code index.json} and {@code oci-layout} — with fixed owners, modes
+ * <p>Entries come in a fixed order — the layers largest first (what changes least leads: base image layers,
+ * the registry), then every config and manifest, the index, {@code index.json} and {@code oci-layout} — with
+ * fixed owners, modes
  * and times: the same image gives the same archive bytes. The image's attachments (its signature) go just
  * before index.json, whose one entry stays the image. A blob the archive holds already (a layer
  * several platforms share) is cut off again, so each blob is stored once.
  *
  * <p>The archive is written next to its target under a temporary name and renamed over it by
  * {@link #finish}; closing an unfinished archive deletes it, so a failed build leaves the previous
- * output as it was.
+ * output as it was. With a layer memo, a rebuild whose leading layers did not change extends the previous
+ * archive in place instead ({@link #plan}), keeping its tail aside to put it back if the build fails;
+ * other unchanged layers are copied from it as byte ranges ({@link #reuse}).
  */
 public final class OciArchive implements BlobSink, AutoCloseable {
 
@@ -48,15 +51,18 @@ public final class OciArchive implements BlobSink, AutoCloseable {
 
     private final Path target;
     private final Path temp;
-    private final FileChannel channel;
-    private final OutputStream out;
+    private FileChannel channel;
+    private OutputStream out;
     private final long mtime;
     /** Blobs in the archive (hex) and where each one's bytes start. */
     private final Map<String, Long> blobs = new HashMap<>();
     /** The previous build's layers (empty without a memo file), and this build's, saved by {@link #finish}. */
     private final Path memoFile;
     private final LayerMemo previous;
-    private final LayerMemo current = LayerMemo.empty();
+    private final LayerMemo current;
+    /** When the previous archive is being extended in place: the length it had and its tail, kept to undo. */
+    private long keptLength = -1;
+    private Path keptTail;
     private FileChannel previousArchive;
     private int reusedLayers;
     private long reusedBytes;
@@ -69,6 +75,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         this.channel = channel;
         this.memoFile = memoFile;
         this.previous = memoFile == null ? LayerMemo.empty() : LayerMemo.load(memoFile, target);
+        this.current = LayerMemo.empty(mtime);
         // as large as the chunks TarWriter copies file content in: a chunk then bypasses the buffer
         // (no extra copy of the registry's hundreds of megabytes), headers and small files gather in it
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), TarWriter.COPY_BUFFER);
@@ -203,6 +210,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, size));
             out.flush();
             blobs.put(hex, channel.position());
+            current.put(LayerMemo.blobKey(digest), new LayerMemo.Entry(digest, size, "", "", channel.position()));
             // the kernel copies file to file (no trip through the JVM's heap)
             for (long position = 0; position < size; ) {
                 long copied = source.transferTo(position, size - position, channel);
@@ -216,10 +224,84 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         return null;
     }
 
+    /** Where the first blob's bytes start: after the two directory entries and the blob's own header. */
+    private static final long FIRST_BLOB = 3L * BLOCK;
+
+    /**
+     * Keeps the previous archive's leading layers where they are when this build starts with the same ones
+     * (the archive is ordered largest first, so the registry and base image layers lead): the previous archive
+     * becomes this one's file, cut after them, and the rest is written after them — nothing of the kept layers
+     * is read or written. Its tail is kept aside until {@link #finish}, so that a build that fails puts the
+     * previous archive back as it was.
+     */
+    @Override
+    public void plan(List<String> keys) throws IOException {
+        if (previous.mtime() != mtime || !blobs.isEmpty() || keys.isEmpty()) {
+            return; // another time in every header, or something written already
+        }
+        List<Map.Entry<String, LayerMemo.Entry>> old = previous.inArchiveOrder();
+        int kept = 0;
+        long expected = FIRST_BLOB;
+        Map<String, Integer> seen = new HashMap<>();
+        for (String key : keys) {
+            if (key == null || kept >= old.size() || !key.equals(old.get(kept).getKey()) || old.get(kept).getValue().offset() != expected) {
+                break;
+            }
+            if (seen.put(key, kept) != null) {
+                continue; // a layer two platforms share: stored once, at its first place
+            }
+            LayerMemo.Entry entry = old.get(kept).getValue();
+            expected = entry.offset() + entry.size() + TarWriter.padding(entry.size()) + BLOCK;
+            kept++;
+        }
+        if (kept == 0) {
+            return;
+        }
+        long length = old.get(kept - 1).getValue().offset() + old.get(kept - 1).getValue().size()
+                + TarWriter.padding(old.get(kept - 1).getValue().size());
+        try (FileChannel check = FileChannel.open(target, StandardOpenOption.READ)) {
+            for (int i = 0; i < kept; i++) {
+                if (!holds(check, old.get(i).getValue(), Digests.hex(old.get(i).getValue().digest()))) {
+                    return;
+                }
+            }
+        }
+        // the previous archive becomes the file being written: its tail (small: the smaller layers and the
+        // documents) is kept aside to undo, then it is cut after the kept layers
+        channel.close();
+        Files.delete(temp);
+        Path tail = Files.createTempFile(temp.getParent(), "." + target.getFileName(), ".tail.partial");
+        Files.move(target, temp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        keptLength = Files.size(temp);
+        keptTail = tail;
+        channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel tailCopy = FileChannel.open(tail, StandardOpenOption.WRITE)) {
+            for (long at = length; at < keptLength; ) {
+                at += channel.transferTo(at, keptLength - at, tailCopy);
+            }
+        }
+        channel.truncate(length);
+        channel.position(length);
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), TarWriter.COPY_BUFFER);
+        for (int i = 0; i < kept; i++) {
+            LayerMemo.Entry entry = old.get(i).getValue();
+            blobs.put(Digests.hex(entry.digest()), entry.offset());
+            current.put(old.get(i).getKey(), entry);
+            reusedLayers++;
+            reusedBytes += entry.size();
+        }
+    }
+
     @Override
     public java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
         if (writingBlob) {
             throw new IllegalStateException("one blob at a time: the previous one is not committed");
+        }
+        java.util.Optional<LayerMemo.Entry> kept = current.find(key);
+        if (kept.isPresent() && blobs.containsKey(Digests.hex(kept.get().digest()))) {
+            // in the archive already: kept in place, or written for another platform moments ago
+            LayerMemo.Entry entry = kept.get();
+            return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
         }
         java.util.Optional<LayerMemo.Entry> found = previous.find(key);
         if (found.isEmpty()) {
@@ -355,6 +437,9 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         closePrevious();
         io.clusterimage.core.AtomicFiles.replace(temp, target);
         finished = true;
+        if (keptTail != null) {
+            Files.deleteIfExists(keptTail);
+        }
         if (memoFile != null) {
             current.save(memoFile, target);
         }
@@ -371,12 +456,38 @@ public final class OciArchive implements BlobSink, AutoCloseable {
     @Override
     public void close() throws IOException {
         closePrevious();
-        if (!finished) {
-            try {
-                channel.close();
-            } finally {
-                Files.deleteIfExists(temp);
+        if (finished) {
+            return;
+        }
+        if (keptTail != null) {
+            restorePrevious();
+            return;
+        }
+        try {
+            channel.close();
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Puts the previous archive back as it was: cut where this build began to write, its tail appended again. */
+    private void restorePrevious() throws IOException {
+        try {
+            long cut = keptLength - Files.size(keptTail);
+            channel.truncate(cut);
+            channel.position(cut);
+            try (FileChannel tail = FileChannel.open(keptTail, StandardOpenOption.READ)) {
+                for (long at = 0; at < tail.size(); ) {
+                    at += tail.transferTo(at, tail.size() - at, channel);
+                }
             }
+            channel.close();
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            previous.save(memoFile, target); // the same bytes again: the memo describes them still
+        } finally {
+            channel.close();
+            Files.deleteIfExists(keptTail);
+            Files.deleteIfExists(temp);
         }
     }
 

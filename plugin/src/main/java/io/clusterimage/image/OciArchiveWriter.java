@@ -81,10 +81,10 @@ public final class OciArchiveWriter {
         }
         if (format == Format.OCI_ARCHIVE) {
             try (OciArchive archive = OciArchive.create(target, time)) {
-                for (PlatformImage platform : image.platforms()) {
-                    for (Layer layer : platform.layers()) {
-                        archive.add(layer.digest(), layerFile(layer));
-                    }
+                java.util.Map<String, Layer> byDigest = new java.util.HashMap<>();
+                image.platforms().forEach(p -> p.layers().forEach(layer -> byDigest.putIfAbsent(layer.digest(), layer)));
+                for (String digest : image.blobOrder()) { // the order of an archive written while building
+                    archive.add(digest, layerFile(byDigest.get(digest)));
                 }
                 archive.finish(image, refName, attachments);
             }

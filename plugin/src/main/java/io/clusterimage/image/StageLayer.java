@@ -13,6 +13,12 @@ sealed interface StageLayer {
     /** Writes (or adds) the layer into the sink. */
     Layer writeTo(BlobSink sink) throws IOException;
 
+    /** How large the layer is, before it is written: what orders the archive (largest first). */
+    long weight();
+
+    /** What identifies the layer's bytes before they are written ({@link LayerMemo#key}); null when nothing can. */
+    String key() throws IOException;
+
     /** A COPY/ADD: its entries, in tar order, read from their sources when written. */
     record Copied(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, String createdBy)
             implements StageLayer {
@@ -24,6 +30,16 @@ sealed interface StageLayer {
         public Layer writeTo(BlobSink sink) throws IOException {
             return LayerWriter.write(entries, mtimeSeconds, compression, threads, sink, createdBy);
         }
+
+        @Override
+        public long weight() {
+            return entries.stream().mapToLong(FileEntry::size).sum();
+        }
+
+        @Override
+        public String key() throws IOException {
+            return LayerMemo.key(entries, mtimeSeconds, compression);
+        }
     }
 
     /** A base image's layer, a verified file in the blob cache, reused byte for byte. */
@@ -32,6 +48,16 @@ sealed interface StageLayer {
         public Layer writeTo(BlobSink sink) throws IOException {
             return new Layer(sink.add(layer.digest(), layer.file()), layer.digest(), layer.size(), layer.diffId(), layer.mediaType(),
                     layer.createdBy());
+        }
+
+        @Override
+        public long weight() {
+            return layer.size();
+        }
+
+        @Override
+        public String key() {
+            return LayerMemo.blobKey(layer.digest());
         }
     }
 }

@@ -77,10 +77,13 @@ class LayerReuseTest {
         assertEquals(first.image().digest(), again.image().digest());
         assertSameAsFromScratch(archive, List.of(AMD64));
 
-        // a manifest edited: its layer is built again, the registry layer is taken over
+        // a manifest edited: its layer is built again; the registry layer, the largest and so the first in the
+        // archive, stays where it is: the previous archive file is extended, nothing of it is copied
+        Object inode = Files.getAttribute(archive, "unix:ino");
         write(context(), "manifests/app.yaml", "kind: Pod\nmetadata: {name: x}\n");
         Build edited = build(archive, memo, List.of(AMD64));
         assertEquals(1, edited.reused());
+        assertEquals(inode, Files.getAttribute(archive, "unix:ino"), "the archive was extended in place, not copied");
         assertNotEquals(first.image().digest(), edited.image().digest());
         assertSameAsFromScratch(archive, List.of(AMD64));
 
@@ -109,6 +112,31 @@ class LayerReuseTest {
         assertEquals(1, newFile.reused());
         assertNotEquals(modeChanged.image().digest(), newFile.image().digest());
         assertSameAsFromScratch(archive, List.of(AMD64));
+    }
+
+    @Test
+    void aBuildThatFailsAfterKeepingLayersInPlacePutsThePreviousArchiveBack() throws Exception {
+        Path archive = temp.resolve("kept.tar");
+        Path memo = temp.resolve("kept.memo.json");
+        build(archive, memo, List.of(AMD64));
+        byte[] before = Files.readAllBytes(archive);
+        write(context(), "manifests/app.yaml", "kind: Pod\nmetadata: {name: changed}\n");
+        try (OciArchive output = OciArchive.create(archive, Instant.EPOCH, memo)) {
+            ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                    ImageTestSupport.options(context(), temp.resolve("work"), this::registry, List.of(AMD64)), null, output);
+            assertEquals(1, output.reusedLayers(), "the registry layer was kept in place, the new manifests layer written after it");
+            // no finish: the build fails here (a signing key that does not open, a full disk)
+        }
+        assertEquals(-1, Files.mismatch(archive, writeTemp(before)), "the previous archive is back, byte for byte");
+        try (var siblings = Files.list(temp)) {
+            assertEquals(List.of(), siblings.filter(f -> f.getFileName().toString().endsWith(".partial")).toList(), "nothing left over");
+        }
+        assertEquals(1, build(archive, memo, List.of(AMD64)).reused(), "and the memo still describes it");
+        assertSameAsFromScratch(archive, List.of(AMD64));
+    }
+
+    private Path writeTemp(byte[] bytes) throws Exception {
+        return Files.write(temp.resolve("expected-" + System.nanoTime()), bytes);
     }
 
     @Test
