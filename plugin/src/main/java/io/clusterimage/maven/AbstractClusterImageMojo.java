@@ -203,6 +203,32 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
         }
     }
 
+    /** The build context of the IDE running the build (m2e), or on the command line Maven's, which only logs. */
+    @org.apache.maven.plugins.annotations.Component
+    protected org.sonatype.plexus.build.incremental.BuildContext buildContext;
+
+    /** What an IDE build gets from {@code goal}: skipping when nothing changed, findings as markers. */
+    protected IdeFeedback ide(String goal) {
+        return new IdeFeedback(buildContext, goal);
+    }
+
+    /** Whether an incremental IDE build may skip the goal: nothing of the build context nor the POM changed. */
+    protected boolean unchangedInIde(IdeFeedback ide) throws MojoExecutionException {
+        List<java.nio.file.Path> outputs = new ArrayList<>(List.of(outputDirectory.toPath()));
+        if (project != null && project.getBuild() != null && project.getBuild().getDirectory() != null) {
+            outputs.add(java.nio.file.Path.of(project.getBuild().getDirectory()));
+        }
+        try {
+            return ide.nothingChanged(contextDirectory.toPath(), outputs, pomFile());
+        } catch (java.io.IOException e) {
+            throw new MojoExecutionException("cannot list " + contextDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    protected File pomFile() {
+        return project == null ? null : project.getFile();
+    }
+
     /** Logs a finding at its severity, in the compiler style IDEs link ({@code Kubefile:7: ...}). */
     protected void log(io.clusterimage.core.Finding finding) {
         switch (finding.severity()) {

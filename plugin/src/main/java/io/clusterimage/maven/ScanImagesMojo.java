@@ -85,6 +85,11 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
             return;
         }
+        IdeFeedback ide = ide("scan-images");
+        if (unchangedInIde(ide)) {
+            getLog().debug("cluster-image: nothing in " + contextDescription() + " changed since the IDE's last build");
+            return;
+        }
         List<io.clusterimage.inventory.DeclaredArchive> archives = new java.util.ArrayList<>(ImageArchiveConfig.resolve(imageArchives, this));
         int declaredArchives = archives.size();
         archives.addAll(AppImageConfig.declared(appImages, archives, outputDirectory));
@@ -102,7 +107,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             if (generated != null) {
                 fingerprint.addTree(generated.resolve("charts"), p -> false); // charts the fetch goal placed
             }
-            if (fingerprint.matches(stamp, List.of(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON),
+            if (!ide.inIde() && fingerprint.matches(stamp, List.of(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON),
                     outputDirectory.toPath().resolve(InventoryReport.IMAGES_TXT)))) {
                 ImageInventory previous = InventoryReport.read(outputDirectory.toPath());
                 if (project != null) {
@@ -131,6 +136,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             throw new MojoExecutionException("scan-images could not read the layout in " + contextDescription() + ": " + e.getMessage(), e);
         }
         inventory.findings().forEach(this::log);
+        ide.report(inventory.findings(), contextDirectory.toPath(), pomFile());
         if (getLog().isDebugEnabled()) {
             for (InventoryImage image : inventory.images()) {
                 getLog().debug(image.canonical() + " <- " + image.occurrences());

@@ -62,6 +62,11 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
                     + "; nothing to validate");
             return;
         }
+        IdeFeedback ide = ide("validate-layout");
+        if (unchangedInIde(ide)) {
+            getLog().debug("cluster-image: nothing in " + contextDescription() + " changed since the IDE's last build");
+            return;
+        }
         if (runInitScript) {
             runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
         }
@@ -77,7 +82,8 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             if (options.generated() != null) {
                 fingerprint.addTree(options.generated(), p -> false);
             }
-            if (!runInitScript && fingerprint.matches(stamp, List.of(report, shown))) {
+            // (not in an IDE: its markers come from a validation; its incremental builds skip above instead)
+            if (!runInitScript && !ide.inIde() && fingerprint.matches(stamp, List.of(report, shown))) {
                 // the findings as they were shown, so a warning does not vanish from the log of a rebuild
                 List<String> lines = java.nio.file.Files.readAllLines(shown, java.nio.charset.StandardCharsets.UTF_8);
                 long warnings = 0;
@@ -106,6 +112,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
         layout.findings().forEach(this::log);
+        ide.report(layout.findings(), contextDirectory.toPath(), pomFile());
         try {
             ValidationReport.write(layout, report);
         } catch (IOException e) {
