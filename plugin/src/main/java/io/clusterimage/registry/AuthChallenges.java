@@ -99,17 +99,17 @@ final class AuthChallenges {
         }
         int status = connection.getResponseCode();
         if (status == 401 || status == 403) {
-            RegistryClient.drain(connection);
+            RegistryTransport.drain(connection);
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " refused "
                     + (credentials.isEmpty() ? "anonymous access" : credentials.get().isIdentityToken() ? "the identity token"
                     : "the credentials") + " (" + status + ")");
         }
         if (status >= 500 || status == 429) {
-            RegistryClient.drain(connection);
-            throw new RegistryClient.RetryableStatus("token service of " + host + " answered " + status, RegistryClient.retryAfter(connection::getHeaderField));
+            RegistryTransport.drain(connection);
+            throw new RegistryTransport.RetryableStatus("token service of " + host + " answered " + status, RegistryTransport.retryAfter(connection::getHeaderField));
         }
         if (status >= 400) {
-            String error = RegistryClient.errorBody(connection);
+            String error = RegistryTransport.errorBody(connection);
             throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "the token service of " + host + " answered " + status
                     + (error.isBlank() ? "" : ": " + error.strip()));
         }

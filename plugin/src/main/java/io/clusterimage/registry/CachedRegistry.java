@@ -102,7 +102,7 @@ public final class CachedRegistry {
                     }
                 }
             }
-            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, RegistryClient.describe(host, repository, reference)
+            throw new RegistryException(RegistryException.Kind.OFFLINE_MISSING, RegistryTransport.describe(host, repository, reference)
                     + " is not in the cache " + cache.root() + " (offline: nothing is downloaded)");
         }
         RegistryException failure = null;

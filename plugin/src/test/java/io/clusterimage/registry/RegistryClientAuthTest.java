@@ -230,11 +230,11 @@ class RegistryClientAuthTest {
 
     @Test
     void sameOriginMeansSchemeHostAndPort() throws Exception {
-        assertTrue(RegistryClient.sameOrigin(URI.create("http://127.0.0.1:5000/v2/").toURL(), URI.create("http://127.0.0.1:5000/x").toURL()));
-        assertTrue(RegistryClient.sameOrigin(URI.create("https://Registry.example/v2/").toURL(),
+        assertTrue(RegistryTransport.sameOrigin(URI.create("http://127.0.0.1:5000/v2/").toURL(), URI.create("http://127.0.0.1:5000/x").toURL()));
+        assertTrue(RegistryTransport.sameOrigin(URI.create("https://Registry.example/v2/").toURL(),
                 URI.create("https://registry.example:443/blob").toURL()));
-        assertFalse(RegistryClient.sameOrigin(URI.create("http://127.0.0.1:5000/v2/").toURL(), URI.create("http://127.0.0.1:5001/").toURL()));
-        assertFalse(RegistryClient.sameOrigin(URI.create("https://registry.example/v2/").toURL(), URI.create("http://registry.example/").toURL()));
-        assertFalse(RegistryClient.sameOrigin(URI.create("https://registry.example/v2/").toURL(), URI.create("https://cdn.example/").toURL()));
+        assertFalse(RegistryTransport.sameOrigin(URI.create("http://127.0.0.1:5000/v2/").toURL(), URI.create("http://127.0.0.1:5001/").toURL()));
+        assertFalse(RegistryTransport.sameOrigin(URI.create("https://registry.example/v2/").toURL(), URI.create("http://registry.example/").toURL()));
+        assertFalse(RegistryTransport.sameOrigin(URI.create("https://registry.example/v2/").toURL(), URI.create("https://cdn.example/").toURL()));
     }
 }
