@@ -238,7 +238,7 @@ final class HttpDownloads {
             throw new FetchException(uri + " is not an http(s) URL");
         }
         URL url = uri.toURL();
-        HttpURLConnection connection = (HttpURLConnection) url.openConnection(options.proxies().apply(uri.getHost()));
+        HttpURLConnection connection = options.open(url);
         try {
             io.clusterimage.registry.RegistryTls.configure(options, connection); // a repository's own CA, as for registries
         } catch (io.clusterimage.registry.RegistryException e) {

@@ -155,7 +155,29 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
                 minTransferKiBPerSecond * 1024L);
         java.util.List<java.nio.file.Path> roots = certsDirectories == null || certsDirectories.isEmpty()
                 ? io.clusterimage.registry.RegistryTls.defaultRoots() : certsDirectories.stream().map(java.io.File::toPath).toList();
-        return options.withTls(new io.clusterimage.registry.RegistryTls(roots));
+        return options.withTls(new io.clusterimage.registry.RegistryTls(roots)).withProxyCredentials(proxyCredentials());
+    }
+
+    /** The active settings.xml proxy's {@code <username>} and (decrypted) {@code <password>}, or null. */
+    private java.net.PasswordAuthentication proxyCredentials() {
+        if (session == null || session.getSettings() == null || session.getSettings().getActiveProxy() == null) {
+            return null;
+        }
+        Proxy active = session.getSettings().getActiveProxy();
+        if (settingsDecrypter != null) {
+            SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(active));
+            for (SettingsProblem problem : result.getProblems()) {
+                getLog().warn("settings.xml <proxy><id>" + active.getId() + "</id>: " + problem.getMessage());
+            }
+            if (result.getProxy() != null) {
+                active = result.getProxy();
+            }
+        }
+        if (active.getUsername() == null || active.getUsername().isBlank()) {
+            return null;
+        }
+        return new java.net.PasswordAuthentication(active.getUsername(), active.getPassword() == null ? new char[0]
+                : active.getPassword().toCharArray());
     }
 
     /** The environment the plugin reads {@code <passwordEnvironmentVariable>} from (a map, for tests). */

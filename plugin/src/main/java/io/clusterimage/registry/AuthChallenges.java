@@ -132,8 +132,7 @@ final class AuthChallenges {
     }
 
     private HttpURLConnection tokenConnection(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection(
-                options.proxies().apply(URI.create(url).getHost()));
+        HttpURLConnection connection = options.open(URI.create(url).toURL());
         try {
             RegistryTls.configure(options, connection);
         } catch (RegistryException e) {

@@ -331,6 +331,7 @@ final class BlobUploads {
                     .header("Content-Range", start + "-" + (end - 1))
                     .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
                             HttpRequest.BodyPublishers.ofInputStream(() -> new FileSlice(channel, start, end)), end - start));
+            options.preemptiveProxyAuthorization(location).ifPresent(value -> builder.header("Proxy-Authorization", value));
             if (authorization != null && sameOrigin) {
                 builder.header("Authorization", authorization);
             }
@@ -387,9 +388,15 @@ final class BlobUploads {
         if (context.isEmpty()) {
             return patchClient();
         }
-        return tlsPatchClients.computeIfAbsent(hostWithPort, key -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxySelector())
-                .sslContext(context.get()).build());
+        return tlsPatchClients.computeIfAbsent(hostWithPort, key -> clientBuilder().sslContext(context.get()).build());
+    }
+
+    /** A client for chunk uploads: HTTP/1.1, no redirects, the proxies of the options (and their credentials). */
+    private HttpClient.Builder clientBuilder() {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxySelector());
+        java.net.Authenticator authenticator = options.proxyAuthenticator();
+        return authenticator == null ? builder : builder.authenticator(authenticator);
     }
 
     private ProxySelector proxySelector() {
@@ -411,19 +418,7 @@ final class BlobUploads {
         if (client == null) {
             synchronized (this) {
                 if (patchClient == null) {
-                    ProxySelector proxies = new ProxySelector() {
-                        @Override
-                        public List<java.net.Proxy> select(URI uri) {
-                            return List.of(options.proxies().apply(uri.getHost()));
-                        }
-
-                        @Override
-                        public void connectFailed(URI uri, java.net.SocketAddress address, IOException e) {
-                            // the request fails and is retried like any other
-                        }
-                    };
-                    patchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxies).build();
+                    patchClient = clientBuilder().build();
                 }
                 client = patchClient;
             }

@@ -21,10 +21,19 @@ import java.util.function.Function;
  *                         answer without body; a blob gets this plus its size at {@code minBytesPerSecond}
  * @param minBytesPerSecond the slowest transfer a blob (download or upload chunk) is waited for
  * @param tls              per-registry certificate authorities and client certificates (certs.d); null: the JVM's alone
+ * @param proxyCredentials what the proxy asks for (settings.xml's active {@code <proxy>}), sent to the proxy only; null: none
  */
 public record RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
                               Function<String, Proxy> proxies, int maxAttempts, Duration initialBackoff, Duration timeout,
-                              Duration requestTimeout, long minBytesPerSecond, RegistryTls tls) {
+                              Duration requestTimeout, long minBytesPerSecond, RegistryTls tls,
+                              java.net.PasswordAuthentication proxyCredentials) {
+
+    /** Without proxy credentials. */
+    public RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
+                           Function<String, Proxy> proxies, int maxAttempts, Duration initialBackoff, Duration timeout,
+                           Duration requestTimeout, long minBytesPerSecond, RegistryTls tls) {
+        this(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout, minBytesPerSecond, tls, null);
+    }
 
     /** Without per-registry certificates. */
     public RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
@@ -35,7 +44,7 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
 
     public RegistryOptions withTls(RegistryTls newTls) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond, newTls);
+                minBytesPerSecond, newTls, proxyCredentials);
     }
 
     /** Two minutes for what is small: far above any working registry's answer, far below hours. */
@@ -62,27 +71,79 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
 
     public RegistryOptions withInsecure(Set<String> hosts) {
         return new RegistryOptions(credentials, hosts, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond, tls);
+                minBytesPerSecond, tls, proxyCredentials);
     }
 
     public RegistryOptions withCredentials(CredentialProvider provider) {
         return new RegistryOptions(provider, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond, tls);
+                minBytesPerSecond, tls, proxyCredentials);
     }
 
     public RegistryOptions withRetries(int attempts, Duration backoff) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, attempts, backoff, timeout, requestTimeout,
-                minBytesPerSecond, tls);
+                minBytesPerSecond, tls, proxyCredentials);
     }
 
     public RegistryOptions withMirrors(Map<String, List<String>> newMirrors) {
         return new RegistryOptions(credentials, insecure, newMirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
-                minBytesPerSecond, tls);
+                minBytesPerSecond, tls, proxyCredentials);
     }
 
     public RegistryOptions withDeadlines(Duration newRequestTimeout, long newMinBytesPerSecond) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, newRequestTimeout,
-                newMinBytesPerSecond, tls);
+                newMinBytesPerSecond, tls, proxyCredentials);
+    }
+
+    public RegistryOptions withProxyCredentials(java.net.PasswordAuthentication newProxyCredentials) {
+        return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
+                minBytesPerSecond, tls, newProxyCredentials);
+    }
+
+    /**
+     * What answers a proxy's request for credentials (407) — a proxy's only (the JDK asks it for a server's 401
+     * too, which gets nothing: registry credentials go by their own rules) — or null when there are none. The
+     * proxies are the ones {@link #proxies} names, all of them settings.xml's active proxy.
+     */
+    public java.net.Authenticator proxyAuthenticator() {
+        if (proxyCredentials == null) {
+            return null;
+        }
+        java.net.PasswordAuthentication answer = proxyCredentials;
+        return new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                return getRequestorType() == RequestorType.PROXY ? answer : null;
+            }
+        };
+    }
+
+    /** Opens a connection to {@code url} through the proxy for its host, with the proxy's credentials when it asks. */
+    public java.net.HttpURLConnection open(java.net.URL url) throws java.io.IOException {
+        Proxy proxy = proxies.apply(url.getHost());
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) url.openConnection(proxy);
+        java.net.Authenticator authenticator = proxyAuthenticator();
+        if (authenticator != null && proxy.type() != Proxy.Type.DIRECT) {
+            connection.setAuthenticator(authenticator);
+            preemptiveProxyAuthorization(url.toString()).ifPresent(value -> connection.setRequestProperty("Proxy-Authorization", value));
+        }
+        return connection;
+    }
+
+    /**
+     * The {@code Proxy-Authorization} to send with a plain-HTTP request through the proxy, before it asks: a
+     * request whose body is streamed (an upload) cannot be sent a second time after a 407. HTTPS goes through a
+     * tunnel, whose CONNECT the JDK authenticates itself; a request that does not go through a proxy gets none.
+     */
+    public java.util.Optional<String> preemptiveProxyAuthorization(String url) {
+        if (proxyCredentials == null || !url.startsWith("http://")) {
+            return java.util.Optional.empty();
+        }
+        Proxy proxy = proxies.apply(java.net.URI.create(url).getHost());
+        if (proxy == null || proxy.type() == Proxy.Type.DIRECT) {
+            return java.util.Optional.empty();
+        }
+        String pair = proxyCredentials.getUserName() + ":" + new String(proxyCredentials.getPassword());
+        return java.util.Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The time a request moving {@code bytes} may take: the request timeout, plus the bytes at the minimum rate. */

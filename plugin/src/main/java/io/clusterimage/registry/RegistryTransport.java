@@ -104,6 +104,9 @@ final class RegistryTransport {
             } catch (SSLException e) {
                 throw tlsFailure(host, e);
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("Unable to tunnel through proxy") && e.getMessage().contains("407")) {
+                    throw proxyRefused(host); // asking again changes nothing
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     // the build is stopping (its download pool was shut down): no more attempts
                     throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " "
@@ -120,6 +123,22 @@ final class RegistryTransport {
         }
         throw new RegistryException(RegistryException.Kind.TRANSIENT, "cannot " + verb + " " + describe(host, repository, reference)
                 + " after " + options.maxAttempts() + " attempts: " + (last == null ? "" : last.getMessage()), last);
+    }
+
+    /**
+     * The proxy wants credentials it did not get (407). For an HTTPS registry the JDK tunnels through the proxy
+     * and, by default, sends no Basic credentials into a tunnel (jdk.http.auth.tunneling.disabledSchemes): the
+     * message says how to allow it, for the whole Maven JVM, where that decision belongs.
+     */
+    RegistryException proxyRefused(String host) {
+        String where = "the proxy between this build and " + host + " asks for credentials (407)";
+        if (options.proxyCredentials() == null) {
+            return new RegistryException(RegistryException.Kind.UNAUTHORIZED, where + "; give them in settings.xml: <proxy> with"
+                    + " <username> and <password> (mvn --encrypt-password keeps the password encrypted)");
+        }
+        return new RegistryException(RegistryException.Kind.UNAUTHORIZED, where + " and refused the ones of settings.xml's <proxy>"
+                + (options.insecure().contains(host) ? "" : "; for an HTTPS registry the JDK sends Basic credentials into a proxy"
+                + " tunnel only when started with -Djdk.http.auth.tunneling.disabledSchemes= (add it to MAVEN_OPTS or .mvn/jvm.config)"));
     }
 
     static RegistryException tlsFailure(String host, SSLException e) {
@@ -167,7 +186,7 @@ final class RegistryTransport {
         for (int hop = 0; hop < 10; hop++) {
             URL target = URI.create(currentUrl).toURL();
             boolean sameOrigin = sameOrigin(target, registry);
-            HttpURLConnection connection = (HttpURLConnection) target.openConnection(options.proxies().apply(target.getHost()));
+            HttpURLConnection connection = options.open(target);
             RegistryTls.configure(options, connection);
             connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
@@ -234,6 +253,7 @@ final class RegistryTransport {
                     + " is forbidden (403" + registryError(body) + ")");
             case 404 -> throw new RegistryException(RegistryException.Kind.NOT_FOUND, "not found: " + url.replaceFirst("^https?://[^/]+/v2/", "")
                     + " on " + host + " (404" + registryError(body) + ")");
+            case 407 -> throw proxyRefused(host);
             default -> {
                 if (status == 429 || status >= 500) {
                     return new RetryableStatus("HTTP " + status + " from " + host + registryError(body), retryAfter(header));

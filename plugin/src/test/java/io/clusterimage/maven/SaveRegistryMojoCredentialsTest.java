@@ -50,6 +50,15 @@ class SaveRegistryMojoCredentialsTest {
                 }
                 servers.add(copy);
             }
+            List<Proxy> proxies = new ArrayList<>();
+            for (Proxy proxy : request.getProxies()) {
+                Proxy copy = proxy.clone();
+                if (proxy.getPassword() != null && proxy.getPassword().startsWith("{enc:")) {
+                    copy.setPassword(proxy.getPassword().substring(5, proxy.getPassword().length() - 1));
+                    decrypted.add(proxy.getId());
+                }
+                proxies.add(copy);
+            }
             return new SettingsDecryptionResult() {
                 public Server getServer() {
                     return servers.isEmpty() ? null : servers.get(0);
@@ -60,11 +69,11 @@ class SaveRegistryMojoCredentialsTest {
                 }
 
                 public Proxy getProxy() {
-                    return null;
+                    return proxies.isEmpty() ? null : proxies.get(0);
                 }
 
                 public List<Proxy> getProxies() {
-                    return List.of();
+                    return proxies;
                 }
 
                 public List<SettingsProblem> getProblems() {
@@ -88,6 +97,37 @@ class SaveRegistryMojoCredentialsTest {
         auth.username = user;
         auth.password = password;
         return auth;
+    }
+
+    @Test
+    void theActiveProxysCredentialsAreDecryptedAndGoToTheProxyOnly() throws Exception {
+        Settings settings = new Settings();
+        Proxy proxy = new Proxy();
+        proxy.setId("company");
+        proxy.setActive(true);
+        proxy.setProtocol("http");
+        proxy.setHost("proxy.example");
+        proxy.setPort(3128);
+        proxy.setUsername("proxy-user");
+        proxy.setPassword("{enc:proxy-pw}");
+        settings.addProxy(proxy);
+        SaveRegistryMojo mojo = new SaveRegistryMojo();
+        mojo.session = new MavenSession(null, settings, null, null, null, List.of(), home.toString(), new Properties(), new Date());
+        FakeDecrypter decrypter = new FakeDecrypter();
+        mojo.settingsDecrypter = decrypter;
+        mojo.requestTimeoutSeconds = 120;
+        mojo.minTransferKiBPerSecond = 64;
+        io.clusterimage.registry.RegistryOptions options = mojo.registryOptions();
+        assertEquals("proxy-user", options.proxyCredentials().getUserName());
+        assertEquals("proxy-pw", new String(options.proxyCredentials().getPassword()));
+        assertEquals(List.of("company"), decrypter.decrypted);
+        assertEquals(java.util.Optional.of("Basic " + Base64.getEncoder().encodeToString("proxy-user:proxy-pw".getBytes(StandardCharsets.UTF_8))),
+                options.preemptiveProxyAuthorization("http://registry.internal:5000/v2/"));
+        assertEquals(java.util.Optional.empty(), options.preemptiveProxyAuthorization("https://registry.example/v2/"),
+                "an HTTPS request tunnels: the JDK authenticates the CONNECT, nothing goes into the request");
+
+        proxy.setUsername(null);
+        assertEquals(null, mojo.registryOptions().proxyCredentials(), "a proxy without <username> gets no credentials");
     }
 
     @Test

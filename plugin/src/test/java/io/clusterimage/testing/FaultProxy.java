@@ -322,7 +322,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
+    static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
         out.write(head(status, headers, length));
     }
 

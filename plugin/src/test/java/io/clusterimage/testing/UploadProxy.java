@@ -206,7 +206,7 @@ public final class UploadProxy implements AutoCloseable {
                         rule.status(), fault));
                 byte[] error = ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected " + rule.status() + "\"}]}")
                         .getBytes(StandardCharsets.UTF_8);
-                writeHead(out, rule.status(), Map.of("Content-Type", "application/json"), error.length);
+                FaultProxy.writeHead(out, rule.status(), Map.of("Content-Type", "application/json"), error.length);
                 out.write(error);
                 out.flush();
                 return;
@@ -244,7 +244,7 @@ public final class UploadProxy implements AutoCloseable {
             }
             long announced = method.equals("HEAD")
                     ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
-            writeHead(out, response.statusCode(), responseHeaders, announced);
+            FaultProxy.writeHead(out, response.statusCode(), responseHeaders, announced);
             if (!method.equals("HEAD")) {
                 out.write(response.body());
             }
@@ -260,14 +260,6 @@ public final class UploadProxy implements AutoCloseable {
         } finally {
             open.remove(socket);
         }
-    }
-
-    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(" Status\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("Content-Length: ").append(length).append("\r\n");
-        head.append("Connection: close\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Override

@@ -1,0 +1,135 @@
+package io.clusterimage.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A forward HTTP proxy on 127.0.0.1 that wants Basic credentials (a company proxy): a request without the
+ * right {@code Proxy-Authorization} gets 407 with a {@code Proxy-Authenticate} challenge; one with them is
+ * forwarded to the absolute URL it names, without that header. Plain HTTP only (no CONNECT): the registries
+ * of the tests are plain HTTP on 127.0.0.1. Logs every request: method, URL, whether it was let through,
+ * and whether credentials meant for the proxy were seen on a request it forwarded.
+ */
+public final class AuthProxy implements AutoCloseable {
+
+    /** One request as the proxy saw it. */
+    public record Seen(String method, String url, boolean authorized, boolean forwardedProxyCredentials) {
+    }
+
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
+            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "proxy-authorization");
+
+    private final ServerSocket server;
+    private final String expected;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final List<Seen> log = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public AuthProxy(String username, String password) throws IOException {
+        this.expected = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> FaultProxy.acceptLoop(server, open, () -> closed, this::handle, "auth-proxy-conn"),
+                "auth-proxy-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public java.net.Proxy proxy() {
+        return new java.net.Proxy(java.net.Proxy.Type.HTTP, new java.net.InetSocketAddress("127.0.0.1", server.getLocalPort()));
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public List<Seen> requests() {
+        return List.copyOf(log);
+    }
+
+    private void handle(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            String requestLine = FaultProxy.readLine(in);
+            if (requestLine == null || requestLine.isEmpty()) {
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line = FaultProxy.readLine(in); line != null && !line.isEmpty(); line = FaultProxy.readLine(in)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                }
+            }
+            String[] parts = requestLine.split(" ");
+            String method = parts[0];
+            String url = parts[1];
+            OutputStream out = socket.getOutputStream();
+            byte[] body = in.readNBytes((int) Long.parseLong(headers.getOrDefault("content-length", "0")));
+            boolean authorized = expected.equals(headers.get("proxy-authorization"));
+            if (!authorized) {
+                log.add(new Seen(method, url, false, false));
+                byte[] text = "proxy authentication required".getBytes(StandardCharsets.UTF_8);
+                FaultProxy.writeHead(out, 407, Map.of("Proxy-Authenticate", "Basic realm=\"company proxy\"", "Content-Type", "text/plain"), text.length);
+                out.write(text);
+                out.flush();
+                return;
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
+                    body.length == 0 && !headers.containsKey("content-length") ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach((name, value) -> {
+                if (!HOP_BY_HOP.contains(name)) {
+                    request.header(name, value);
+                }
+            });
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            log.add(new Seen(method, url, true, headers.containsKey("authorization") && expected.equals(headers.get("authorization"))));
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    responseHeaders.put(name, values.get(0));
+                }
+            });
+            long announced = method.equals("HEAD") ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
+            FaultProxy.writeHead(out, response.statusCode(), responseHeaders, announced);
+            if (!method.equals("HEAD")) {
+                out.write(response.body());
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        for (Socket socket : List.copyOf(open)) {
+            socket.close();
+        }
+    }
+}
