@@ -6,17 +6,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -32,8 +27,6 @@ public final class AuthProxy implements AutoCloseable {
     public record Seen(String method, String url, boolean authorized, boolean forwardedProxyCredentials) {
     }
 
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "proxy-authorization");
 
     private final ServerSocket server;
     private final String expected;
@@ -72,13 +65,7 @@ public final class AuthProxy implements AutoCloseable {
             if (requestLine == null || requestLine.isEmpty()) {
                 return;
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = FaultProxy.readLine(in); line != null && !line.isEmpty(); line = FaultProxy.readLine(in)) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-                }
-            }
+            Map<String, String> headers = HttpRelay.readHeaders(in);
             String[] parts = requestLine.split(" ");
             String method = parts[0];
             String url = parts[1];
@@ -93,28 +80,9 @@ public final class AuthProxy implements AutoCloseable {
                 out.flush();
                 return;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
-                    body.length == 0 && !headers.containsKey("content-length") ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach((name, value) -> {
-                if (!HOP_BY_HOP.contains(name)) {
-                    request.header(name, value);
-                }
-            });
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HttpRelay.forward(http, url, method, headers, body);
             log.add(new Seen(method, url, true, headers.containsKey("authorization") && expected.equals(headers.get("authorization"))));
-            Map<String, String> responseHeaders = new LinkedHashMap<>();
-            response.headers().map().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    responseHeaders.put(name, values.get(0));
-                }
-            });
-            long announced = method.equals("HEAD") ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
-            FaultProxy.writeHead(out, response.statusCode(), responseHeaders, announced);
-            if (!method.equals("HEAD")) {
-                out.write(response.body());
-            }
-            out.flush();
+            HttpRelay.relay(out, method, response, responseHeaders -> { });
         } catch (IOException e) {
             // the client went away
         } catch (InterruptedException e) {

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,13 +173,7 @@ public final class FaultProxy implements AutoCloseable {
             if (requestLine == null || requestLine.isEmpty()) {
                 return;
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-                }
-            }
+            Map<String, String> headers = HttpRelay.readHeaders(in);
             String[] parts = requestLine.split(" ");
             String method = parts[0];
             String path = parts[1];

@@ -9,16 +9,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +85,6 @@ public final class UploadProxy implements AutoCloseable {
     private record Rule(String method, String pathPart, AtomicInteger skip, AtomicInteger remaining, Fault fault, int status) {
     }
 
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
 
     private final ServerSocket server;
     private final String backend;
@@ -177,13 +171,7 @@ public final class UploadProxy implements AutoCloseable {
             if (requestLine == null || requestLine.isEmpty()) {
                 return;
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = FaultProxy.readLine(in); line != null && !line.isEmpty(); line = FaultProxy.readLine(in)) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-                }
-            }
+            Map<String, String> headers = HttpRelay.readHeaders(in);
             String[] parts = requestLine.split(" ");
             String method = parts[0];
             URI target = URI.create(parts[1]);
@@ -214,41 +202,22 @@ public final class UploadProxy implements AutoCloseable {
             for (Gate gate : gates) {
                 gate.pass(method, path);
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + parts[1]))
-                    .method(method, body.length == 0 && !headers.containsKey("content-length")
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach((name, value) -> {
-                if (!HOP_BY_HOP.contains(name)) {
-                    request.header(name, value);
-                }
-            });
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HttpRelay.forward(http, backend + parts[1], method, headers, body);
             log.add(new Exchange(method, path, query, headers.get("content-range"), headers.get("authorization"), body.length,
                     response.statusCode(), fault));
             if (fault == Fault.RESET_AFTER_FORWARDING) {
                 socket.setSoLinger(true, 0);
                 return;
             }
-            Map<String, String> responseHeaders = new LinkedHashMap<>();
-            response.headers().map().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    String value = values.get(0);
-                    responseHeaders.put(name, name.equalsIgnoreCase("Location") && value.startsWith(backend)
-                            ? url() + value.substring(backend.length()) : value);
+            HttpRelay.relay(out, method, response, responseHeaders -> {
+                responseHeaders.replaceAll((name, value) -> name.equalsIgnoreCase("Location") && value.startsWith(backend)
+                        ? url() + value.substring(backend.length()) : value);
+                for (ExtraHeader extra : extraHeaders) {
+                    if (extra.method().equals(method) && path.contains(extra.pathPart())) {
+                        responseHeaders.put(extra.name(), extra.value());
+                    }
                 }
             });
-            for (ExtraHeader extra : extraHeaders) {
-                if (extra.method().equals(method) && path.contains(extra.pathPart())) {
-                    responseHeaders.put(extra.name(), extra.value());
-                }
-            }
-            long announced = method.equals("HEAD")
-                    ? response.headers().firstValueAsLong("Content-Length").orElse(0) : response.body().length;
-            FaultProxy.writeHead(out, response.statusCode(), responseHeaders, announced);
-            if (!method.equals("HEAD")) {
-                out.write(response.body());
-            }
-            out.flush();
         } catch (SocketException e) {
             // the client went away
         } catch (IOException e) {
