@@ -37,6 +37,34 @@ public final class InventoryReport {
      * Reads back the inventory {@link #write} wrote (its images, archive images and ignored images;
      * findings are not kept, they were reported when the inventory was made).
      */
+    /**
+     * Adds to the images of images.json the mirror each was saved from ({@code servedBy}, by canonical name; an
+     * image without one loses a stale entry): save-registry's record, kept in the scan's report so that one file
+     * says where every image was found and where it came from. Written only when something changed.
+     */
+    public static void recordServedBy(Path directory, java.util.Map<String, String> servedBy) throws IOException {
+        Path file = directory.resolve(IMAGES_JSON);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(file.toFile());
+        boolean changed = false;
+        for (com.fasterxml.jackson.databind.JsonNode node : root.path("images")) {
+            ObjectNode image = (ObjectNode) node;
+            String mirror = servedBy.get(image.path("canonical").asText());
+            if (mirror != null && !mirror.equals(image.path("servedBy").asText(null))) {
+                image.put("servedBy", mirror);
+                changed = true;
+            } else if (mirror == null && image.has("servedBy")) {
+                image.remove("servedBy");
+                changed = true;
+            }
+        }
+        if (changed) {
+            io.clusterimage.core.AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+        }
+    }
+
     public static ImageInventory read(Path directory) throws IOException {
         com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(directory.resolve(IMAGES_JSON).toFile());
         java.util.List<InventoryImage> images = readImages(root.path("images"));

@@ -21,6 +21,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -184,6 +185,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             if (!refreshTags && fingerprint.matches(stamp, trees)) {
                 getLog().info("cluster-image: registry trees up to date (same images, platforms and settings as the last save);"
                         + " -Dcluster-image.refreshTags=true re-resolves tags that may have moved");
+                recordServedBy(readServedBy()); // a scan that ran again wrote images.json without it
                 return;
             }
         } catch (IOException e) {
@@ -233,6 +235,9 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 summary = saver.save(images, archives);
             }
             writeLock(summary);
+            writeServedBy(summary.servedBy());
+            recordServedBy(summary.servedBy());
+            summary.servedBy().forEach((image, mirror) -> getLog().info("cluster-image: " + image + " came from the mirror " + mirror));
             checkAgainstLockFile(summary, archiveNames);
             fingerprint.record(stamp);
             getLog().info(String.format(Locale.ROOT,
@@ -360,6 +365,31 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         throw new MojoExecutionException(lockFile.getName() + " does not match what the registries serve: " + String.join("; ", problems)
                 + ". If the change is expected, run mvn package cluster-image:lock and review the diff; otherwise pin the image by"
                 + " digest where it is referenced");
+    }
+
+    /** Where save-registry keeps which mirror served each image, for the no-op builds after it. */
+    private Path servedByFile() {
+        return outputDirectory.toPath().resolve("work/served-by.json");
+    }
+
+    private void writeServedBy(Map<String, String> servedBy) throws IOException {
+        Files.createDirectories(servedByFile().getParent());
+        io.clusterimage.core.AtomicFiles.write(servedByFile(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(servedBy));
+    }
+
+    private Map<String, String> readServedBy() throws IOException {
+        if (!Files.isRegularFile(servedByFile())) {
+            return Map.of();
+        }
+        Map<String, String> servedBy = new java.util.TreeMap<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(servedByFile().toFile()).fields()
+                .forEachRemaining(field -> servedBy.put(field.getKey(), field.getValue().asText()));
+        return servedBy;
+    }
+
+    /** images.json says for each image the mirror it came from. */
+    private void recordServedBy(Map<String, String> servedBy) throws IOException {
+        io.clusterimage.inventory.InventoryReport.recordServedBy(outputDirectory.toPath(), servedBy);
     }
 
     private void writeLock(SaveSummary summary) throws IOException {

@@ -113,6 +113,9 @@ public final class CachedRegistry {
                 if (!byDigest) {
                     cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
                 }
+                if (!source.equals(host)) {
+                    servedBy.put(host + "/" + repository + "@" + manifest.digest(), source.replaceAll("/+$", ""));
+                }
                 return manifest;
             } catch (RegistryException e) {
                 if (source.equals(host) || failure == null) {
@@ -137,6 +140,17 @@ public final class CachedRegistry {
         cache.putBytes(index.digest(), index.bytes());
         cache.rememberTag(host, repository, fallbackTag, index.digest(), index.mediaType());
         return index;
+    }
+
+    /** Which mirror served a manifest (by the image's host, repository and the manifest's digest); none: the host itself. */
+    private final java.util.Map<String, String> servedBy = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The mirror ({@code host[/path]}) that served the manifest {@code digest} of {@code host/repository} in this build,
+     * or empty when the registry itself did, or it came from the cache.
+     */
+    public Optional<String> servedBy(String host, String repository, String digest) {
+        return Optional.ofNullable(servedBy.get(host + "/" + repository + "@" + digest));
     }
 
     /** A manifest in the cache, unless its file does not hold what its digest says (then it is fetched again). */

@@ -129,11 +129,15 @@ public final class ImageSaver {
         long archiveImages = options.platforms().stream()
                 .mapToLong(platform -> archives.stream().filter(archive -> archive.appliesTo(platform)).count()).sum();
         return new SaveSummary((int) (images.size() * options.platforms().size() + archiveImages), registry.blobsFetched(),
-                registry.bytesFetched(), registry.bytesFromCache(), Duration.ofNanos(System.nanoTime() - start), sortedLock);
+                registry.bytesFetched(), registry.bytesFromCache(), Duration.ofNanos(System.nanoTime() - start), sortedLock,
+                new java.util.TreeMap<>(servedBy));
     }
 
     private record SavedImage(String digest, long bytes, long fetched) {
     }
+
+    /** Per image saved in this run, the mirror that served it (images the registry itself served are not listed). */
+    private final java.util.Map<String, String> servedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Where one image's manifests and blobs come from: a registry (through the cache) or an OCI layout. */
     private interface Source {
@@ -235,6 +239,7 @@ public final class ImageSaver {
         // a name without tag or digest means :latest, and is stored under that tag so the cluster can pull it by name
         String tag = image.tag().orElse(image.digest().isPresent() ? null : "latest");
         Manifest top = source.manifest(reference);
+        registry.servedBy(image.domain(), image.repositoryPath(), top.digest()).ifPresent(mirror -> servedBy.put(image.canonical(), mirror));
         String platformDigest = top.digest();
         if (top.isIndex() && !options.copyAllPlatforms()) {
             List<Manifest> chain = ImageIndexes.platformChain(image.canonical(), top, platform, source::manifest);

@@ -125,6 +125,16 @@ class SaveRegistryMojoLockTest {
             assertEquals(pushed.digest(), Files.readString(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2"
                     + "/repositories/conf/app/_manifests/tags/1.0/current/link")), "served by the mirror registries.conf names");
 
+            // images.json says so; a scan that runs again rewrites images.json, and the no-op save puts it back
+            Path imagesJson = context.resolve("target/cluster-image/images.json");
+            String scanned = "{\"images\":[{\"canonical\":\"" + elsewhere + "/conf/app:1.0\",\"foundIn\":[]}]}";
+            Files.writeString(imagesJson, scanned);
+            SaveRegistryMojo again = mojo(context, registry.host(), false);
+            again.useRegistriesConf = true;
+            again.execute();
+            assertEquals(registry.host(), new com.fasterxml.jackson.databind.ObjectMapper().readTree(imagesJson.toFile())
+                    .path("images").get(0).path("servedBy").asText(), Files.readString(imagesJson));
+
             Files.writeString(conf, "[[registry]]\nlocation = \"" + elsewhere + "\"\nblocked = true\n");
             SaveRegistryMojo blocked = mojo(context, registry.host(), false);
             blocked.useRegistriesConf = true;

@@ -157,9 +157,24 @@ class ImageSaverRegistryTest {
         ImageSaver saver = new ImageSaver(new RegistryClient(options),
                 new SaveOptions(work.resolve("out-path-mirror"), List.of(Platform.LINUX_AMD64), false, 2, work.resolve("cache-path-mirror"),
                         false, l -> { }));
-        saver.save(List.of(ImageReference.parse(down + "/library/proxied:1.0")));
+        SaveSummary summary = saver.save(List.of(ImageReference.parse(down + "/library/proxied:1.0")));
         Path link = work.resolve("out-path-mirror/linux-amd64/registry/docker/registry/v2/repositories/library/proxied/_manifests/tags/1.0/current/link");
         assertEquals(proxied.digest(), Files.readString(link, StandardCharsets.US_ASCII), "stored under the image's own name");
+        assertEquals(java.util.Map.of(down + "/library/proxied:1.0", source.host() + "/dockerhub-proxy"), summary.servedBy(),
+                "the mirror that served it is recorded");
+
+        // images.json (the scan's report) gets it, and loses it again when the registry itself serves the image
+        Path report = Files.createDirectories(work.resolve("report"));
+        Files.writeString(report.resolve("images.json"), "{\"images\":[{\"canonical\":\"" + down + "/library/proxied:1.0\",\"foundIn\":[]},"
+                + "{\"canonical\":\"docker.io/library/other:1\",\"foundIn\":[]}]}");
+        io.clusterimage.inventory.InventoryReport.recordServedBy(report, summary.servedBy());
+        com.fasterxml.jackson.databind.JsonNode images = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(report.resolve("images.json").toFile()).path("images");
+        assertEquals(source.host() + "/dockerhub-proxy", images.get(0).path("servedBy").asText());
+        assertTrue(images.get(1).path("servedBy").isMissingNode());
+        io.clusterimage.inventory.InventoryReport.recordServedBy(report, java.util.Map.of());
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolve("images.json").toFile()).path("images").get(0)
+                .path("servedBy").isMissingNode());
     }
 
     @Test
