@@ -27,7 +27,9 @@ import java.util.TreeMap;
  * <p>The key of a layer is a hash of everything its bytes depend on: the compression, the entries' time, and
  * per entry its path, type, mode, owner, link target and size, and for a file the identity of its content on
  * disk — device, inode, change time and modification time (nanoseconds). Writing to a file changes its change
- * time, which no program can set back, so an edited file is noticed even when its size and mtime are kept.
+ * time, which no program can set back, so an edited file is noticed even when its size and mtime are kept. A file
+ * with several hard links (a registry tree's blob, linked from the shared blob cache) leaves its change time out:
+ * another project's save linking the same blob changes it, and such a blob is content-addressed, never edited.
  *
  * <p>A memo belongs to one archive file: it records the archive's size, modification time and inode, and is
  * ignored when the file is not that one any more (rebuilt, copied over, edited). Before a range is copied,
@@ -86,11 +88,15 @@ final class LayerMemo {
             if (entry.type() == FileEntry.Type.FILE) {
                 Map<String, Object> attributes;
                 try {
-                    attributes = Files.readAttributes(entry.source(), "unix:dev,ino,ctime,lastModifiedTime,size", LinkOption.NOFOLLOW_LINKS);
+                    attributes = Files.readAttributes(entry.source(), "unix:dev,ino,nlink,ctime,lastModifiedTime,size",
+                            LinkOption.NOFOLLOW_LINKS);
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     return null;
                 }
-                update(digest, "\0" + attributes.get("dev") + ":" + attributes.get("ino") + ":" + nanos(attributes.get("ctime")) + ":"
+                // a file with several links is a registry blob shared with the blob cache: another build linking it
+                // changes its ctime, not its bytes (content-addressed, never written in place)
+                Object changed = ((Number) attributes.get("nlink")).intValue() > 1 ? "linked" : nanos(attributes.get("ctime"));
+                update(digest, "\0" + attributes.get("dev") + ":" + attributes.get("ino") + ":" + changed + ":"
                         + nanos(attributes.get("lastModifiedTime")) + ":" + attributes.get("size"));
             }
         }

@@ -34,7 +34,8 @@ class LayerReuseTest {
         if (!Files.exists(context)) {
             write(context, "manifests/app.yaml", "kind: Pod\n");
             for (Platform platform : List.of(AMD64, ARM64)) { // what save-registry made, one tree per platform
-                write(registry(platform), "docker/registry/v2/blobs/sha256/ab/abcd/data", platform.architecture().repeat(300_000));
+                Path blob = write(registry(platform), "docker/registry/v2/blobs/sha256/ab/abcd/data", platform.architecture().repeat(300_000));
+                Files.createLink(Files.createDirectories(temp.resolve("cache")).resolve(platform.architecture()), blob); // the cache's copy
                 write(registry(platform), "docker/registry/v2/repositories/library/nginx/_manifests/tags/1.25/current/link", "sha256:abcd");
             }
         }
@@ -87,18 +88,26 @@ class LayerReuseTest {
         assertNotEquals(first.image().digest(), edited.image().digest());
         assertSameAsFromScratch(archive, List.of(AMD64));
 
-        // one byte of the big file, its size and mtime put back: the change time still tells
-        Path blob = registry(AMD64).resolve("docker/registry/v2/blobs/sha256/ab/abcd/data");
-        FileTime mtime = Files.getLastModifiedTime(blob);
-        try (RandomAccessFile file = new RandomAccessFile(blob.toFile(), "rw")) {
-            file.seek(450_000);
-            file.write('c');
+        // one byte of a file, its size and mtime put back: the change time still tells
+        Path tag = registry(AMD64).resolve("docker/registry/v2/repositories/library/nginx/_manifests/tags/1.25/current/link");
+        FileTime mtime = Files.getLastModifiedTime(tag);
+        try (RandomAccessFile file = new RandomAccessFile(tag.toFile(), "rw")) {
+            file.seek(10);
+            file.write('e');
         }
-        Files.setLastModifiedTime(blob, mtime);
+        Files.setLastModifiedTime(tag, mtime);
         Build byteChanged = build(archive, memo, List.of(AMD64));
         assertEquals(1, byteChanged.reused(), "only the manifests layer is taken over");
         assertNotEquals(edited.image().digest(), byteChanged.image().digest());
         assertSameAsFromScratch(archive, List.of(AMD64));
+
+        // a blob is linked from the shared cache: another project's save linking the same blob changes its change
+        // time, not its bytes (content-addressed), and is not a change
+        Path blob = registry(AMD64).resolve("docker/registry/v2/blobs/sha256/ab/abcd/data");
+        Files.createLink(temp.resolve("another-project"), blob);
+        assertEquals(2, build(archive, memo, List.of(AMD64)).reused(), "a new link to a blob is not a change of it");
+        Files.delete(temp.resolve("another-project"));
+        assertEquals(2, build(archive, memo, List.of(AMD64)).reused());
 
         // a mode
         Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rwxr-xr-x"));
