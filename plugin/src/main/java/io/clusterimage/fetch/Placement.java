@@ -46,26 +46,16 @@ final class Placement {
             throw new FetchException(element + ": <destination> '" + written + "' leaves the build context; write a relative path"
                     + " such as opt/helm");
         }
-        List<String> parts = new ArrayList<>();
-        for (String part : text.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                parts.remove(parts.size() - 1);
-            } else {
-                parts.add(part);
-            }
-        }
-        if (parts.isEmpty()) {
+        String cleaned = io.clusterimage.core.GoPath.clean(text); // cannot leave the context: escapes() said so
+        if (cleaned.equals(".")) {
             throw new FetchException(element + ": <destination> '" + written + "' is the build context itself; name a directory"
                     + " or file inside it, such as opt/");
         }
-        if (parts.get(0).equals("registry")) {
+        if (cleaned.equals("registry") || cleaned.startsWith("registry/")) {
             throw new FetchException(element + ": <destination> '" + written + "' is under registry/, which save-registry"
                     + " generates; put files elsewhere (opt/, bin/, manifests/)");
         }
-        return String.join("/", parts) + (text.endsWith("/") ? "/" : "");
+        return cleaned + (text.endsWith("/") ? "/" : "");
     }
 
     /** Unpacks a chart archive ({@code <name>/...} inside a .tgz) into {@code charts/<name>/} of the generated root. */

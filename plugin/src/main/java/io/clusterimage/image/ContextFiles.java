@@ -280,29 +280,14 @@ final class ContextFiles {
 
     /** A path in an image, cleaned as the image's root sees it: {@code ..} at the root stays there. */
     private static String cleanInRoot(String written) {
-        Path cleaned = Path.of("/").resolve(written).normalize();
-        return cleaned.getNameCount() == 0 ? "." : Path.of("/").relativize(cleaned).toString();
+        return io.clusterimage.core.GoPath.cleanInRoot(written);
     }
 
+    /** A context path, cleaned as Go does; one that leads out of the context is refused. */
     static String clean(String written) {
-        List<String> parts = new ArrayList<>();
-        for (String part : written.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    throw new IllegalArgumentException("'" + written + "' points outside the build context");
-                }
-                parts.remove(parts.size() - 1);
-            } else {
-                parts.add(part);
-            }
-        }
-        return parts.isEmpty() ? "." : String.join("/", parts);
+        return io.clusterimage.core.GoPath.cleanWithin(written)
+                .orElseThrow(() -> new IllegalArgumentException("'" + written + "' points outside the build context"));
     }
-
-
 
     static void walkCheck(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

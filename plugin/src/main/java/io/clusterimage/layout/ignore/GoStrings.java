@@ -5,8 +5,8 @@ package io.clusterimage.layout.ignore;
  *
  * <p>Java has near equivalents ({@link String#strip()}, {@link java.nio.file.Path#normalize()}), but they differ in
  * details that change which patterns a file yields: {@code strip()} does not remove NO-BREAK SPACE while Go's
- * {@code strings.TrimSpace} does, and {@code normalize()} keeps a leading {@code ..} on an absolute path while Go's
- * {@code path.Clean} drops it. Mirroring Go keeps our results identical to BuildKit's.
+ * {@code strings.TrimSpace} does. Mirroring Go keeps our results identical to BuildKit's. (Go's {@code path.Clean}
+ * is {@link io.clusterimage.core.GoPath#clean}, which every stage shares.)
  */
 final class GoStrings {
 
@@ -42,61 +42,5 @@ final class GoStrings {
             end -= Character.charCount(cp);
         }
         return s.substring(start, end);
-    }
-
-    /**
-     * Go's {@code path.Clean} (identical to {@code filepath.Clean} on Unix): the shortest path equivalent to
-     * {@code path} by purely lexical processing. Repeated slashes collapse, {@code .} elements go, {@code x/..} pairs
-     * cancel, {@code ..} right after the root is dropped, a trailing slash is removed, and an empty result becomes
-     * {@code "."}.
-     */
-    static String cleanPath(String path) {
-        if (path.isEmpty()) {
-            return ".";
-        }
-        boolean rooted = path.charAt(0) == '/';
-        int n = path.length();
-        StringBuilder out = new StringBuilder(n);
-        int read = 0;
-        // out.length() never goes below dotdot when backtracking: it marks the root or the last leading "..".
-        int dotdot = 0;
-        if (rooted) {
-            out.append('/');
-            read = 1;
-            dotdot = 1;
-        }
-        while (read < n) {
-            if (path.charAt(read) == '/') {
-                read++;
-            } else if (path.charAt(read) == '.' && (read + 1 == n || path.charAt(read + 1) == '/')) {
-                read++;
-            } else if (path.charAt(read) == '.' && path.charAt(read + 1) == '.'
-                    && (read + 2 == n || path.charAt(read + 2) == '/')) {
-                read += 2;
-                if (out.length() > dotdot) {
-                    // Drop the last element written.
-                    int w = out.length() - 1;
-                    while (w > dotdot && out.charAt(w) != '/') {
-                        w--;
-                    }
-                    out.setLength(w);
-                } else if (!rooted) {
-                    // A leading ".." of a relative path cannot be cancelled, so it stays.
-                    if (out.length() > 0) {
-                        out.append('/');
-                    }
-                    out.append("..");
-                    dotdot = out.length();
-                }
-            } else {
-                if ((rooted && out.length() != 1) || (!rooted && out.length() != 0)) {
-                    out.append('/');
-                }
-                while (read < n && path.charAt(read) != '/') {
-                    out.append(path.charAt(read++));
-                }
-            }
-        }
-        return out.length() == 0 ? "." : out.toString();
     }
 }

@@ -139,7 +139,7 @@ public final class IgnoreFile {
         boolean invert = line.charAt(0) == '!';
         String pattern = invert ? GoStrings.trimSpace(line.substring(1)) : line;
         if (!pattern.isEmpty()) {
-            pattern = GoStrings.cleanPath(pattern);
+            pattern = io.clusterimage.core.GoPath.clean(pattern);
             if (pattern.length() > 1 && pattern.charAt(0) == '/') {
                 pattern = pattern.substring(1);
             }
@@ -153,7 +153,7 @@ public final class IgnoreFile {
         if (pattern.isEmpty()) {
             return null;
         }
-        pattern = GoStrings.cleanPath(pattern);
+        pattern = io.clusterimage.core.GoPath.clean(pattern);
         boolean exception = pattern.charAt(0) == '!';
         if (exception) {
             if (pattern.length() == 1) {
@@ -292,7 +292,7 @@ public final class IgnoreFile {
 
     private static String normalize(String relativePath) {
         Objects.requireNonNull(relativePath, "relativePath");
-        String path = GoStrings.cleanPath(relativePath);
+        String path = io.clusterimage.core.GoPath.clean(relativePath);
         if (path.startsWith("/")) {
             throw new IllegalArgumentException("Path must be relative to the context root: " + relativePath);
         }
@@ -333,7 +333,7 @@ public final class IgnoreFile {
             int slash = remaining.indexOf('/');
             String part = slash < 0 ? remaining : remaining.substring(0, slash);
             remaining = slash < 0 ? "" : remaining.substring(slash + 1);
-            String next = GoStrings.cleanPath("/" + current + "/" + part).substring(1);
+            String next = io.clusterimage.core.GoPath.clean("/" + current + "/" + part).substring(1);
             if (next.isEmpty()) {
                 current = "";
                 continue;
