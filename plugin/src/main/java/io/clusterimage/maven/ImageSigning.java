@@ -65,7 +65,7 @@ final class ImageSigning {
                     + " RSA or Ed25519 keys");
         }
         String identityValue = mojo.property("cluster-image.signing.identity", pom.identity);
-        String identity = identityValue != null && !identityValue.isBlank() ? identityValue.strip() : PackageImageMojo.repositoryOf(imageName);
+        String identity = identityValue != null && !identityValue.isBlank() ? identityValue.strip() : io.clusterimage.image.ImageReports.repositoryOf(imageName);
         return new ImageSigning(keyFile, key, identity);
     }
 

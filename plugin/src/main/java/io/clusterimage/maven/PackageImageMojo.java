@@ -1,8 +1,5 @@
 package io.clusterimage.maven;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildException;
@@ -11,7 +8,6 @@ import io.clusterimage.image.ImageBuilder;
 import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchive;
 import io.clusterimage.image.OciArchiveWriter;
-import io.clusterimage.image.PlatformImage;
 import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.kubefile.KubefileParser;
@@ -165,7 +161,8 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         }
         fingerprint.add("signing", signer == null ? "none" : signer.fingerprint());
         try {
-            for (Path input : copiedPaths(parsed, targets.get(0), located.file())) {
+            for (Path input : io.clusterimage.image.CopySources.inputs(parsed, located.file(), effectiveBuildArgs(), targets.get(0),
+                    contextDirectory.toPath())) {
                 fingerprint.addTree(input, notBuildOutput());
             }
             if (!skipSbom) {
@@ -221,7 +218,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                     throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
                 }
             }
-            writeReports(image);
+            io.clusterimage.image.ImageReports.write(outputDirectory.toPath(), image, imageName, outputFile.toPath(), sbomDigest);
             fingerprint.record(stamp);
         } catch (ImageBuildException e) {
             throw new MojoFailureException(e.describe());
@@ -268,32 +265,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         } else if (attach && project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "tar", "cluster-image", outputFile);
         }
-    }
-
-    /**
-     * What the image is made of: the Kubefile, the ignore files and every context path a COPY/ADD
-     * reads (the whole context for {@code COPY . .}) — so files nothing copies do not trigger a rebuild.
-     */
-    private List<Path> copiedPaths(Kubefile parsed, Platform platform, Path kubefilePath) {
-        Path context = contextDirectory.toPath();
-        List<Path> inputs = new ArrayList<>(List.of(kubefilePath, context.resolve(".dockerignore"), context.resolve(".containerignore")));
-        io.clusterimage.kubefile.BuildPlan plan = io.clusterimage.kubefile.KubefileResolver.resolve(parsed, effectiveBuildArgs(),
-                platform, Platform.host());
-        for (io.clusterimage.kubefile.Stage stage : plan.stages()) {
-            for (io.clusterimage.kubefile.Instruction.Copy copy : stage.all(io.clusterimage.kubefile.Instruction.Copy.class)) {
-                if (copy.from() != null) {
-                    continue;
-                }
-                for (String source : copy.sources()) {
-                    String path = source.replaceFirst("^/+", "");
-                    int glob = path.replaceAll("[*?\\[].*$", "").lastIndexOf('/');
-                    String fixed = path.matches(".*[*?\\[].*") ? (glob < 0 ? "." : path.substring(0, glob)) : path;
-                    Path resolved = context.resolve(fixed.isEmpty() ? "." : fixed).normalize();
-                    inputs.add(resolved.startsWith(context.toAbsolutePath().normalize()) || !resolved.isAbsolute() ? resolved : context);
-                }
-            }
-        }
-        return inputs;
     }
 
     private Kubefile parsedKubefile(Path file) throws MojoExecutionException, MojoFailureException {
@@ -369,61 +340,12 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 return locks;
             }
             for (Platform platform : targets) {
-                StringBuilder text = new StringBuilder();
-                for (io.clusterimage.registry.ImagesLock.Entry entry : io.clusterimage.registry.ImagesLock.of(entries, platform)) {
-                    text.append(entry.reference()).append(' ').append(entry.digest()).append('\n');
-                }
-                locks.put(platform, text.toString());
+                locks.put(platform, io.clusterimage.registry.ImagesLock.text(io.clusterimage.registry.ImagesLock.of(entries, platform)));
             }
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read " + io.clusterimage.registry.ImagesLock.FILE_NAME + ": " + e.getMessage(), e);
         }
         return locks;
-    }
-
-    private void writeReports(BuiltImage image) throws IOException {
-        Path dir = outputDirectory.toPath();
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("image.digest"), image.digest(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("image.id"), image.imageId(), StandardCharsets.UTF_8);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.put("image", imageName);
-        root.put("imageId", image.imageId());
-        root.put("imageDigest", image.digest());
-        root.putArray("tags").add(tagOf(imageName));
-        var platforms = root.putArray("platforms");
-        for (PlatformImage platform : image.platforms()) {
-            ObjectNode node = platforms.addObject();
-            node.put("platform", platform.platform().toString());
-            node.put("manifestDigest", platform.manifestDigest());
-            node.put("imageId", platform.configDigest());
-        }
-        root.put("archive", outputFile.getAbsolutePath());
-        if (sbomDigest != null) {
-            root.put("sbom", sbomDigest); // the sbom goal then knows the file is the one in the archive
-        }
-        root.put("imagePushed", false);
-        json.writeValue(dir.resolve("image.json").toFile(), root);
-    }
-
-    /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */
-    static String tagOf(String imageName) {
-        String name = imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
-        int colon = tagColon(name);
-        return colon >= 0 ? name.substring(colon + 1) : "latest";
-    }
-
-    /** {@code name:tag} without its tag (and digest). */
-    static String repositoryOf(String imageName) {
-        String name = imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
-        int colon = tagColon(name);
-        return colon >= 0 ? name.substring(0, colon) : name;
-    }
-
-    private static int tagColon(String name) {
-        int colon = name.lastIndexOf(':');
-        return colon > name.lastIndexOf('/') ? colon : -1;
     }
 
     private static void deleteBlobs(Path dir) throws IOException {

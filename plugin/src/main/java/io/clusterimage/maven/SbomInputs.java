@@ -35,7 +35,7 @@ final class SbomInputs {
 
     /** The cluster image of {@code name} (its repository part is the SBOM's name) with its digest per platform. */
     static SbomInput.Root root(AbstractClusterImageMojo mojo, String name, String digest, Map<String, String> platforms) {
-        return new SbomInput.Root(PackageImageMojo.repositoryOf(name), version(mojo), mojo.project != null ? mojo.project.getGroupId() : "unknown",
+        return new SbomInput.Root(io.clusterimage.image.ImageReports.repositoryOf(name), version(mojo), mojo.project != null ? mojo.project.getGroupId() : "unknown",
                 mojo.project != null ? mojo.project.getArtifactId() : mojo.contextDirectory.getName(), digest, platforms);
     }
 

@@ -61,6 +61,15 @@ public final class ImagesLock {
         return entries;
     }
 
+    /** The {@code <reference> <digest>} lines of {@code entries}, as package-image records them in its annotation. */
+    public static String text(List<Entry> entries) {
+        StringBuilder text = new StringBuilder();
+        for (Entry entry : entries) {
+            text.append(entry.reference()).append(' ').append(entry.digest()).append('\n');
+        }
+        return text.toString();
+    }
+
     /** The entries of one platform. */
     public static List<Entry> of(List<Entry> entries, Platform platform) {
         return entries.stream().filter(e -> e.platform().equals(platform.toString())).toList();

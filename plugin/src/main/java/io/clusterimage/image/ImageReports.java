@@ -1,0 +1,74 @@
+package io.clusterimage.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What package-image leaves next to the archive for people and later goals: {@code image.digest},
+ * {@code image.id} and {@code image.json} (name, tags, digests per platform, the archive, the SBOM it stores);
+ * and how an image name of the archive ({@code name:tag}) splits.
+ */
+public final class ImageReports {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ImageReports() {
+    }
+
+    /**
+     * @param sbomDigest the digest of the SBOM stored in the archive, or null; the sbom goal then knows the file
+     *                   is the one in the archive
+     */
+    public static void write(Path directory, BuiltImage image, String imageName, Path archive, String sbomDigest) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve("image.digest"), image.digest(), StandardCharsets.UTF_8);
+        Files.writeString(directory.resolve("image.id"), image.imageId(), StandardCharsets.UTF_8);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("image", imageName);
+        root.put("imageId", image.imageId());
+        root.put("imageDigest", image.digest());
+        root.putArray("tags").add(tagOf(imageName));
+        var platforms = root.putArray("platforms");
+        for (PlatformImage platform : image.platforms()) {
+            ObjectNode node = platforms.addObject();
+            node.put("platform", platform.platform().toString());
+            node.put("manifestDigest", platform.manifestDigest());
+            node.put("imageId", platform.configDigest());
+        }
+        root.put("archive", archive.toAbsolutePath().toString());
+        if (sbomDigest != null) {
+            root.put("sbom", sbomDigest);
+        }
+        root.put("imagePushed", false);
+        JSON.writeValue(directory.resolve("image.json").toFile(), root);
+    }
+
+    /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */
+    public static String tagOf(String imageName) {
+        String name = withoutDigest(imageName);
+        int colon = tagColon(name);
+        return colon >= 0 ? name.substring(colon + 1) : "latest";
+    }
+
+    /** {@code name:tag} without its tag (and digest). */
+    public static String repositoryOf(String imageName) {
+        String name = withoutDigest(imageName);
+        int colon = tagColon(name);
+        return colon >= 0 ? name.substring(0, colon) : name;
+    }
+
+    private static String withoutDigest(String imageName) {
+        return imageName.contains("@") ? imageName.substring(0, imageName.indexOf('@')) : imageName;
+    }
+
+    private static int tagColon(String name) {
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') ? colon : -1;
+    }
+}
