@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 
 /**
  * A digest of everything a goal's result depends on — parameters and the files it reads (by path,
- * size and modification time, so computing it costs a directory walk, not a read of every byte). A
+ * size, modification time and identity, so computing it costs a directory walk, not a read of every byte). A
  * goal whose fingerprint matches the one recorded after its last run, and whose outputs are still
  * there, has nothing to do.
  */
@@ -62,9 +62,12 @@ public final class Fingerprint {
             }
 
             private void record(Path path, BasicFileAttributes attributes) {
-                // a directory by its name only: its size and time change with every excluded child (target/ appearing)
+                // a directory by its name only: its size and time change with every excluded child (target/ appearing);
+                // a file by size, modification time to the nanosecond and identity (device and inode): one moved
+                // over it with the same size and time (an mtime-preserving copy, a checkout tool) is another file
+                java.time.Instant time = attributes.lastModifiedTime().toInstant();
                 entries.put(root.relativize(path).toString(), attributes.isDirectory() ? "d" : (attributes.isSymbolicLink() ? "l" : "f")
-                        + attributes.size() + "@" + attributes.lastModifiedTime().toMillis());
+                        + attributes.size() + "@" + time.getEpochSecond() + "." + time.getNano() + "#" + attributes.fileKey());
             }
         });
         entries.forEach(this::add);
