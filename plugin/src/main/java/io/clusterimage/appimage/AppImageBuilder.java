@@ -65,7 +65,9 @@ public final class AppImageBuilder {
         for (FileEntriesLayer layer : ExtraDirectories.layers(spec)) {
             container.addFileEntriesLayer(layer);
         }
-        if (!spec.entrypoint().isEmpty()) {
+        if (spec.inheritsEntrypoint()) {
+            container.setEntrypoint((List<String>) null); // the base image's, and its Cmd unless <args> says otherwise
+        } else if (!spec.entrypoint().isEmpty()) {
             container.setEntrypoint(spec.entrypoint());
         }
         configure(spec, platform, container);

@@ -28,7 +28,8 @@ import java.util.Map;
  * @param creationTime     the image's creation time (Jib's default is the epoch, which keeps digests stable)
  * @param mode             how the module's code goes into the image
  * @param entrypoint       replaces the {@code java} command line when not empty ({@code jvmFlags} and
- *                         {@code mainClass} must then be empty)
+ *                         {@code mainClass} must then be empty); {@code [INHERIT]} keeps the base image's, as
+ *                         jib-maven-plugin's {@code <entrypoint>INHERIT</entrypoint>}
  * @param extraDirectories directories whose files are copied into the image as they are
  * @param permissions      modes of files of the extra directories, by path in the image (globs allowed)
  */
@@ -58,6 +59,11 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
     }
 
     /** How messages name this image: the element and its {@code <image>}. */
+    /** Whether the image keeps its base image's entrypoint ({@code <entrypoint>INHERIT</entrypoint>}). */
+    public boolean inheritsEntrypoint() {
+        return entrypoint.size() == 1 && entrypoint.get(0).equals("INHERIT");
+    }
+
     public String describe() {
         return ELEMENT + " <image>" + written + "</image>";
     }

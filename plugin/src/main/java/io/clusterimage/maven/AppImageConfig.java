@@ -57,7 +57,10 @@ public class AppImageConfig {
     String workingDirectory;
     /** {@code exploded} (classes, resources and dependencies in layers, the default) or {@code packaged} (the module's jar). */
     String containerizingMode;
-    /** Replaces the {@code java} command line; {@code <jvmFlags>} and {@code <mainClass>} must then be left out. */
+    /**
+     * Replaces the {@code java} command line; {@code <jvmFlags>} and {@code <mainClass>} must then be left out.
+     * {@code <entrypoint>INHERIT</entrypoint>} keeps the base image's entrypoint (and its Cmd, unless {@code <args>}).
+     */
     List<String> entrypoint;
     /** Files copied into the image as they are. */
     AppImageExtraDirectories extraDirectories;

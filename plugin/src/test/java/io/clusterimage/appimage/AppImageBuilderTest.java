@@ -57,6 +57,26 @@ class AppImageBuilderTest {
     }
 
     @Test
+    void entrypointInheritKeepsTheBaseImagesEntrypointInBothModes() throws Exception {
+        Path withEntrypoint = AppImageFixtures.baseTarWithEntrypoint(work.resolve("bases/entrypoint.tar"));
+        for (AppImageSpec.Mode mode : AppImageSpec.Mode.values()) {
+            AppImageFixtures.Spec spec = new AppImageFixtures.Spec(mode == AppImageSpec.Mode.PACKAGED
+                    ? AppImageFixtures.jar(classes, work.resolve("inherit.jar"), "demo.Main") : classes);
+            spec.mode = mode;
+            spec.jvmFlags = List.of();
+            spec.entrypoint = List.of("INHERIT");
+            JsonNode c = AppImageFixtures.build(spec.build(), withEntrypoint, work, "inherit-" + mode, new ArrayList<>()).config().path("config");
+            assertEquals(List.of("/docker-entrypoint.sh"), strings(c.path("Entrypoint")), mode + ": the base image's entrypoint");
+            assertEquals(List.of("--port", "8080"), strings(c.path("Cmd")), mode + ": <args> still given");
+        }
+        AppImageFixtures.Spec withFlags = new AppImageFixtures.Spec(classes);
+        withFlags.entrypoint = List.of("INHERIT");
+        AppImageException lost = org.junit.jupiter.api.Assertions.assertThrows(AppImageException.class,
+                () -> AppImageFixtures.build(withFlags.build(), withEntrypoint, work, "inherit-flags", new ArrayList<>()));
+        assertTrue(lost.getMessage().contains("<entrypoint>"), lost.getMessage());
+    }
+
+    @Test
     void layersAreBaseDependenciesSnapshotsResourcesThenClasses() throws Exception {
         List<List<String>> layers = build(AppImageFixtures.spec(classes, dependencies, "demo.Main"), "layers").layers();
         assertEquals(List.of("etc/base-release"), layers.get(0));

@@ -120,6 +120,20 @@ final class AppImageFixtures {
         return tar;
     }
 
+    /** {@link #baseTar} whose config also has {@code Entrypoint ["/docker-entrypoint.sh"]}. */
+    static Path baseTarWithEntrypoint(Path tar) throws IOException, io.clusterimage.registry.RegistryException {
+        TestImages.Blob layer = TestImages.layer(List.of(TestImages.Entry.file("etc/base-release", "base 1\n")));
+        TestImages.Blob config = TestImages.config("linux", "amd64", List.of(layer));
+        Path layerFile = tar.resolveSibling("base-entrypoint-layer.tar.gz");
+        Files.createDirectories(tar.getParent());
+        Files.write(layerFile, layer.content());
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(withCmd(config.content()));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("config")).putArray("Entrypoint").add("/docker-entrypoint.sh");
+        BaseImageTar.write(new BaseImageTar.Parts(JSON.writeValueAsBytes(node), List.of(layerFile), List.of(layer.mediaType())),
+                "test base with an entrypoint", tar);
+        return tar;
+    }
+
     /** Adds {@code Cmd ["cat","/etc/base-release"]} to a config (Jib must not pass it to main()). */
     static byte[] withCmd(byte[] config) throws IOException {
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(config);
