@@ -110,27 +110,26 @@ final class AppImageFixtures {
 
     /** A one-layer linux/amd64 base image as a docker-archive, with Cmd and Env Jib must deal with. */
     static Path baseTar(Path tar) throws IOException, io.clusterimage.registry.RegistryException {
-        TestImages.Blob layer = TestImages.layer(List.of(TestImages.Entry.file("etc/base-release", "base 1\n")));
-        TestImages.Blob config = TestImages.config("linux", "amd64", List.of(layer));
-        Path layerFile = tar.resolveSibling("base-layer.tar.gz");
-        Files.createDirectories(tar.getParent());
-        Files.write(layerFile, layer.content());
-        BaseImageTar.write(new BaseImageTar.Parts(withCmd(config.content()), List.of(layerFile),
-                List.of(layer.mediaType())), "test base", tar);
-        return tar;
+        return baseTar(tar, null);
     }
 
     /** {@link #baseTar} whose config also has {@code Entrypoint ["/docker-entrypoint.sh"]}. */
     static Path baseTarWithEntrypoint(Path tar) throws IOException, io.clusterimage.registry.RegistryException {
+        return baseTar(tar, "/docker-entrypoint.sh");
+    }
+
+    private static Path baseTar(Path tar, String entrypoint) throws IOException, io.clusterimage.registry.RegistryException {
         TestImages.Blob layer = TestImages.layer(List.of(TestImages.Entry.file("etc/base-release", "base 1\n")));
         TestImages.Blob config = TestImages.config("linux", "amd64", List.of(layer));
-        Path layerFile = tar.resolveSibling("base-entrypoint-layer.tar.gz");
+        Path layerFile = tar.resolveSibling(tar.getFileName() + "-layer.tar.gz");
         Files.createDirectories(tar.getParent());
         Files.write(layerFile, layer.content());
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(withCmd(config.content()));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("config")).putArray("Entrypoint").add("/docker-entrypoint.sh");
+        if (entrypoint != null) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) node.path("config")).putArray("Entrypoint").add(entrypoint);
+        }
         BaseImageTar.write(new BaseImageTar.Parts(JSON.writeValueAsBytes(node), List.of(layerFile), List.of(layer.mediaType())),
-                "test base with an entrypoint", tar);
+                "test base", tar);
         return tar;
     }
 
