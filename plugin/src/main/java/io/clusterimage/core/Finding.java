@@ -35,6 +35,26 @@ public record Finding(Severity severity, String code, Path file, int line, Strin
         return new Finding(Severity.INFO, code, file, line, message, fix);
     }
 
+    /**
+     * The finding as the reports write it (validation.json, images.json, the chart memo): severity, code, file
+     * (forward slashes), line, message, fix — one shape everywhere, read back by {@link #fromJson}.
+     */
+    public void writeTo(com.fasterxml.jackson.databind.node.ObjectNode node) {
+        node.put("severity", severity.name());
+        node.put("code", code);
+        node.put("file", file == null ? null : file.toString().replace('\\', '/'));
+        node.put("line", line);
+        node.put("message", message);
+        node.put("fix", fix);
+    }
+
+    /** A finding {@link #writeTo} wrote. */
+    public static Finding fromJson(com.fasterxml.jackson.databind.JsonNode node) {
+        return new Finding(Severity.valueOf(node.path("severity").asText()), node.path("code").asText(),
+                node.path("file").isTextual() ? Path.of(node.path("file").asText()) : null, node.path("line").asInt(),
+                node.path("message").asText(), node.path("fix").asText());
+    }
+
     /** {@code Kubefile:7} or {@code charts/x} — the place part of a log line, in the compiler style IDEs link. */
     public String location() {
         if (file == null) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.Fingerprint;
-import io.clusterimage.core.Severity;
 import io.clusterimage.layout.Chart;
 
 import java.io.IOException;
@@ -85,9 +84,7 @@ final class ChartMemo {
             }
             List<Finding> findings = new ArrayList<>();
             for (JsonNode node : root.path("findings")) {
-                findings.add(new Finding(Severity.valueOf(node.path("severity").asText()), node.path("code").asText(),
-                        node.path("file").isTextual() ? Path.of(node.path("file").asText()) : null, node.path("line").asInt(),
-                        node.path("message").asText(), node.path("fix").asText()));
+                findings.add(Finding.fromJson(node));
             }
             List<Use> uses = new ArrayList<>();
             for (JsonNode node : root.path("uses")) {
@@ -112,13 +109,7 @@ final class ChartMemo {
         }
         ArrayNode findings = root.putArray("findings");
         for (Finding finding : result.findings()) {
-            ObjectNode node = findings.addObject();
-            node.put("severity", finding.severity().name());
-            node.put("code", finding.code());
-            node.put("file", finding.file() == null ? null : finding.file().toString());
-            node.put("line", finding.line());
-            node.put("message", finding.message());
-            node.put("fix", finding.fix());
+            finding.writeTo(findings.addObject());
         }
         ArrayNode uses = root.putArray("uses");
         for (Use use : result.uses()) {

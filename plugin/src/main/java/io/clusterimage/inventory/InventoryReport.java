@@ -121,12 +121,7 @@ public final class InventoryReport {
         inventory.ignored().forEach(image -> image(ignored.addObject(), image));
         ArrayNode findings = root.putArray("findings");
         for (Finding finding : inventory.findings()) {
-            ObjectNode node = findings.addObject();
-            node.put("severity", finding.severity().name());
-            node.put("code", finding.code());
-            node.put("file", finding.file() == null ? null : slashes(finding.file()));
-            node.put("line", finding.line());
-            node.put("message", finding.message());
+            finding.writeTo(findings.addObject());
         }
         return root;
     }

@@ -28,13 +28,7 @@ public final class ValidationReport {
         root.put("warnings", layout.warnings().size());
         ArrayNode findings = root.putArray("findings");
         for (Finding finding : layout.findings()) {
-            ObjectNode node = findings.addObject();
-            node.put("severity", finding.severity().name());
-            node.put("code", finding.code());
-            node.put("file", finding.file() == null ? null : finding.file().toString().replace('\\', '/'));
-            node.put("line", finding.line());
-            node.put("message", finding.message());
-            node.put("fix", finding.fix());
+            finding.writeTo(findings.addObject());
         }
         io.clusterimage.core.AtomicFiles.write(target, out -> JSON.writeValue(out, root));
     }
