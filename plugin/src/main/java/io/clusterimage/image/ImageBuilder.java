@@ -96,8 +96,9 @@ public final class ImageBuilder {
         }
         sink.plan(keys);
         List<String> blobOrder = new ArrayList<>();
-        for (int[] at : order) {
-            Layer layer = finals.get(at[0]).layers.get(at[1]).writeTo(sink);
+        for (int i = 0; i < order.size(); i++) {
+            int[] at = order.get(i);
+            Layer layer = finals.get(at[0]).layers.get(at[1]).writeTo(sink, keys.get(i));
             written.get(at[0])[at[1]] = layer;
             if (!blobOrder.contains(layer.digest())) {
                 blobOrder.add(layer.digest());

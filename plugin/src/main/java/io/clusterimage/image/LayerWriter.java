@@ -24,9 +24,12 @@ final class LayerWriter {
     /**
      * @param threads threads the compression may use; the bytes do not depend on it
      */
+    /**
+     * @param key the layer's {@link LayerMemo#key} (computed once, when the archive was planned), or null when
+     *            there is none: then it is built, not looked up or remembered
+     */
     static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
-                       String createdBy) throws IOException {
-        String key = LayerMemo.key(entries, mtimeSeconds, compression);
+                       String createdBy, String key) throws IOException {
         if (key != null) {
             java.util.Optional<Layer> reused = sink.reuse(key, createdBy);
             if (reused.isPresent()) {

@@ -10,8 +10,8 @@ import java.util.List;
  */
 sealed interface StageLayer {
 
-    /** Writes (or adds) the layer into the sink. */
-    Layer writeTo(BlobSink sink) throws IOException;
+    /** Writes (or adds) the layer into the sink; {@code key} is what {@link #key()} said. */
+    Layer writeTo(BlobSink sink, String key) throws IOException;
 
     /** How large the layer is, before it is written: what orders the archive (largest first). */
     long weight();
@@ -27,8 +27,8 @@ sealed interface StageLayer {
         }
 
         @Override
-        public Layer writeTo(BlobSink sink) throws IOException {
-            return LayerWriter.write(entries, mtimeSeconds, compression, threads, sink, createdBy);
+        public Layer writeTo(BlobSink sink, String key) throws IOException {
+            return LayerWriter.write(entries, mtimeSeconds, compression, threads, sink, createdBy, key);
         }
 
         @Override
@@ -45,7 +45,7 @@ sealed interface StageLayer {
     /** A base image's layer, a verified file in the blob cache, reused byte for byte. */
     record Inherited(Layer layer) implements StageLayer {
         @Override
-        public Layer writeTo(BlobSink sink) throws IOException {
+        public Layer writeTo(BlobSink sink, String key) throws IOException {
             return new Layer(sink.add(layer.digest(), layer.file()), layer.digest(), layer.size(), layer.diffId(), layer.mediaType(),
                     layer.createdBy());
         }

@@ -164,14 +164,9 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
             return null;
         }
         Proxy active = session.getSettings().getActiveProxy();
-        if (settingsDecrypter != null) {
-            SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(active));
-            for (SettingsProblem problem : result.getProblems()) {
-                getLog().warn("settings.xml <proxy><id>" + active.getId() + "</id>: " + problem.getMessage());
-            }
-            if (result.getProxy() != null) {
-                active = result.getProxy();
-            }
+        SettingsDecryptionResult result = decrypt(new DefaultSettingsDecryptionRequest(active), "<proxy><id>" + active.getId() + "</id>");
+        if (result != null && result.getProxy() != null) {
+            active = result.getProxy();
         }
         if (active.getUsername() == null || active.getUsername().isBlank()) {
             return null;
@@ -208,16 +203,25 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
             return null;
         }
         Server server = session.getSettings().getServer(id);
-        if (server != null && settingsDecrypter != null) {
-            SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-            for (SettingsProblem problem : result.getProblems()) {
-                getLog().warn("settings.xml <server><id>" + id + "</id>: " + problem.getMessage());
-            }
-            if (result.getServer() != null) {
+        if (server != null) {
+            SettingsDecryptionResult result = decrypt(new DefaultSettingsDecryptionRequest(server), "<server><id>" + id + "</id>");
+            if (result != null && result.getServer() != null) {
                 server = result.getServer();
             }
         }
         return server;
+    }
+
+    /** Maven's decryption of settings.xml passwords, its problems logged as warnings naming {@code element}; null without a decrypter. */
+    private SettingsDecryptionResult decrypt(DefaultSettingsDecryptionRequest request, String element) {
+        if (settingsDecrypter == null) {
+            return null;
+        }
+        SettingsDecryptionResult result = settingsDecrypter.decrypt(request);
+        for (SettingsProblem problem : result.getProblems()) {
+            getLog().warn("settings.xml " + element + ": " + problem.getMessage());
+        }
+        return result;
     }
 
     /** settings.xml {@code <server>} whose id is the registry host (then the host without port), decrypted. */

@@ -7,7 +7,6 @@ import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -98,6 +97,6 @@ final class IdeFeedback {
             String message = finding.message() + (finding.fix().isEmpty() ? "" : " Fix: " + finding.fix());
             context.addMessage(file, Math.max(finding.line(), 0), 0, message, severity, null);
         }
-        context.setValue(key, new LinkedHashSet<>(new ArrayList<>(marked)));
+        context.setValue(key, marked);
     }
 }

@@ -103,9 +103,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     /** The artifact type of the SBOM the archive carries (and push-image pushes as a referrer). */
     static final String SBOM_TYPE = "application/vnd.cyclonedx+json";
 
-    /** The digest of the SBOM stored in the archive this execution wrote, for image.json. */
-    private String sbomDigest;
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip || skipPackage) {
@@ -192,6 +189,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         }
         long start = System.nanoTime();
         BuiltImage image;
+        Attached attached;
         try {
             OciArchive.removeLeftovers(outputFile.toPath()); // of killed builds: the lock says none is writing now
             deleteBlobs(outputDirectory.toPath().resolve("work/image/blobs"));
@@ -204,7 +202,8 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 try (OciArchive archive = OciArchive.create(outputFile.toPath(), created,
                         outputDirectory.toPath().resolve("work/layers.memo.json"))) {
                     image = ImageBuilder.build(parsed, options, baseImages, archive);
-                    archive.finish(image, imageName, attachments(signer, image, format));
+                    attached = attachments(signer, image, format);
+                    archive.finish(image, imageName, attached.attachments());
                     if (archive.reusedLayers() > 0) {
                         getLog().info("cluster-image: took " + archive.reusedLayers() + " unchanged layer(s) ("
                                 + io.clusterimage.registry.ImageSaver.humanBytes(archive.reusedBytes()) + ") from the previous archive");
@@ -212,13 +211,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                 }
             } else {
                 image = ImageBuilder.build(parsed, options, baseImages);
+                attached = attachments(signer, image, format);
                 try {
-                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format, attachments(signer, image, format));
+                    OciArchiveWriter.write(image, imageName, created, outputFile.toPath(), format, attached.attachments());
                 } catch (IllegalArgumentException e) {
                     throw new MojoExecutionException("<outputFormat>" + outputFormat + "</outputFormat>: " + e.getMessage());
                 }
             }
-            io.clusterimage.image.ImageReports.write(outputDirectory.toPath(), image, imageName, outputFile.toPath(), sbomDigest);
+            io.clusterimage.image.ImageReports.write(outputDirectory.toPath(), image, imageName, outputFile.toPath(), attached.sbomDigest());
             fingerprint.record(stamp);
         } catch (ImageBuildException e) {
             throw new MojoFailureException(e.describe());
@@ -230,11 +230,15 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         attachOrSetArtifact();
     }
 
+    /** What the archive carries beside the image, and the digest of the SBOM among it (null: none) for image.json. */
+    private record Attached(List<Attachments.Attachment> attachments, String sbomDigest) {
+    }
+
     /** What the archive carries beside the image: its signature, its SBOM (as an OCI 1.1 artifact whose subject it is). */
-    private List<Attachments.Attachment> attachments(ImageSigning signer, BuiltImage image, OciArchiveWriter.Format format)
+    private Attached attachments(ImageSigning signer, BuiltImage image, OciArchiveWriter.Format format)
             throws MojoExecutionException, IOException {
         List<Attachments.Attachment> attachments = new ArrayList<>();
-        sbomDigest = null;
+        String sbomDigest = null;
         if (signer != null) {
             Attachments.Attachment signature = signer.sign(image.digest());
             getLog().info("cluster-image: signed " + image.digest() + " with " + signer.describe() + " (" + signature.tag() + ")");
@@ -256,7 +260,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
                     + " chart(s), " + input.files().size() + " file(s) -> " + file + ", stored in the archive as an OCI 1.1 artifact of "
                     + image.digest());
         }
-        return attachments;
+        return new Attached(attachments, sbomDigest);
     }
 
     private void attachOrSetArtifact() {

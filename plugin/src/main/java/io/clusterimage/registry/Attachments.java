@@ -115,14 +115,12 @@ public final class Attachments {
             if (attachment.tag() == null) {
                 boolean indexed = client.pushManifest(host, repository, attachment.manifest().digest(), attachment.manifest().bytes(),
                         Manifest.OCI_MANIFEST);
-                String subject = JSON.readTree(attachment.manifest().bytes()).path("subject").path("digest").asText();
                 if (indexed) {
                     pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest()
                             + ", indexed by the registry's referrers API");
                 } else {
-                    Referrers.list(client, host, repository, attachment.manifest());
-                    pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest() + ", listed under "
-                            + subject.replace(':', '-'));
+                    String tag = Referrers.list(client, host, repository, attachment.manifest());
+                    pushed.add("the " + attachment.artifactType() + " artifact " + attachment.manifest().digest() + ", listed under " + tag);
                 }
                 continue;
             }

@@ -390,7 +390,8 @@ public final class ImageSaver {
      * does not parse as JSON), or empty when they are. Read as a stream: an SBOM may be large.
      */
     private Optional<String> notJson(Source source, Manifest manifest) throws IOException, RegistryException {
-        List<Manifest.Descriptor> layers = manifest.blobs().subList(1, manifest.blobs().size());
+        List<Manifest.Descriptor> blobs = manifest.blobs(); // config first, then the layers
+        List<Manifest.Descriptor> layers = blobs.subList(1, blobs.size());
         List<Manifest.Descriptor> json = layers.stream().filter(layer -> layer.mediaType().endsWith("json")).toList();
         if (json.isEmpty()) {
             return Optional.empty();

@@ -46,8 +46,10 @@ public final class Referrers {
     /**
      * Lists the pushed artifact manifest {@code artifact} in the index under its subject's fallback tag, once
      * (listing it again changes nothing).
+     *
+     * @return the fallback tag it is listed under
      */
-    static void list(RegistryClient client, String host, String repository, Manifest artifact) throws IOException, RegistryException {
+    static String list(RegistryClient client, String host, String repository, Manifest artifact) throws IOException, RegistryException {
         JsonNode root = JSON.readTree(artifact.bytes());
         String subject = root.path("subject").path("digest").asText("");
         if (!Digests.isSha256(subject)) {
@@ -69,7 +71,7 @@ public final class Referrers {
         ArrayNode manifests = index.withArray("manifests");
         for (JsonNode entry : manifests) {
             if (artifact.digest().equals(entry.path("digest").asText())) {
-                return;
+                return tag;
             }
         }
         ObjectNode entry = manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", artifact.digest())
@@ -78,5 +80,6 @@ public final class Referrers {
             entry.put("artifactType", root.path("artifactType").asText());
         }
         client.pushManifest(host, repository, tag, JSON.writeValueAsBytes(index), Manifest.OCI_INDEX);
+        return tag;
     }
 }
