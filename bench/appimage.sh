@@ -21,6 +21,9 @@
 #   RUNS [3]               repetitions; medians are reported
 #   JIB_VERSION [3.5.2]    jib-maven-plugin for the jib-buildtar variant
 #   BENCH_SKIP_BUILD=1     use the plugin installed in ~/.m2 as it is
+#   BASE [it]              it: the IT's one-file base image; jre: a base of a real JRE's size instead, one gzip
+#                          layer holding the running JDK under /opt/java (~260 MB, ~130 MB compressed), as a
+#                          docker-archive that both <from><archive> and jib-maven-plugin's tar:// read
 #
 # Needs: JDK 17+. Installs the plugin into ~/.m2 (./mvnw -q -B -o install -DskipTests) and, once, resolves
 # jib-maven-plugin into ~/.m2 (an online `mvn package` of the jib-buildtar variant, Maven Central only;
@@ -29,6 +32,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
+BASE=${BASE:-it}
+case $BASE in it|jre) ;; *) echo "appimage.sh: BASE must be it or jre, not $BASE" >&2; exit 2 ;; esac
 JIB_VERSION=${JIB_VERSION:-3.5.2}
 VARIANTS=(appimages none jib-buildtar)
 IMAGE=registry.example.com/team/orders:1.0.0
@@ -46,6 +51,26 @@ trap 'rm -rf "$WORK"' EXIT
 
 # ---- the three projects ----
 
+# BASE=jre: the running JDK as one layer at /opt/java; a docker-archive with a gzip layer (what a registry serves)
+make_jre_base() { # OUT.tar
+  local dir="$WORK/jre-base" jdk diff
+  jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  mkdir -p "$dir/img"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$(dirname "$jdk")" \
+    --transform "s,^$(basename "$jdk"),opt/java," -cf "$dir/layer.tar" "$(basename "$jdk")"
+  diff=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
+  gzip -n -1 < "$dir/layer.tar" > "$dir/img/layer.tar.gz"
+  printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/opt/java/bin:/usr/bin:/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$diff" > "$dir/img/config.json"
+  printf '[{"Config":"config.json","RepoTags":[],"Layers":["layer.tar.gz"]}]' > "$dir/img/manifest.json"
+  tar -C "$dir/img" -cf "$1" manifest.json config.json layer.tar.gz
+  log "BASE=jre: $jdk as one layer, $(( $(stat -c %s "$dir/layer.tar") >> 20 )) MiB ($(( $(stat -c %s "$1") >> 20 )) MiB compressed)"
+  rm -rf "$dir"
+}
+if [ "$BASE" = jre ]; then
+  make_jre_base "$WORK/jre-base.tar"
+fi
+
 make_variant() { # NAME
   local dir="$WORK/src/$1"
   mkdir -p "$WORK/src"
@@ -55,6 +80,9 @@ make_variant() { # NAME
   # manifest entry is ignored, in every variant
   perl -0pi -e 's/\s*<appImage>\s*<!-- the same module as its jar.*?<\/appImage>//s' "$dir/deploy/pom.xml"
   printf '%s\n' "$JAR_IMAGE" >> "$dir/deploy/.sealignore"
+  if [ "$BASE" = jre ]; then
+    cp "$WORK/jre-base.tar" "$dir/base/base.tar"
+  fi
   case $1 in
     appimages) ;;
     none)
@@ -62,7 +90,11 @@ make_variant() { # NAME
       printf '%s\n' "$IMAGE" >> "$dir/deploy/.sealignore"
       ;;
     jib-buildtar)
-      cp "$REPO_DIR/it-projects/jib-tar-app/base/base.tar" "$dir/base/base-docker.tar"
+      if [ "$BASE" = jre ]; then
+        cp "$WORK/jre-base.tar" "$dir/base/base-docker.tar"
+      else
+        cp "$REPO_DIR/it-projects/jib-tar-app/base/base.tar" "$dir/base/base-docker.tar"
+      fi
       sed -i '/<appImages>/,/<\/appImages>/c\
           <imageArchives>\
             <imageArchive>\
@@ -132,7 +164,7 @@ done
 # ---- facts ----
 
 machine_facts
-echo "maven: $("$REPO_DIR/mvnw" -B -o -v 2>/dev/null | head -1); plugin 0.1.0-SNAPSHOT installed, jar sha256 $PLUGIN_JAR_SUM...; jib-maven-plugin $JIB_VERSION"
+echo "maven: $("$REPO_DIR/mvnw" -B -o -v 2>/dev/null | head -1); plugin 0.1.0-SNAPSHOT installed, jar sha256 $PLUGIN_JAR_SUM...; jib-maven-plugin $JIB_VERSION; base image: BASE=$BASE"
 
 RESULTS="$BENCH_TARGET/appimage-results.tsv"
 mkdir -p "$BENCH_TARGET"

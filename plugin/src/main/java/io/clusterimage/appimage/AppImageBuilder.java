@@ -71,7 +71,7 @@ public final class AppImageBuilder {
             container.setEntrypoint(spec.entrypoint());
         }
         configure(spec, platform, container);
-        Path cache = workDir.resolve("jib-cache");
+        Path cache = workDir.resolveSibling("jib-cache");
         Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
         Files.createDirectories(archive.getParent());
         Files.deleteIfExists(partial);

@@ -3,6 +3,7 @@ package io.clusterimage.appimage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Fingerprint;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.ArchiveImages;
@@ -32,6 +33,8 @@ import java.util.List;
 public final class BaseImageTar {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Raised when what {@link #write} puts into the tar changes, so that tars of an older plugin are written again. */
+    private static final int FORMAT = 1;
 
     private BaseImageTar() {
     }
@@ -44,6 +47,11 @@ public final class BaseImageTar {
     public static void fromRegistry(BaseImageFetcher fetcher, AppImageSpec.RegistryBase base, Platform platform, Path tar)
             throws IOException, RegistryException {
         BaseImageFetcher.Fetched fetched = fetcher.fetch(base.reference(), platform);
+        // the manifest digest names the config and every layer: the same digest, the same tar
+        Fingerprint inputs = new Fingerprint("app-image base").add("format", FORMAT).add("image", fetched.manifestDigest());
+        if (inputs.matches(stampOf(tar), List.of(tar))) {
+            return;
+        }
         List<Path> files = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (BaseImageFetcher.FetchedLayer layer : fetched.layers()) {
@@ -51,6 +59,7 @@ public final class BaseImageTar {
             types.add(layer.mediaType());
         }
         write(new Parts(fetched.config(), files, types), base.reference().canonical(), tar);
+        inputs.record(stampOf(tar));
     }
 
     /**
@@ -59,6 +68,12 @@ public final class BaseImageTar {
      */
     public static void fromArchive(AppImageSpec.ArchiveBase base, Platform platform, Path workDir, Path tar)
             throws IOException, RegistryException {
+        // the archive by size, time and identity: an unchanged one is neither unpacked nor written out again
+        Fingerprint inputs = new Fingerprint("app-image base").add("format", FORMAT).add("platform", platform)
+                .addTree(base.file(), path -> false);
+        if (inputs.matches(stampOf(tar), List.of(tar))) {
+            return;
+        }
         OciLayoutSource layout = ArchiveImages.openAny(base.file(), workDir);
         String name = base.file().toString();
         Manifest top = layout.top(null);
@@ -81,6 +96,12 @@ public final class BaseImageTar {
             types.add(layer.mediaType());
         }
         write(new Parts(config, files, types), name, tar);
+        inputs.record(stampOf(tar));
+    }
+
+    /** Beside the tar: what it was written from, so an unchanged base is not written again on the next build. */
+    private static Path stampOf(Path tar) {
+        return tar.resolveSibling(tar.getFileName() + ".fingerprint");
     }
 
     /**
@@ -88,6 +109,7 @@ public final class BaseImageTar {
      * uncompressed layer itself). Written beside {@code tar} and renamed, so a half-written base is never used.
      */
     static void write(Parts parts, String name, Path tar) throws IOException, RegistryException {
+        Files.deleteIfExists(stampOf(tar)); // a tar being replaced is not the one the stamp describes
         for (String type : parts.layerTypes()) {
             if (type.contains("zstd")) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, name + " has zstd-compressed layers, which"

@@ -110,16 +110,21 @@ final class AppImageFixtures {
 
     /** A one-layer linux/amd64 base image as a docker-archive, with Cmd and Env Jib must deal with. */
     static Path baseTar(Path tar) throws IOException, io.clusterimage.registry.RegistryException {
-        return baseTar(tar, null);
+        return baseTar(tar, null, "base 1\n");
+    }
+
+    /** {@link #baseTar} whose layer's one file says {@code release}: another base image. */
+    static Path baseTarOfRelease(Path tar, String release) throws IOException, io.clusterimage.registry.RegistryException {
+        return baseTar(tar, null, release);
     }
 
     /** {@link #baseTar} whose config also has {@code Entrypoint ["/docker-entrypoint.sh"]}. */
     static Path baseTarWithEntrypoint(Path tar) throws IOException, io.clusterimage.registry.RegistryException {
-        return baseTar(tar, "/docker-entrypoint.sh");
+        return baseTar(tar, "/docker-entrypoint.sh", "base 1\n");
     }
 
-    private static Path baseTar(Path tar, String entrypoint) throws IOException, io.clusterimage.registry.RegistryException {
-        TestImages.Blob layer = TestImages.layer(List.of(TestImages.Entry.file("etc/base-release", "base 1\n")));
+    private static Path baseTar(Path tar, String entrypoint, String release) throws IOException, io.clusterimage.registry.RegistryException {
+        TestImages.Blob layer = TestImages.layer(List.of(TestImages.Entry.file("etc/base-release", release)));
         TestImages.Blob config = TestImages.config("linux", "amd64", List.of(layer));
         Path layerFile = tar.resolveSibling(tar.getFileName() + "-layer.tar.gz");
         Files.createDirectories(tar.getParent());
@@ -159,6 +164,8 @@ final class AppImageFixtures {
         List<String> entrypoint = List.of();
         List<AppImageSpec.ExtraDirectory> extraDirectories = List.of();
         List<AppImageSpec.Permission> permissions = List.of();
+        /** The {@code <from><archive>}: only {@link AppImages#build} reads it, {@link #build(AppImageSpec, Path, Path, String, List)} takes a base tar. */
+        Path base = Path.of("unused");
 
         Spec(Path code) {
             this.code = code;
@@ -179,7 +186,7 @@ final class AppImageFixtures {
 
         AppImageSpec build() {
             return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
-                    code, dependencies, mainClass, new AppImageSpec.ArchiveBase(Path.of("unused")), jvmFlags,
+                    code, dependencies, mainClass, new AppImageSpec.ArchiveBase(base), jvmFlags,
                     List.of("--port", "8080"), ports, Map.of("MODE", "prod"), Map.of("team", "orders"),
                     "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions);
         }

@@ -83,6 +83,12 @@ class AppImagesRegistryBaseTest {
                 List.of(Platform.LINUX_AMD64), work.resolve("offline"), fetcher(cache, true), line -> { });
         assertEquals(digest(work.resolve("online/linux-amd64/1-image.tar"), "a"),
                 digest(work.resolve("offline/linux-amd64/1-image.tar"), "b"), "offline from the cache: the same image");
+        // built again: the base tar for Jib is not written again while the base image's digest is the same
+        Path baseTar = work.resolve("offline/linux-amd64/1-base.tar");
+        Object identity = Files.readAttributes(baseTar, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        AppImages.build(List.of(spec(registry.host() + "/base/jre:1.0")), List.of(Platform.LINUX_AMD64), work.resolve("offline"),
+                fetcher(cache, true), line -> { });
+        assertEquals(identity, Files.readAttributes(baseTar, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     }
 
     @Test
