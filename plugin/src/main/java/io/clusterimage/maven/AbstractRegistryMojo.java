@@ -132,12 +132,19 @@ public abstract class AbstractRegistryMojo extends AbstractClusterImageMojo {
         providers.add(this::settingsCredentials);
         providers.add(DockerConfigCredentials.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"))));
         io.clusterimage.registry.RegistriesConf conf = registriesConf();
-        Map<String, List<String>> mirrorMap = new HashMap<>(conf.mirrors()); // the POM's entry for a registry wins
+        Map<String, List<String>> mirrorMap = new HashMap<>(conf.mirrors());
         if (mirrors != null) {
             for (RegistryMirror mirror : mirrors) {
                 if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
                     throw new MojoExecutionException("<mirrors><mirror> needs <registry> and at least one <mirrors><mirror>");
                 }
+                String problem = io.clusterimage.registry.Mirrors.problem(mirror.registry).orElse(null);
+                if (problem != null) {
+                    throw new MojoExecutionException("<mirrors><mirror><registry>" + mirror.registry + "</registry> " + problem
+                            + "; write a registry (docker.io) or a namespace in it (docker.io/library)");
+                }
+                // the POM wins: registries.conf entries at or under its prefix would otherwise be the longer match
+                mirrorMap.keySet().removeIf(prefix -> prefix.equals(mirror.registry) || prefix.startsWith(mirror.registry + "/"));
                 mirrorMap.put(mirror.registry, List.copyOf(mirror.mirrors));
             }
         }

@@ -204,9 +204,11 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
                 .filter(ref -> ref.digest().isPresent() || !fromArchives.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest")))
                 .toList();
         for (ImageReference image : images) {
-            if (registriesConf().blocked().contains(image.domain())) {
-                throw new MojoExecutionException(image.canonical() + ": the registry " + image.domain() + " is blocked in "
-                        + registriesConf().files() + " (blocked = true); take the image from another registry, or unblock it there");
+            if (registriesConf().blocks(image.domain(), image.repositoryPath())) {
+                String prefix = io.clusterimage.registry.Mirrors.longestPrefix(registriesConf().prefixes(), image.domain(),
+                        image.repositoryPath()).orElseThrow();
+                throw new MojoExecutionException(image.canonical() + ": " + prefix + " is blocked in " + registriesConf().files()
+                        + " ([[registry]] prefix = \"" + prefix + "\", blocked = true); take the image from another registry, or unblock it there");
             }
         }
         int archiveCount = inventory.tarImages().size() + declared.size() + appSpecs.size();

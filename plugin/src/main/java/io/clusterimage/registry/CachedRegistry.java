@@ -25,7 +25,7 @@ import java.util.function.LongConsumer;
  * mirrors, cache and offline rule.
  *
  * <ul>
- *   <li>A reference is resolved through the host's mirrors first, the host itself last; a tag's
+ *   <li>A reference is resolved through its mirrors first (by registry or repository prefix), the host itself last; a tag's
  *       digest is remembered in the cache for offline builds.</li>
  *   <li>Manifest bytes are verified against their digest and kept in the cache as served.</li>
  *   <li>A blob comes from the cache, or is downloaded once however many images ask for it at the
@@ -106,19 +106,19 @@ public final class CachedRegistry {
                     + " is not in the cache " + cache.root() + " (offline: nothing is downloaded)");
         }
         RegistryException failure = null;
-        for (String source : sources(host)) {
+        for (Mirrors.Source source : sources(host, repository)) {
             try {
-                Manifest manifest = client.manifest(sourceHost(source), sourceRepository(source, repository), reference);
+                Manifest manifest = client.manifest(source.host(), source.repository(), reference);
                 cache.putBytes(manifest.digest(), manifest.bytes());
                 if (!byDigest) {
                     cache.rememberTag(host, repository, reference, manifest.digest(), manifest.mediaType());
                 }
-                if (!source.equals(host)) {
-                    servedBy.put(host + "/" + repository + "@" + manifest.digest(), source.replaceAll("/+$", ""));
+                if (source.mirror() != null) {
+                    servedBy.put(host + "/" + repository + "@" + manifest.digest(), source.mirror());
                 }
                 return manifest;
             } catch (RegistryException e) {
-                if (source.equals(host) || failure == null) {
+                if (source.mirror() == null || failure == null) {
                     failure = e; // the registry's own answer says most; a mirror's only when the registry was not asked
                 }
             }
@@ -244,11 +244,11 @@ public final class CachedRegistry {
 
     private long fetchBlob(String host, String repository, String digest, long size, Path temp) throws RegistryException {
         RegistryException failure = null;
-        for (String source : sources(host)) {
+        for (Mirrors.Source source : sources(host, repository)) {
             try {
-                return client.blob(sourceHost(source), sourceRepository(source, repository), digest, size, temp);
+                return client.blob(source.host(), source.repository(), digest, size, temp);
             } catch (RegistryException e) {
-                if (source.equals(host) || failure == null) {
+                if (source.mirror() == null || failure == null) {
                     failure = e;
                 }
             }
@@ -256,26 +256,9 @@ public final class CachedRegistry {
         throw failure;
     }
 
-    /**
-     * A mirror's host: a mirror may be a host with a path ({@code harbor.example.com/dockerhub-proxy}, a
-     * Harbor, Nexus or Artifactory proxy project), whose repositories are the mirrored ones under that path.
-     */
-    static String sourceHost(String source) {
-        int slash = source.indexOf('/');
-        return slash < 0 ? source : source.substring(0, slash);
-    }
-
-    /** The repository at a source: under the mirror's path, if it has one ({@code dockerhub-proxy/library/nginx}). */
-    static String sourceRepository(String source, String repository) {
-        int slash = source.indexOf('/');
-        return slash < 0 ? repository : source.substring(slash + 1).replaceAll("/+$", "") + "/" + repository;
-    }
-
-    /** Mirrors of a host first, the host itself last. */
-    private List<String> sources(String host) {
-        List<String> sources = new ArrayList<>(client.options().mirrors().getOrDefault(host, List.of()));
-        sources.add(host);
-        return sources;
+    /** The mirrors of the longest prefix the image falls under first (see {@link Mirrors}), its own registry last. */
+    private List<Mirrors.Source> sources(String host, String repository) {
+        return Mirrors.sources(client.options().mirrors(), host, repository);
     }
 
     /**

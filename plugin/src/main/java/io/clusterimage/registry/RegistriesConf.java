@@ -20,20 +20,26 @@ import java.util.Set;
  * is reached over plain HTTP, whether it is blocked. The user's file replaces the system's, as the
  * container tools read them, and the drop-ins of {@code registries.conf.d/} are laid over it in name order.
  *
- * @param mirrors  per registry host, its mirrors in order (a mirror may have a path: a proxy project)
- * @param insecure registries and mirrors marked {@code insecure = true}
- * @param blocked  registries marked {@code blocked = true}: no image is pulled from them
+ * <p>An entry's {@code prefix} is a registry ({@code docker.io}) or a namespace or repository in it
+ * ({@code docker.io/library}); the longest prefix an image falls under decides for it ({@link Mirrors}), and
+ * its {@code location} and mirrors serve the image under the name the prefix is replaced with.
+ *
+ * @param mirrors  per prefix, its mirrors in order, then its location when that is not the prefix itself
+ * @param insecure hosts of registries and mirrors marked {@code insecure = true} (TLS is per host)
+ * @param blocked  prefixes marked {@code blocked = true}: no image under them is pulled, unless a longer
+ *                 prefix that is not blocked matches it
+ * @param prefixes every prefix that was taken, blocked or not (the longest match decides)
  * @param files    the files that were read, for messages
  * @param warnings what was not taken, and why
  */
-public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> insecure, Set<String> blocked, List<Path> files,
-                             List<String> warnings) {
+public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> insecure, Set<String> blocked, Set<String> prefixes,
+                             List<Path> files, List<String> warnings) {
 
     private static final TomlMapper TOML = new TomlMapper();
 
     /** No registries.conf at all. */
     public static RegistriesConf none() {
-        return new RegistriesConf(Map.of(), Set.of(), Set.of(), List.of(), List.of());
+        return new RegistriesConf(Map.of(), Set.of(), Set.of(), Set.of(), List.of(), List.of());
     }
 
     /** The files the container tools read, in their order: the user's registries.conf if it exists, else the system's; then the drop-ins. */
@@ -95,15 +101,16 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
         Map<String, List<String>> mirrors = new LinkedHashMap<>();
         Set<String> insecure = new LinkedHashSet<>();
         Set<String> blocked = new LinkedHashSet<>();
+        Set<String> prefixes = new LinkedHashSet<>();
         for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
             String prefix = entry.getKey();
             JsonNode registry = entry.getValue();
-            if (prefix.contains("/") || prefix.startsWith("*.")) {
-                warnings.add("registries.conf: [[registry]] prefix \"" + prefix + "\" is not taken: only whole registries"
-                        + " (host[:port]) are, not repositories or wildcard domains");
+            java.util.Optional<String> problem = Mirrors.problem(prefix);
+            if (problem.isPresent()) {
+                warnings.add("registries.conf: [[registry]] prefix \"" + prefix + "\" is not taken: it " + problem.get());
                 continue;
             }
-            String location = registry.path("location").asText(prefix);
+            String location = registry.path("location").asText(prefix).replaceAll("/+$", "");
             List<String> sources = new ArrayList<>();
             for (JsonNode mirror : registry.path("mirror")) {
                 String mirrorLocation = mirror.path("location").asText("");
@@ -112,7 +119,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
                 }
                 sources.add(mirrorLocation);
                 if (mirror.path("insecure").asBoolean(false)) {
-                    insecure.add(mirrorLocation.contains("/") ? mirrorLocation.substring(0, mirrorLocation.indexOf('/')) : mirrorLocation);
+                    insecure.add(hostOf(mirrorLocation));
                 }
             }
             if (!location.equals(prefix)) {
@@ -123,13 +130,25 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
                 mirrors.put(prefix, List.copyOf(sources));
             }
             if (registry.path("insecure").asBoolean(false)) {
-                insecure.add(prefix);
-                insecure.add(location.contains("/") ? location.substring(0, location.indexOf('/')) : location);
+                insecure.add(hostOf(prefix));
+                insecure.add(hostOf(location));
             }
             if (registry.path("blocked").asBoolean(false)) {
                 blocked.add(prefix);
             }
+            prefixes.add(prefix);
         }
-        return new RegistriesConf(Map.copyOf(mirrors), Set.copyOf(insecure), Set.copyOf(blocked), List.copyOf(read), List.copyOf(warnings));
+        return new RegistriesConf(Map.copyOf(mirrors), Set.copyOf(insecure), Set.copyOf(blocked), Set.copyOf(prefixes),
+                List.copyOf(read), List.copyOf(warnings));
+    }
+
+    /** Whether the entry that decides for {@code host/repository} (its longest prefix) blocks it. */
+    public boolean blocks(String host, String repository) {
+        return Mirrors.longestPrefix(prefixes, host, repository).map(blocked::contains).orElse(false);
+    }
+
+    private static String hostOf(String location) {
+        int slash = location.indexOf('/');
+        return slash < 0 ? location : location.substring(0, slash);
     }
 }

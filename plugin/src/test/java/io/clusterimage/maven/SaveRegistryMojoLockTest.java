@@ -42,14 +42,19 @@ class SaveRegistryMojoLockTest {
         return mojo;
     }
 
+    /** A layout whose Kubefile copies manifests/ and registry/; the test writes the manifests. */
+    private static Path layout(Path context) throws java.io.IOException {
+        Files.createDirectories(context.resolve("manifests"));
+        Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
+        return context;
+    }
+
     @Test
     void aMovedTagOrAnUnlockedImageStopsTheBuildAndNothingIsKept() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
             TestImages images = new TestImages(registry.url());
             String pushed = images.pushImage("lock/app", "1.0", "linux/amd64", List.of(TestImages.layer("a.bin", 1_000, 1))).digest();
-            Path context = Files.createDirectories(work.resolve("app"));
-            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
-            Files.createDirectories(context.resolve("manifests"));
+            Path context = layout(work.resolve("app"));
             String image = registry.host() + "/lock/app:1.0";
             Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + image + "\n");
             Path tree = context.resolve("target/cluster-image/linux-amd64/registry");
@@ -79,9 +84,7 @@ class SaveRegistryMojoLockTest {
     void aSignaturePolicyWithAnUnreadableKeyNamesTheRuleAndAnUnsignedImageIsNotStored() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
             new TestImages(registry.url()).pushImage("policy/app", "1.0", "linux/amd64", List.of(TestImages.layer("a.bin", 1_000, 1)));
-            Path context = Files.createDirectories(work.resolve("app"));
-            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
-            Files.createDirectories(context.resolve("manifests"));
+            Path context = layout(work.resolve("app"));
             String image = registry.host() + "/policy/app:1.0";
             Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + image + "\n");
 
@@ -107,9 +110,7 @@ class SaveRegistryMojoLockTest {
         try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
             TestImages.Blob pushed = new TestImages(registry.url()).pushImage("conf/app", "1.0", "linux/amd64",
                     List.of(TestImages.layer("a.bin", 1_000, 1)));
-            Path context = Files.createDirectories(work.resolve("app"));
-            Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
-            Files.createDirectories(context.resolve("manifests"));
+            Path context = layout(work.resolve("app"));
             // the manifests name a registry that is not reachable; registries.conf mirrors it to the local one
             String elsewhere = "127.0.0.1:" + LocalRegistry.freePort();
             Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + elsewhere
@@ -140,8 +141,60 @@ class SaveRegistryMojoLockTest {
             blocked.useRegistriesConf = true;
             blocked.refreshTags = true;
             MojoExecutionException e = assertThrows(MojoExecutionException.class, blocked::execute);
-            assertTrue(e.getMessage().startsWith(elsewhere + "/conf/app:1.0: the registry " + elsewhere + " is blocked in [" + conf),
+            assertTrue(e.getMessage().startsWith(elsewhere + "/conf/app:1.0: " + elsewhere + " is blocked in [" + conf),
                     e.getMessage());
+            assertTrue(e.getMessage().contains("([[registry]] prefix = \"" + elsewhere + "\", blocked = true)"), e.getMessage());
+
+            // a namespace of the blocked registry with an entry of its own: the longest prefix decides, and it is
+            // rewritten to where the local registry holds the image under another name (a proxy project)
+            TestImages.Blob proxied = new TestImages(registry.url()).pushImage("proxy-project/conf/app", "1.0", "linux/amd64",
+                    List.of(TestImages.layer("b.bin", 1_000, 2)));
+            Files.writeString(conf, "[[registry]]\nlocation = \"" + elsewhere + "\"\nblocked = true\n\n"
+                    + "[[registry]]\nprefix = \"" + elsewhere + "/conf\"\nlocation = \"" + registry.host() + "/proxy-project/conf\"\n"
+                    + "insecure = true\n");
+            SaveRegistryMojo rewritten = mojo(context, registry.host(), false);
+            rewritten.useRegistriesConf = true;
+            rewritten.refreshTags = true;
+            rewritten.execute();
+            assertEquals(proxied.digest(), Files.readString(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2"
+                    + "/repositories/conf/app/_manifests/tags/1.0/current/link")), "stored under the name the manifests use");
+            assertEquals(registry.host() + "/proxy-project/conf", new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(imagesJson.toFile()).path("images").get(0).path("servedBy").asText(), Files.readString(imagesJson));
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+
+    @Test
+    void aPomMirrorOfANamespaceIsRewrittenAndWinsOverRegistriesConf() throws Exception {
+        String home = System.getProperty("user.home");
+        try (LocalRegistry registry = LocalRegistry.start(work.resolve("root"), false, null, work.resolve("logs"))) {
+            TestImages.Blob pushed = new TestImages(registry.url()).pushImage("team-proxy/app", "2.0", "linux/amd64",
+                    List.of(TestImages.layer("c.bin", 1_000, 3)));
+            Path context = layout(work.resolve("pom-mirror"));
+            String elsewhere = "127.0.0.1:" + LocalRegistry.freePort();
+            Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: " + elsewhere
+                    + "/team/app:2.0\n");
+            // the machine's registries.conf points the same namespace somewhere that does not answer: the POM wins
+            Path conf = Files.createDirectories(work.resolve("home2/.config/containers")).resolve("registries.conf");
+            Files.writeString(conf, "[[registry]]\nprefix = \"" + elsewhere + "/team/app\"\nlocation = \"127.0.0.1:1/nowhere\"\n");
+            System.setProperty("user.home", work.resolve("home2").toString());
+            RegistryMirror mirror = new RegistryMirror();
+            mirror.registry = elsewhere + "/team";
+            mirror.mirrors = List.of(registry.host() + "/team-proxy");
+            SaveRegistryMojo mojo = mojo(context, registry.host(), false);
+            mojo.useRegistriesConf = true;
+            mojo.mirrors = List.of(mirror);
+            mojo.execute();
+            assertEquals(pushed.digest(), Files.readString(context.resolve("target/cluster-image/linux-amd64/registry/docker/registry/v2"
+                    + "/repositories/team/app/_manifests/tags/2.0/current/link")));
+
+            mirror.registry = "https://" + elsewhere;
+            SaveRegistryMojo bad = mojo(context, registry.host(), false);
+            bad.mirrors = List.of(mirror);
+            MojoExecutionException e = assertThrows(MojoExecutionException.class, bad::execute);
+            assertEquals("<mirrors><mirror><registry>https://" + elsewhere + "</registry> has a scheme; write the host without"
+                    + " http:// or https://; write a registry (docker.io) or a namespace in it (docker.io/library)", e.getMessage());
         } finally {
             System.setProperty("user.home", home);
         }
@@ -152,9 +205,7 @@ class SaveRegistryMojoLockTest {
         // two real archives of the ITs: a single image, then a two-platform index under the same declaration
         Path single = Path.of("../it-projects/manifests-app/images/skopeo/hello.tar");
         Path index = Path.of("../it-projects/multi-arch-app/images/skopeo/multi.tar");
-        Path context = Files.createDirectories(work.resolve("archive-app"));
-        Files.writeString(context.resolve("Kubefile"), "FROM scratch\nCOPY manifests manifests\nCOPY registry registry\n");
-        Files.createDirectories(context.resolve("manifests"));
+        Path context = layout(work.resolve("archive-app"));
         Files.writeString(context.resolve("manifests/pod.yaml"), "kind: Pod\nspec:\n  containers:\n    - image: example.com/team/app:1.0\n");
         Path archive = context.resolve("app.tar");
         Files.copy(single, archive);
