@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -137,7 +139,7 @@ final class CopyEntries {
      */
     static void mergeNotExcluded(IgnoreFile excludes, TreeMap<String, FileEntry> added, String base, String fileName,
                                  TreeMap<String, FileEntry> entries) {
-        java.util.Set<String> dropped = new java.util.HashSet<>();
+        Set<String> dropped = new HashSet<>();
         for (Map.Entry<String, FileEntry> entry : added.entrySet()) {
             String key = entry.getKey();
             String relative = base == null ? (entry.getValue().type() == FileEntry.Type.DIRECTORY ? null : fileName)

@@ -11,7 +11,9 @@ import io.clusterimage.layout.ignore.IgnorePatternException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -168,7 +170,7 @@ final class CopyInstruction {
      */
     private String throughLinks(StageState state, String dest, int line) throws ImageBuildException {
         List<String> resolved = new ArrayList<>();
-        java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(dest.isEmpty() ? new String[0] : dest.split("/")));
+        Deque<String> pending = new ArrayDeque<>(List.of(dest.isEmpty() ? new String[0] : dest.split("/")));
         int links = 0;
         while (!pending.isEmpty()) {
             String part = pending.pollFirst();

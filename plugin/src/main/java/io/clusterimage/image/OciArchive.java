@@ -2,6 +2,7 @@ package io.clusterimage.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -15,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,6 +24,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * An OCI archive (a tar of an OCI image layout: {@code blobs/sha256/...}, {@code index.json},
@@ -88,10 +92,10 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             return;
         }
         String prefix = "." + target.getFileName();
-        try (java.util.stream.Stream<Path> siblings = Files.list(parent)) {
+        try (Stream<Path> siblings = Files.list(parent)) {
             for (Path sibling : siblings.toList()) {
                 String name = sibling.getFileName().toString();
-                if (name.startsWith(prefix) && name.endsWith(".partial") && Files.isRegularFile(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (name.startsWith(prefix) && name.endsWith(".partial") && Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(sibling);
                 }
             }
@@ -251,25 +255,25 @@ public final class OciArchive implements BlobSink, AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
+    public Optional<Layer> reuse(String key, String createdBy) throws IOException {
         if (writingBlob) {
             throw new IllegalStateException("one blob at a time: the previous one is not committed");
         }
-        java.util.Optional<LayerMemo.Entry> kept = current.find(key);
+        Optional<LayerMemo.Entry> kept = current.find(key);
         if (kept.isPresent() && blobs.containsKey(Digests.hex(kept.get().digest()))) {
             // in the archive already: kept in place, or written for another platform moments ago
             LayerMemo.Entry entry = kept.get();
-            return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
+            return Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
         }
-        java.util.Optional<LayerMemo.Entry> found = previous.find(key);
+        Optional<LayerMemo.Entry> found = previous.find(key);
         if (found.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         LayerMemo.Entry entry = found.get();
         String hex = Digests.hex(entry.digest());
         if (!blobs.containsKey(hex)) {
             if (!previous.holds(entry, hex)) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, entry.size()));
             out.flush();
@@ -280,7 +284,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             reusedBytes += entry.size();
         }
         current.put(key, new LayerMemo.Entry(entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), blobs.get(hex)));
-        return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
+        return Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
     }
 
     @Override
@@ -366,7 +370,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             // not a POSIX file system: the default permissions are fine
         }
         previous.closeReader();
-        io.clusterimage.core.AtomicFiles.replace(temp, target);
+        AtomicFiles.replace(temp, target);
         finished = true;
         previous.replacedBy(current);
     }

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +90,7 @@ final class PreviousArchive {
      */
     FileChannel moveTo(Path temp) throws IOException {
         Path tail = Files.createTempFile(temp.getParent(), "." + target.getFileName(), ".tail.partial");
-        Files.move(target, temp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(target, temp, StandardCopyOption.ATOMIC_MOVE);
         keptLength = Files.size(temp);
         keptTail = tail;
         return FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -152,8 +154,8 @@ final class PreviousArchive {
         }
         byte[] expected = TarWriter.fileHeader(OciArchive.BLOB_DIRECTORY + hex, 0644, 0, 0, 0, entry.size());
         // name (0..100) and size (124..136) must match; the time may differ (another outputTimestamp)
-        return java.util.Arrays.equals(header.array(), 0, 100, expected, 0, 100)
-                && java.util.Arrays.equals(header.array(), 124, 136, expected, 124, 136);
+        return Arrays.equals(header.array(), 0, 100, expected, 0, 100)
+                && Arrays.equals(header.array(), 124, 136, expected, 124, 136);
     }
 
     void closeReader() throws IOException {
@@ -188,7 +190,7 @@ final class PreviousArchive {
                 }
             }
             channel.close();
-            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             memo.save(memoFile, target); // the same bytes again: the memo describes them still
         } finally {
             channel.close();
