@@ -8,12 +8,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -132,14 +137,14 @@ public final class ImageSaver {
                 .mapToLong(platform -> archives.stream().filter(archive -> archive.appliesTo(platform)).count()).sum();
         return new SaveSummary((int) (images.size() * options.platforms().size() + archiveImages), registry.blobsFetched(),
                 registry.bytesFetched(), registry.bytesFromCache(), Duration.ofNanos(System.nanoTime() - start), sortedLock,
-                new java.util.TreeMap<>(servedBy));
+                new TreeMap<>(servedBy));
     }
 
     private record SavedImage(String digest, long bytes, long fetched) {
     }
 
     /** Per image saved in this run, the mirror that served it (images the registry itself served are not listed). */
-    private final java.util.Map<String, String> servedBy = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> servedBy = new ConcurrentHashMap<>();
 
     /**
      * An image read from an archive of images/skopeo/tar.txt, stored as {@code repository:tag}.
@@ -236,7 +241,7 @@ public final class ImageSaver {
 
     private static void awaitQuietly(ExecutorService pool) {
         try {
-            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -255,7 +260,7 @@ public final class ImageSaver {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());

@@ -1,5 +1,12 @@
 package io.clusterimage.registry;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
@@ -7,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An image's cosign signatures, attestations, SBOMs and OCI referrers, while {@link ImageSaver} saves it: the
@@ -24,7 +33,7 @@ final class ImageSignatures {
     private final SaveOptions options;
     private final TreeStore store;
     /** What a registry answered for a signature tag, remembered for the other platforms' trees. */
-    private final java.util.Map<String, Optional<Manifest>> signatureTags = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Optional<Manifest>> signatureTags = new ConcurrentHashMap<>();
 
     ImageSignatures(SaveOptions options, TreeStore store) {
         this.options = options;
@@ -165,9 +174,9 @@ final class ImageSignatures {
             return Optional.empty();
         }
         List<CompletableFuture<Path>> files = source.blobs(json, new long[2]);
-        com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.core.JsonFactory();
+        JsonFactory factory = new JsonFactory();
         for (int i = 0; i < json.size(); i++) {
-            try (com.fasterxml.jackson.core.JsonParser parser = factory.createParser(CachedRegistry.join(files.get(i)).toFile())) {
+            try (JsonParser parser = factory.createParser(CachedRegistry.join(files.get(i)).toFile())) {
                 if (parser.nextToken() == null) {
                     return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " is empty");
                 }
@@ -175,7 +184,7 @@ final class ImageSignatures {
                 if (parser.nextToken() != null) {
                     return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " holds more than one JSON document");
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 return Optional.of("its " + json.get(i).mediaType() + " layer " + json.get(i).digest() + " is not JSON ("
                         + e.getOriginalMessage() + ")");
             }
@@ -201,10 +210,10 @@ final class ImageSignatures {
      * entries all hold keeps its bytes, so the tree serves what the registry served.
      */
     private Manifest ofSubject(ImageSource source, ImageReference image, Manifest index, String digest) throws IOException, RegistryException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(index.bytes());
-        com.fasterxml.jackson.databind.node.ArrayNode kept = json.createArrayNode();
-        for (com.fasterxml.jackson.databind.JsonNode entry : root.path("manifests")) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(index.bytes());
+        ArrayNode kept = json.createArrayNode();
+        for (JsonNode entry : root.path("manifests")) {
             Manifest referrer = source.manifest(entry.path("digest").asText(""));
             String subject = json.readTree(referrer.bytes()).path("subject").path("digest").asText("");
             if (subject.equals(digest)) {
