@@ -1,5 +1,6 @@
 package io.clusterimage.core;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class AtomicFiles {
         Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
         try {
             // WRITE only: truncating the new, empty file would make ext4 write it out on close (auto_da_alloc)
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 20)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 20)) {
                 writer.write(out);
             }
             try {

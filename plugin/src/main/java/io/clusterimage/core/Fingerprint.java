@@ -2,14 +2,18 @@ package io.clusterimage.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -42,30 +46,30 @@ public final class Fingerprint {
             return add("missing", root);
         }
         // an excluded directory is not entered (Maven's build directory, .git: often the biggest trees there are)
-        java.util.TreeMap<String, String> entries = new java.util.TreeMap<>();
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+        TreeMap<String, String> entries = new TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                 if (!dir.equals(root) && exclude.test(dir)) {
-                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                    return FileVisitResult.SKIP_SUBTREE;
                 }
                 record(dir, attributes);
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                 if (!exclude.test(file)) {
                     record(file, attributes);
                 }
-                return java.nio.file.FileVisitResult.CONTINUE;
+                return FileVisitResult.CONTINUE;
             }
 
             private void record(Path path, BasicFileAttributes attributes) {
                 // a directory by its name only: its size and time change with every excluded child (target/ appearing);
                 // a file by size, modification time to the nanosecond and identity (device and inode): one moved
                 // over it with the same size and time (an mtime-preserving copy, a checkout tool) is another file
-                java.time.Instant time = attributes.lastModifiedTime().toInstant();
+                Instant time = attributes.lastModifiedTime().toInstant();
                 entries.put(root.relativize(path).toString(), attributes.isDirectory() ? "d" : (attributes.isSymbolicLink() ? "l" : "f")
                         + attributes.size() + "@" + time.getEpochSecond() + "." + time.getNano() + "#" + attributes.fileKey());
             }

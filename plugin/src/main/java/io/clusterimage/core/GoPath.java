@@ -1,5 +1,7 @@
 package io.clusterimage.core;
 
+import java.util.Optional;
+
 /**
  * Go's {@code path.Clean}, the one path cleaning of the plugin: the ignore-file rules (as BuildKit applies them),
  * COPY sources and destinations, and the destinations of declared files all clean paths as Go does, so that a
@@ -71,12 +73,12 @@ public final class GoPath {
      * A path relative to a root it may not leave (the build context): cleaned, leading slashes taken as that root;
      * empty when it leads out of it ({@code ../x}, {@code a/../../x}).
      */
-    public static java.util.Optional<String> cleanWithin(String path) {
+    public static Optional<String> cleanWithin(String path) {
         String relative = clean(path.replaceFirst("^/+", ""));
         if (relative.equals("..") || relative.startsWith("../")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(relative);
+        return Optional.of(relative);
     }
 
     /** A path in an image, cleaned as the image's root sees it ({@code ..} at the root stays there); {@code .} for the root. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -53,7 +54,7 @@ public final class OutputLock implements AutoCloseable {
         if (!local.tryLock()) {
             waiting.accept(file);
             told = true;
-            if (!local.tryLock(patience.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            if (!local.tryLock(patience.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw timedOut(file, patience);
             }
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Directory helpers for the plugin's own work directories (never the user's files). */
@@ -43,7 +44,7 @@ public final class PathTrees {
      * @throws IOException when links loop
      */
     public static Path resolveInRoot(Path root, String path, boolean followLast) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(java.util.List.of(path.split("/")));
+        Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
         Path current = root;
         int links = 0;
         while (!todo.isEmpty()) {

@@ -10,12 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -117,7 +123,7 @@ public final class DeclaredSources {
 
         // resolve and download (into the cache) before anything is placed, several at once; offline, every miss is
         // listed at once
-        List<java.util.concurrent.Callable<Object>> downloads = new ArrayList<>();
+        List<Callable<Object>> downloads = new ArrayList<>();
         for (Map.Entry<ChartSource, LockedChart> entry : chartVersions.entrySet()) {
             ChartSource chart = entry.getKey();
             downloads.add(() -> {
@@ -141,7 +147,7 @@ public final class DeclaredSources {
             throw new FetchException("Maven runs offline (-o), and " + offlineMisses.size() + " download(s) are not in the cache: "
                     + String.join("; ", offlineMisses) + ". Run once online to fetch them");
         }
-        java.util.Iterator<Object> results = done.iterator();
+        Iterator<Object> results = done.iterator();
         Map<ChartSource, Fetcher.Download> chartArchives = new LinkedHashMap<>();
         List<LockedChart> lockedCharts = new ArrayList<>();
         for (ChartSource chart : chartVersions.keySet()) {
@@ -166,7 +172,7 @@ public final class DeclaredSources {
         // place each platform into a fresh tree (the platforms at once), then replace the old trees whole
         Path fetched = outputDirectory.resolve("fetched");
         Set<String> current = new HashSet<>();
-        List<java.util.concurrent.Callable<Object>> placements = new ArrayList<>();
+        List<Callable<Object>> placements = new ArrayList<>();
         for (Platform platform : platforms) {
             Path root = GeneratedContext.root(outputDirectory, platform);
             current.add(root.getFileName().toString());
@@ -203,27 +209,27 @@ public final class DeclaredSources {
      * (in order) is thrown; with {@code collectFetchFailures}, a task's FetchException becomes its message
      * in the results instead (offline: every miss is listed).
      */
-    private static List<Object> inParallel(List<java.util.concurrent.Callable<Object>> tasks, boolean collectFetchFailures)
+    private static List<Object> inParallel(List<Callable<Object>> tasks, boolean collectFetchFailures)
             throws FetchException, IOException {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(PARALLEL, tasks.size()),
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, tasks.size()),
                 runnable -> {
                     Thread thread = new Thread(runnable, "cluster-image-fetch");
                     thread.setDaemon(true);
                     return thread;
                 });
         try {
-            List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
-            for (java.util.concurrent.Callable<Object> task : tasks) {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (Callable<Object> task : tasks) {
                 futures.add(pool.submit(task));
             }
             List<Object> results = new ArrayList<>();
-            for (java.util.concurrent.Future<Object> future : futures) {
+            for (Future<Object> future : futures) {
                 try {
                     results.add(future.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof FetchException fetch && collectFetchFailures) {
                         results.add(fetch.getMessage());

@@ -2,11 +2,15 @@ package io.clusterimage.fetch;
 
 import io.clusterimage.core.Platform;
 import io.clusterimage.registry.BlobCache;
+import io.clusterimage.registry.Digests;
+import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryOptions;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds and downloads what the POM declares: resolves a chart's version through its repository's index,
@@ -39,7 +43,7 @@ public final class Fetcher {
     /** @param artifacts resolves files declared by Maven coordinates */
     public static Fetcher create(BlobCache cache, boolean offline, RegistryOptions options, ArtifactResolver artifacts) {
         return new Fetcher(new HttpDownloads(cache, offline, options),
-                new OciCharts(new io.clusterimage.registry.RegistryClient(options), cache, offline), artifacts);
+                new OciCharts(new RegistryClient(options), cache, offline), artifacts);
     }
 
     boolean offline() {
@@ -77,7 +81,7 @@ public final class Fetcher {
             return download(url, expectedHex, element);
         }
         Path file = artifacts.resolve(url.substring(MAVEN_PREFIX.length()), element);
-        String actual = io.clusterimage.registry.Digests.hex(io.clusterimage.registry.Digests.of(file));
+        String actual = Digests.hex(Digests.of(file));
         if (expectedHex != null && !expectedHex.equals(actual)) {
             throw new FetchException(element + ": " + url + " (" + file + ") has sha256 " + actual + ", but " + expectedHex
                     + " was expected (from the POM or cluster-image.lock); the artifact changed in its repository, or the expected"
@@ -123,7 +127,7 @@ public final class Fetcher {
                 url = url.replace(open + "{version}", file.version());
             }
         }
-        java.util.regex.Matcher left = java.util.regex.Pattern.compile("[$@]\\{[^}]*}").matcher(url);
+        Matcher left = Pattern.compile("[$@]\\{[^}]*}").matcher(url);
         if (left.find()) {
             throw new FetchException(file.element() + ": <url> '" + file.url() + "' has the placeholder " + left.group()
                     + ", which is none of ${os}, ${arch}, ${variant}, ${version} (or @{…})");

@@ -2,8 +2,11 @@ package io.clusterimage.fetch;
 
 import io.clusterimage.core.Platform;
 
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A file the POM declares: downloaded per platform into the generated context.
@@ -23,9 +26,9 @@ public record FileSource(String element, String url, String version, Map<Platfor
 
     public FileSource {
         // sorted, so that the record's text (part of the fetch goal's fingerprint) is the same in every JVM
-        java.util.TreeMap<Platform, String> sorted = new java.util.TreeMap<>(java.util.Comparator.comparing(Platform::toString));
+        TreeMap<Platform, String> sorted = new TreeMap<>(Comparator.comparing(Platform::toString));
         sorted.putAll(sha256);
-        sha256 = java.util.Collections.unmodifiableMap(sorted);
+        sha256 = Collections.unmodifiableMap(sorted);
         include = List.copyOf(include);
     }
 }

@@ -1,9 +1,17 @@
 package io.clusterimage.fetch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Platform;
 import io.clusterimage.registry.SaveOptions;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the fetch goal puts what the POM declares (charts, files) for one platform: a directory laid
@@ -15,30 +23,30 @@ public final class GeneratedContext {
     private GeneratedContext() {
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Records the charts a fetch placed (name, version, repository, archive digest) as JSON next to the trees,
      * for the SBOM: reading it costs less than parsing the lock, and it is right without a lock too.
      */
-    public static void recordCharts(Path outputDirectory, java.util.List<LockedChart> charts) throws java.io.IOException {
-        com.fasterxml.jackson.databind.node.ArrayNode array = JSON.createArrayNode();
+    public static void recordCharts(Path outputDirectory, List<LockedChart> charts) throws IOException {
+        ArrayNode array = JSON.createArrayNode();
         for (LockedChart chart : charts) {
             array.addObject().put("name", chart.name()).put("version", chart.version()).put("repository", chart.repository())
                     .put("url", chart.url()).put("digest", chart.digest());
         }
-        java.nio.file.Files.createDirectories(outputDirectory);
-        io.clusterimage.core.AtomicFiles.write(outputDirectory.resolve(CHARTS_FILE), JSON.writeValueAsBytes(array));
+        Files.createDirectories(outputDirectory);
+        AtomicFiles.write(outputDirectory.resolve(CHARTS_FILE), JSON.writeValueAsBytes(array));
     }
 
     /** The charts the last fetch placed; empty when it placed none (or never ran). */
-    public static java.util.List<LockedChart> charts(Path outputDirectory) throws java.io.IOException {
+    public static List<LockedChart> charts(Path outputDirectory) throws IOException {
         Path file = outputDirectory.resolve(CHARTS_FILE);
-        java.util.List<LockedChart> charts = new java.util.ArrayList<>();
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        List<LockedChart> charts = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
             return charts;
         }
-        for (com.fasterxml.jackson.databind.JsonNode node : JSON.readTree(file.toFile())) {
+        for (JsonNode node : JSON.readTree(file.toFile())) {
             charts.add(new LockedChart(node.path("name").asText(), node.path("repository").asText(), node.path("version").asText(),
                     node.path("url").asText(), node.path("digest").asText()));
         }

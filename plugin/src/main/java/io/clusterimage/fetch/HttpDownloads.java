@@ -2,11 +2,14 @@ package io.clusterimage.fetch;
 
 import io.clusterimage.registry.BlobCache;
 import io.clusterimage.registry.Credentials;
+import io.clusterimage.registry.RegistryException;
 import io.clusterimage.registry.RegistryOptions;
+import io.clusterimage.registry.RegistryTls;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -24,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Downloads over HTTP(S) into the shared content-addressed cache: streamed to a temporary file and
@@ -185,7 +189,7 @@ final class HttpDownloads {
         Duration limit = options.deadlineFor(Math.max(length, 0));
         // the watchdog's disconnect ends a blocked read with an exception or with an early end of the body,
         // whichever the JDK is in at that moment: the flag, not the way the read ended, says it was the deadline
-        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
             expired.set(true);
             connection.disconnect();
@@ -240,8 +244,8 @@ final class HttpDownloads {
         URL url = uri.toURL();
         HttpURLConnection connection = options.open(url);
         try {
-            io.clusterimage.registry.RegistryTls.configure(options, connection); // a repository's own CA, as for registries
-        } catch (io.clusterimage.registry.RegistryException e) {
+            RegistryTls.configure(options, connection); // a repository's own CA, as for registries
+        } catch (RegistryException e) {
             throw new FetchException(uri + ": " + e.getMessage(), e);
         }
         connection.setInstanceFollowRedirects(false);
@@ -263,7 +267,7 @@ final class HttpDownloads {
             Thread.sleep(options.initialBackoff().toMillis() * (1L << Math.min(attempt - 1, 6)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+            throw new InterruptedIOException("interrupted while waiting to retry");
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.registry.Digests;
+import io.clusterimage.registry.ImagesLock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -80,9 +83,9 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
      *
      * @param fromArchives the references of images saved from archives or built (as images.lock names them)
      */
-    public static List<LockedImage> pulledImages(List<io.clusterimage.registry.ImagesLock.Entry> saved, java.util.Set<String> fromArchives) {
+    public static List<LockedImage> pulledImages(List<ImagesLock.Entry> saved, Set<String> fromArchives) {
         Map<String, Map<String, String>> byImage = new TreeMap<>();
-        for (io.clusterimage.registry.ImagesLock.Entry entry : saved) {
+        for (ImagesLock.Entry entry : saved) {
             if (entry.archive().isEmpty() && !fromArchives.contains(entry.reference())) {
                 byImage.computeIfAbsent(entry.stored(), k -> new TreeMap<>()).put(entry.platform(), entry.digest());
             }
@@ -156,7 +159,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
                 Map.Entry<String, JsonNode> platform = it.next();
                 String at = where + " platform " + platform.getKey();
                 String sha256 = text(platform.getValue(), "sha256", at);
-                if (!io.clusterimage.registry.Digests.isSha256("sha256:" + sha256)) {
+                if (!Digests.isSha256("sha256:" + sha256)) {
                     throw new InvalidLockException(at + ": sha256 '" + sha256 + "' is not 64 lowercase hex digits");
                 }
                 platforms.put(platform.getKey(), new LockedFile(text(platform.getValue(), "url", at), sha256));
@@ -185,7 +188,7 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
     }
 
     private static String digest(String digest, String where) throws InvalidLockException {
-        if (!io.clusterimage.registry.Digests.isSha256(digest)) {
+        if (!Digests.isSha256(digest)) {
             throw new InvalidLockException(where + ": '" + digest + "' is not a sha256:<64 hex digits> digest");
         }
         return digest;

@@ -1,12 +1,14 @@
 package io.clusterimage.fetch;
 
 import io.clusterimage.core.GoGlob;
+import io.clusterimage.core.GoPath;
 import io.clusterimage.core.TarReader;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,10 +17,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -46,7 +50,7 @@ final class Placement {
             throw new FetchException(element + ": <destination> '" + written + "' leaves the build context; write a relative path"
                     + " such as opt/helm");
         }
-        String cleaned = io.clusterimage.core.GoPath.clean(text); // cannot leave the context: escapes() said so
+        String cleaned = GoPath.clean(text); // cannot leave the context: escapes() said so
         if (cleaned.equals(".")) {
             throw new FetchException(element + ": <destination> '" + written + "' is the build context itself; name a directory"
                     + " or file inside it, such as opt/");
@@ -66,7 +70,7 @@ final class Placement {
             if (placed == 0) {
                 throw new FetchException(element + ": the archive of chart " + name + " holds no files; it is not a chart");
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new FetchException(element + ": the archive of chart " + name + " is not a gzip file (" + e.getMessage() + ")");
         }
         if (!Files.isRegularFile(target.resolve("Chart.yaml"))) {
@@ -106,7 +110,7 @@ final class Placement {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(download))) {
             placed = format.equals("zip") ? unzip(raw, target, file.include(), file.stripComponents(), file.mode(), file.element())
                     : untar(new GZIPInputStream(raw), target, file.include(), file.stripComponents(), file.mode(), file.element());
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new FetchException(file.element() + ": " + url + " is not a " + format + " archive (" + e.getMessage()
                     + "); set <extract>none</extract> to keep the file as it is");
         }
@@ -117,8 +121,8 @@ final class Placement {
     }
 
     private static String format(FileSource file, String url) throws FetchException {
-        String extract = file.extract() == null ? "auto" : file.extract().strip().toLowerCase(java.util.Locale.ROOT);
-        String path = url.replaceAll("[?#].*", "").toLowerCase(java.util.Locale.ROOT);
+        String extract = file.extract() == null ? "auto" : file.extract().strip().toLowerCase(Locale.ROOT);
+        String path = url.replaceAll("[?#].*", "").toLowerCase(Locale.ROOT);
         return switch (extract) {
             case "auto" -> path.endsWith(".tar.gz") || path.endsWith(".tgz") ? "tar.gz" : path.endsWith(".zip") ? "zip" : "none";
             case "none", "zip" -> extract;
@@ -281,7 +285,7 @@ final class Placement {
     }
 
     /** Asked once: Files.getFileStore per file reads the mount table every time. */
-    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     static void setMode(Path file, int mode) throws IOException {
         if (!POSIX) {

@@ -1,18 +1,26 @@
 package io.clusterimage.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Platform;
+import io.clusterimage.core.TarReader;
 import io.clusterimage.kubefile.Instruction;
+import io.clusterimage.reference.ImageReference;
+import io.clusterimage.reference.InvalidReferenceException;
 import io.clusterimage.registry.BaseImageFetcher;
 import io.clusterimage.registry.Digests;
 import io.clusterimage.registry.RegistryException;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The images a Kubefile builds on: {@code FROM <image>} (its layers reused as they are, its config
@@ -28,7 +36,7 @@ final class BaseImages {
     /** Null when the build has no registry access (a FROM image is then an error naming the line). */
     private final BaseImageFetcher baseImages;
     private final Path workDir;
-    private final Map<String, Path> extractedImages = new java.util.HashMap<>();
+    private final Map<String, Path> extractedImages = new HashMap<>();
 
     BaseImages(Path kubefile, BaseImageFetcher baseImages, Path workDir) {
         this.kubefile = kubefile;
@@ -37,17 +45,17 @@ final class BaseImages {
     }
 
 
-    io.clusterimage.reference.ImageReference reference(String image, int line) throws ImageBuildException {
+    ImageReference reference(String image, int line) throws ImageBuildException {
         try {
-            return io.clusterimage.reference.ImageReference.parse(image);
-        } catch (io.clusterimage.reference.InvalidReferenceException e) {
+            return ImageReference.parse(image);
+        } catch (InvalidReferenceException e) {
             throw new ImageBuildException(kubefile, line, "'" + image + "' is neither an earlier stage nor a valid image reference: "
                     + e.reason());
         }
     }
 
     private BaseImageFetcher.Fetched fetch(String image, int line, Platform platform) throws IOException, ImageBuildException {
-        io.clusterimage.reference.ImageReference reference = reference(image, line);
+        ImageReference reference = reference(image, line);
         if (baseImages == null) {
             throw new ImageBuildException(kubefile, line, image + ": base images need registry access, which this build has not");
         }
@@ -61,14 +69,14 @@ final class BaseImages {
     /** FROM an image: its layers are reused as they are, its config is inherited as buildah does. */
     StageState fromBaseImage(Instruction.From from, Platform platform) throws IOException, ImageBuildException {
         BaseImageFetcher.Fetched base = fetch(from.image(), from.lines().first(), platform);
-        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(base.config());
-        com.fasterxml.jackson.databind.JsonNode config = root.path("config");
+        JsonNode root = JSON.readTree(base.config());
+        JsonNode config = root.path("config");
         StageState state = new StageState();
         state.fromImage = true;
         // the OCI annotations a registry client can use to mount the base layers instead of uploading them
         state.baseName = reference(from.image(), from.lines().first()).canonical();
         state.baseDigest = base.manifestDigest();
-        for (com.fasterxml.jackson.databind.JsonNode env : config.path("Env")) {
+        for (JsonNode env : config.path("Env")) {
             String pair = env.asText();
             int eq = pair.indexOf('=');
             state.env.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
@@ -86,13 +94,13 @@ final class BaseImages {
         if (config.hasNonNull("StopSignal")) {
             state.stopSignal = config.path("StopSignal").asText();
         }
-        for (com.fasterxml.jackson.databind.JsonNode onbuild : config.path("OnBuild")) {
+        for (JsonNode onbuild : config.path("OnBuild")) {
             state.onbuild.add(onbuild.asText());
         }
-        for (com.fasterxml.jackson.databind.JsonNode history : root.path("history")) {
+        for (JsonNode history : root.path("history")) {
             state.history.add(JSON.convertValue(history, Map.class));
         }
-        com.fasterxml.jackson.databind.JsonNode diffIds = root.path("rootfs").path("diff_ids");
+        JsonNode diffIds = root.path("rootfs").path("diff_ids");
         if (diffIds.size() != base.layers().size()) {
             throw new ImageBuildException(kubefile, from.lines().first(), from.image() + " has " + base.layers().size()
                     + " layers but its config lists " + diffIds.size() + " diff_ids");
@@ -112,13 +120,13 @@ final class BaseImages {
      * file; a whiteout of a later layer forgets what it deletes. Reads tar headers only.
      */
     private static void recordBaseDirectories(Path layer, StageState state) throws IOException {
-        try (java.io.InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(layer))) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(layer))) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
-            java.io.InputStream in = gzip ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw;
-            io.clusterimage.core.TarReader reader = new io.clusterimage.core.TarReader(in);
-            io.clusterimage.core.TarReader.Entry entry;
+            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+            TarReader reader = new TarReader(in);
+            TarReader.Entry entry;
             while ((entry = reader.next()) != null) {
                 String path = entry.name().replaceFirst("^\\./", "").replaceFirst("^/+", "").replaceFirst("/+$", "");
                 String base = path.substring(path.lastIndexOf('/') + 1);
@@ -148,7 +156,7 @@ final class BaseImages {
         }
     }
 
-    private static List<String> strings(com.fasterxml.jackson.databind.JsonNode array) {
+    private static List<String> strings(JsonNode array) {
         if (!array.isArray()) {
             return null;
         }

@@ -3,6 +3,8 @@ package io.clusterimage.image;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a build puts its layer blobs while it writes them: a directory ({@link DirectoryBlobSink}), or
@@ -25,15 +27,15 @@ public interface BlobSink {
      * Says which layers come, in the order they will come ({@link LayerMemo#key}s; null for a layer without
      * one), before the first: a sink may keep what it holds from an earlier build of the same leading layers.
      */
-    default void plan(java.util.List<String> keys) throws IOException {
+    default void plan(List<String> keys) throws IOException {
     }
 
     /**
      * The layer built by an earlier build from inputs of this key ({@link LayerMemo#key}), put into this sink
      * without being built again; empty when the sink has none (then the caller builds it).
      */
-    default java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
-        return java.util.Optional.empty();
+    default Optional<Layer> reuse(String key, String createdBy) throws IOException {
+        return Optional.empty();
     }
 
     /** Remembers that the layer just committed was built from inputs of this key, for the next build. */

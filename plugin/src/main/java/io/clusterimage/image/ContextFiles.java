@@ -2,6 +2,8 @@ package io.clusterimage.image;
 
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.GoGlob;
+import io.clusterimage.core.GoPath;
+import io.clusterimage.core.PathTrees;
 import io.clusterimage.layout.ignore.IgnoreFile;
 
 import java.io.IOException;
@@ -275,17 +277,17 @@ final class ContextFiles {
     }
 
     private Path inImage(String path) throws IOException {
-        return io.clusterimage.core.PathTrees.resolveInRoot(root, path, true);
+        return PathTrees.resolveInRoot(root, path, true);
     }
 
     /** A path in an image, cleaned as the image's root sees it: {@code ..} at the root stays there. */
     private static String cleanInRoot(String written) {
-        return io.clusterimage.core.GoPath.cleanInRoot(written);
+        return GoPath.cleanInRoot(written);
     }
 
     /** A context path, cleaned as Go does; one that leads out of the context is refused. */
     static String clean(String written) {
-        return io.clusterimage.core.GoPath.cleanWithin(written)
+        return GoPath.cleanWithin(written)
                 .orElseThrow(() -> new IllegalArgumentException("'" + written + "' points outside the build context"));
     }
 

@@ -10,19 +10,20 @@ import io.clusterimage.layout.ignore.IgnorePatternException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * COPY and ADD: sources from the build context (with the generated registry/ and fetched trees laid
  * over it), from an earlier stage or from an image; globs, --parents, --exclude, --chown, --chmod,
  * symbolic links (followed only inside the context), destinations through links of the image, and ADD of
- * local tar archives. Each instruction becomes one layer of the stage.
+ * local tar archives. Each instruction becomes one layer of the stage. The sources are found and checked
+ * here; the entries each one becomes are {@link CopyEntries}'s.
  */
 final class CopyInstruction {
 
@@ -121,9 +122,9 @@ final class CopyInstruction {
             for (int i = 0; i < sources.size(); i++) {
                 ContextFiles.Source source = sources.get(i);
                 if (source == null) {
-                    String target = copy.parents() ? join(dest, keptPath(writtenSources.get(i), "registry")) : dest;
-                    addParents(entries, state, target, owner);
-                    entries.put(target, FileEntry.directory(target, mode(chmod, 0755), owner[0], owner[1]));
+                    String target = copy.parents() ? CopyEntries.join(dest, keptPath(writtenSources.get(i), "registry")) : dest;
+                    CopyEntries.addParents(entries, state, target, owner);
+                    entries.put(target, FileEntry.directory(target, CopyEntries.mode(chmod, 0755), owner[0], owner[1]));
                     continue;
                 }
                 Path unpacked = copy.add() ? unpackedArchive(copy, source, line) : null;
@@ -169,7 +170,7 @@ final class CopyInstruction {
      */
     private String throughLinks(StageState state, String dest, int line) throws ImageBuildException {
         List<String> resolved = new ArrayList<>();
-        java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(dest.isEmpty() ? new String[0] : dest.split("/")));
+        Deque<String> pending = new ArrayDeque<>(List.of(dest.isEmpty() ? new String[0] : dest.split("/")));
         int links = 0;
         while (!pending.isEmpty()) {
             String part = pending.pollFirst();
@@ -251,16 +252,17 @@ final class CopyInstruction {
         if (parents) {
             String kept = keptPath(written, source.contextPath());
             int slash = kept.lastIndexOf('/');
-            target = directory ? (kept.equals(".") ? dest : join(dest, kept)) : slash < 0 ? dest : join(dest, kept.substring(0, slash));
+            target = directory ? (kept.equals(".") ? dest : CopyEntries.join(dest, kept))
+                    : slash < 0 ? dest : CopyEntries.join(dest, kept.substring(0, slash));
         }
         if (excludes == null) {
-            addSource(context, source, target, intoDirectory, entries, stage, owner, chmod);
+            CopyEntries.addSource(context, source, target, intoDirectory, entries, stage, owner, chmod);
             return;
         }
         TreeMap<String, FileEntry> added = new TreeMap<>();
-        addSource(context, source, target, intoDirectory, added, stage, owner, chmod);
+        CopyEntries.addSource(context, source, target, intoDirectory, added, stage, owner, chmod);
         String name = source.contextPath().substring(source.contextPath().lastIndexOf('/') + 1);
-        mergeNotExcluded(excludes, added, directory ? target : null, name, entries);
+        CopyEntries.mergeNotExcluded(excludes, added, directory ? target : null, name, entries);
     }
 
     /**
@@ -275,105 +277,6 @@ final class CopyInstruction {
         }
         String prefix = ContextFiles.clean(path.substring(0, pivot));
         return prefix.equals(".") || !sourcePath.startsWith(prefix + "/") ? sourcePath : sourcePath.substring(prefix.length() + 1);
-    }
-
-    /**
-     * Puts into {@code entries} what one source added, less what --exclude leaves out.
-     *
-     * @param base       for a directory source, where its contents went (paths are matched relative to it);
-     *                   null for a file source, matched by {@code fileName}
-     */
-    private static void mergeNotExcluded(IgnoreFile excludes, TreeMap<String, FileEntry> added, String base, String fileName,
-                                         TreeMap<String, FileEntry> entries) {
-        java.util.Set<String> dropped = new java.util.HashSet<>();
-        for (Map.Entry<String, FileEntry> entry : added.entrySet()) {
-            String key = entry.getKey();
-            String relative = base == null ? (entry.getValue().type() == FileEntry.Type.DIRECTORY ? null : fileName)
-                    : key.equals(base) ? null : base.isEmpty() ? key : key.startsWith(base + "/") ? key.substring(base.length() + 1) : null;
-            if (relative != null && excludes.isExcluded(relative)) {
-                dropped.add(key);
-            }
-        }
-        if (base == null && !dropped.isEmpty()) {
-            return; // the file is left out, and so are the directories made for it
-        }
-        // an excluded directory that holds a re-included path (!pattern) stays: the layer needs it
-        for (String key : added.keySet()) {
-            if (!dropped.contains(key)) {
-                for (int slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) {
-                    dropped.remove(key.substring(0, slash));
-                }
-            }
-        }
-        added.forEach((key, entry) -> {
-            if (!dropped.contains(key) && !(entry.type() == FileEntry.Type.DIRECTORY && entries.containsKey(key))) {
-                entries.put(key, entry);
-            }
-        });
-    }
-
-    private void addSource(ContextFiles context, ContextFiles.Source source, String dest, boolean intoDirectory,
-                           TreeMap<String, FileEntry> entries, StageState stage, int[] owner, Integer chmod)
-            throws IOException {
-        Path file = source.file();
-        if (Files.isDirectory(file)) {
-            // a directory's contents go into the destination
-            addParents(entries, stage, dest, owner);
-            if (!dest.isEmpty()) {
-                entries.put(dest, FileEntry.directory(dest, mode(chmod, 0755), owner[0], owner[1]));
-            }
-            walk(context, file, source.realPath(), dest, entries, owner, chmod);
-            Path placed = context.isGenerated(file) ? null : context.generated(source.contextPath());
-            if (placed != null && Files.isDirectory(placed)) {
-                // what the fetch goal placed at this path is merged in; its files win over the context's
-                walk(context, placed, source.contextPath(), dest, entries, owner, chmod);
-            }
-            if (source.contextPath().equals(".") && hasGeneratedRegistry(context)) {
-                // COPY . . takes the generated registry/ as if it were in the context, as sealos's is (in place
-                // of a registry/ directory the context has, as COPY registry does)
-                String registryDest = join(dest, "registry");
-                entries.put(registryDest, FileEntry.directory(registryDest, mode(chmod, 0755), owner[0], owner[1]));
-                walk(context, context.registryTree(), "registry", registryDest, entries, owner, chmod);
-            }
-            return;
-        }
-        String contextPath = source.contextPath();
-        String name = contextPath.substring(contextPath.lastIndexOf('/') + 1); // a followed link keeps its own name
-        String target = intoDirectory ? join(dest, name) : dest;
-        addParents(entries, stage, target, owner);
-        entries.put(target, entry(file, target, owner, chmod));
-    }
-
-    private void walk(ContextFiles context, Path dir, String contextPath, String dest, TreeMap<String, FileEntry> entries,
-                      int[] owner, Integer chmod) throws IOException {
-        List<Path> children;
-        try (Stream<Path> list = Files.list(dir)) {
-            children = list.sorted().toList();
-        }
-        boolean inRegistry = context.isGenerated(dir); // no ignore rule applies to what the build generated
-        for (Path child : children) {
-            String name = child.getFileName().toString();
-            if (contextPath.equals(".") && name.equals("registry") && hasGeneratedRegistry(context)
-                    && !context.isUnderRegistryTree(child)) {
-                continue; // replaced by the generated tree (see addSource)
-            }
-            String childContext = contextPath.equals(".") ? name : contextPath + "/" + name;
-            boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
-            if (!inRegistry && context.isExcluded(childContext, directory)) {
-                continue;
-            }
-            String target = join(dest, name);
-            if (directory) {
-                boolean excludedItself = !inRegistry && context.isExcludedItself(childContext);
-                int before = entries.size();
-                walk(context, child, childContext, target, entries, owner, chmod);
-                if (!excludedItself || entries.size() > before) {
-                    entries.put(target, FileEntry.directory(target, mode(chmod, 0755), owner[0], owner[1]));
-                }
-            } else {
-                entries.put(target, entry(child, target, owner, chmod));
-            }
-        }
     }
 
     /**
@@ -411,19 +314,6 @@ final class CopyInstruction {
                 + "'; only files inside the context are copied: copy the target into the context instead of linking to it");
     }
 
-    private static boolean hasGeneratedRegistry(ContextFiles context) {
-        return context.registryTree() != null && Files.isDirectory(context.registryTree());
-    }
-
-    private static FileEntry entry(Path file, String target, int[] owner, Integer chmod) throws IOException {
-        if (Files.isSymbolicLink(file)) {
-            return new FileEntry(target, FileEntry.Type.SYMLINK, null, 0, 0777, owner[0], owner[1],
-                    Files.readSymbolicLink(file).toString());
-        }
-        int mode = Files.isExecutable(file) ? 0755 : 0644;
-        return new FileEntry(target, FileEntry.Type.FILE, file, Files.size(file), mode(chmod, mode), owner[0], owner[1], "");
-    }
-
     private void copyFromStage(Instruction.Copy copy, StageState from, String dest, boolean intoDirectory, IgnoreFile excludes,
                                TreeMap<String, FileEntry> layer, StageState stage, int[] owner, Integer chmod,
                                int line) throws IOException, ImageBuildException {
@@ -439,15 +329,15 @@ final class CopyInstruction {
             if (base != null) {
                 List<ContextFiles.Source> matched = base.resolve(path);
                 for (ContextFiles.Source source : matched) {
-                    addSource(base, source, dest, intoDirectory || matched.size() > 1, entries, stage, owner, chmod);
+                    CopyEntries.addSource(base, source, dest, intoDirectory || matched.size() > 1, entries, stage, owner, chmod);
                     singleFile |= matched.size() == 1 && !Files.isDirectory(source.file());
                 }
                 found = !matched.isEmpty();
             }
             if (exact != null && exact.type() != FileEntry.Type.DIRECTORY) {
-                String target = intoDirectory ? join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
-                addParents(entries, stage, target, owner);
-                entries.put(target, withOwner(exact, target, owner, chmod));
+                String target = intoDirectory ? CopyEntries.join(dest, prefix.substring(prefix.lastIndexOf('/') + 1)) : dest;
+                CopyEntries.addParents(entries, stage, target, owner);
+                entries.put(target, CopyEntries.withOwner(exact, target, owner, chmod));
                 found = true;
             } else {
                 for (Map.Entry<String, FileEntry> candidate : from.files.tailMap(prefix, true).entrySet()) {
@@ -463,9 +353,9 @@ final class CopyInstruction {
                         found = true;
                         continue;
                     }
-                    String target = join(dest, rest);
-                    addParents(entries, stage, target, owner);
-                    entries.put(target, withOwner(candidate.getValue(), target, owner, chmod));
+                    String target = CopyEntries.join(dest, rest);
+                    CopyEntries.addParents(entries, stage, target, owner);
+                    entries.put(target, CopyEntries.withOwner(candidate.getValue(), target, owner, chmod));
                     found = true;
                 }
             }
@@ -474,30 +364,9 @@ final class CopyInstruction {
                         + "' does not exist in that stage");
             }
             if (excludes != null) {
-                mergeNotExcluded(excludes, entries, singleFile ? null : dest, prefix.substring(prefix.lastIndexOf('/') + 1), layer);
+                CopyEntries.mergeNotExcluded(excludes, entries, singleFile ? null : dest, prefix.substring(prefix.lastIndexOf('/') + 1),
+                        layer);
             }
-        }
-    }
-
-    private static FileEntry withOwner(FileEntry entry, String target, int[] owner, Integer chmod) {
-        int mode = entry.type() == FileEntry.Type.SYMLINK ? entry.mode() : mode(chmod, entry.mode());
-        return new FileEntry(target, entry.type(), entry.source(), entry.size(), mode, owner[0], owner[1], entry.link());
-    }
-
-    /**
-     * Puts the parent directories of {@code path} into the layer: as they already are in the stage
-     * (a later layer must not reset their owner or mode), else new, owned by the --chown owner (as
-     * buildah and BuildKit create them) — unless the stage is built FROM an image, whose directories
-     * are not known here: those stay root's.
-     */
-    private static void addParents(TreeMap<String, FileEntry> entries, StageState stage, String path, int[] owner) {
-        int slash = path.lastIndexOf('/');
-        while (slash > 0) {
-            String parent = path.substring(0, slash);
-            FileEntry before = stage.files.get(parent);
-            entries.putIfAbsent(parent, before != null && before.type() == FileEntry.Type.DIRECTORY ? before
-                    : stage.fromImage ? FileEntry.directory(parent, 0755, 0, 0) : FileEntry.directory(parent, 0755, owner[0], owner[1]));
-            slash = parent.lastIndexOf('/');
         }
     }
 
@@ -513,13 +382,5 @@ final class CopyInstruction {
         }
         FileEntry entry = state.files.get(path);
         return entry != null && entry.type() == FileEntry.Type.DIRECTORY;
-    }
-
-    private static int mode(Integer chmod, int mode) {
-        return chmod != null ? chmod : mode;
-    }
-
-    private static String join(String dir, String name) {
-        return dir.isEmpty() ? name : dir + "/" + name;
     }
 }

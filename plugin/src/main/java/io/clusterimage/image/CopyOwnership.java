@@ -5,6 +5,7 @@ import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.kubefile.Kubefile;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 
@@ -53,7 +54,7 @@ final class CopyOwnership {
         }
         List<ContextFiles.Source> found = ContextFiles.ofImage(bases.extractedImage(state.baseName, line, platform)).resolve("etc/" + file);
         if (!found.isEmpty() && Files.isRegularFile(found.get(0).file())) {
-            for (String entry : Files.readAllLines(found.get(0).file(), java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String entry : Files.readAllLines(found.get(0).file(), StandardCharsets.UTF_8)) {
                 String[] fields = entry.split(":");
                 if (fields.length >= 3 && fields[0].equals(value) && fields[2].matches("\\d+")) {
                     int id = Integer.parseInt(fields[2]);

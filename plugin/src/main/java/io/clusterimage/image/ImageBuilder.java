@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,7 +91,7 @@ public final class ImageBuilder {
                 order.add(new int[] {p, l});
             }
         }
-        order.sort(java.util.Comparator.comparingLong((int[] at) -> -finals.get(at[0]).layers.get(at[1]).weight()));
+        order.sort(Comparator.comparingLong((int[] at) -> -finals.get(at[0]).layers.get(at[1]).weight()));
         List<String> keys = new ArrayList<>();
         for (int[] at : order) {
             keys.add(finals.get(at[0]).layers.get(at[1]).key());
@@ -198,7 +200,7 @@ public final class ImageBuilder {
             state.user = user.user();
         } else if (instruction instanceof Instruction.Expose expose) {
             for (String port : expose.ports()) {
-                state.exposedPorts.add(port.contains("/") ? port.toLowerCase(java.util.Locale.ROOT) : port + "/tcp");
+                state.exposedPorts.add(port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp");
             }
         } else if (instruction instanceof Instruction.Volume volume) {
             state.volumes.addAll(volume.paths());

@@ -13,6 +13,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +74,7 @@ final class LayerMemo {
 
     /** The entries with their keys in the order their bytes lie in the archive. */
     List<Map.Entry<String, Entry>> inArchiveOrder() {
-        return layers.entrySet().stream().sorted(java.util.Comparator.comparingLong(e -> e.getValue().offset())).toList();
+        return layers.entrySet().stream().sorted(Comparator.comparingLong(e -> e.getValue().offset())).toList();
     }
 
     /**
@@ -104,7 +106,7 @@ final class LayerMemo {
     }
 
     private static long nanos(Object time) {
-        java.time.Instant instant = ((FileTime) time).toInstant();
+        Instant instant = ((FileTime) time).toInstant();
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 

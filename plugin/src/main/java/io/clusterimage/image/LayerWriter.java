@@ -3,6 +3,7 @@ package io.clusterimage.image;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Digests;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Streams entries into a layer blob: tar, then the chosen compression, hashing both the tar (diff_id)
@@ -31,7 +33,7 @@ final class LayerWriter {
     static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
                        String createdBy, String key) throws IOException {
         if (key != null) {
-            java.util.Optional<Layer> reused = sink.reuse(key, createdBy);
+            Optional<Layer> reused = sink.reuse(key, createdBy);
             if (reused.isPresent()) {
                 return reused.get(); // nothing it is made of changed since the last build
             }
@@ -77,7 +79,7 @@ final class LayerWriter {
         }
     }
 
-    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+    private static final class CountingOutputStream extends FilterOutputStream {
         long count;
 
         CountingOutputStream(OutputStream out) {

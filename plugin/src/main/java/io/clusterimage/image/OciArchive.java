@@ -2,6 +2,7 @@ package io.clusterimage.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -15,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,6 +24,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * An OCI archive (a tar of an OCI image layout: {@code blobs/sha256/...}, {@code index.json},
@@ -41,13 +45,14 @@ import java.util.Map;
  * {@link #finish}; closing an unfinished archive deletes it, so a failed build leaves the previous
  * output as it was. With a layer memo, a rebuild whose leading layers did not change extends the previous
  * archive in place instead ({@link #plan}), keeping its tail aside to put it back if the build fails;
- * other unchanged layers are copied from it as byte ranges ({@link #reuse}).
+ * other unchanged layers are copied from it as byte ranges ({@link #reuse}). What the previous archive can
+ * give, and how it is put back, is {@link PreviousArchive}'s.
  */
 public final class OciArchive implements BlobSink, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BLOCK = 512;
-    private static final String BLOB_DIRECTORY = "blobs/sha256/";
+    static final int BLOCK = 512;
+    static final String BLOB_DIRECTORY = "blobs/sha256/";
 
     private final Path target;
     private final Path temp;
@@ -56,14 +61,9 @@ public final class OciArchive implements BlobSink, AutoCloseable {
     private final long mtime;
     /** Blobs in the archive (hex) and where each one's bytes start. */
     private final Map<String, Long> blobs = new HashMap<>();
-    /** The previous build's layers (empty without a memo file), and this build's, saved by {@link #finish}. */
-    private final Path memoFile;
-    private final LayerMemo previous;
+    /** What the previous build left at the target, and this build's layers, saved by {@link #finish}. */
+    private final PreviousArchive previous;
     private final LayerMemo current;
-    /** When the previous archive is being extended in place: the length it had and its tail, kept to undo. */
-    private long keptLength = -1;
-    private Path keptTail;
-    private FileChannel previousArchive;
     private int reusedLayers;
     private long reusedBytes;
     private boolean writingBlob;
@@ -73,8 +73,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
-        this.memoFile = memoFile;
-        this.previous = memoFile == null ? LayerMemo.empty() : LayerMemo.load(memoFile, target);
+        this.previous = new PreviousArchive(target, memoFile);
         this.current = LayerMemo.empty(mtime);
         // as large as the chunks TarWriter copies file content in: a chunk then bypasses the buffer
         // (no extra copy of the registry's hundreds of megabytes), headers and small files gather in it
@@ -93,10 +92,10 @@ public final class OciArchive implements BlobSink, AutoCloseable {
             return;
         }
         String prefix = "." + target.getFileName();
-        try (java.util.stream.Stream<Path> siblings = Files.list(parent)) {
+        try (Stream<Path> siblings = Files.list(parent)) {
             for (Path sibling : siblings.toList()) {
                 String name = sibling.getFileName().toString();
-                if (name.startsWith(prefix) && name.endsWith(".partial") && Files.isRegularFile(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (name.startsWith(prefix) && name.endsWith(".partial") && Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(sibling);
                 }
             }
@@ -224,9 +223,6 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         return null;
     }
 
-    /** Where the first blob's bytes start: after the two directory entries and the blob's own header. */
-    private static final long FIRST_BLOB = 3L * BLOCK;
-
     /**
      * Keeps the previous archive's leading layers where they are when this build starts with the same ones
      * (the archive is ordered largest first, so the registry and base image layers lead): the previous archive
@@ -236,120 +232,59 @@ public final class OciArchive implements BlobSink, AutoCloseable {
      */
     @Override
     public void plan(List<String> keys) throws IOException {
-        if (previous.mtime() != mtime || !blobs.isEmpty() || keys.isEmpty()) {
-            return; // another time in every header, or something written already
+        if (!blobs.isEmpty() || keys.isEmpty()) {
+            return; // something written already
         }
-        List<Map.Entry<String, LayerMemo.Entry>> old = previous.inArchiveOrder();
-        int kept = 0;
-        long expected = FIRST_BLOB;
-        Map<String, Integer> seen = new HashMap<>();
-        for (String key : keys) {
-            if (key == null || kept >= old.size() || !key.equals(old.get(kept).getKey()) || old.get(kept).getValue().offset() != expected) {
-                break;
-            }
-            if (seen.put(key, kept) != null) {
-                continue; // a layer two platforms share: stored once, at its first place
-            }
-            LayerMemo.Entry entry = old.get(kept).getValue();
-            expected = entry.offset() + entry.size() + TarWriter.padding(entry.size()) + BLOCK;
-            kept++;
-        }
-        if (kept == 0) {
+        List<Map.Entry<String, LayerMemo.Entry>> kept = previous.leadingLayers(keys, mtime);
+        if (kept.isEmpty()) {
             return;
         }
-        long length = old.get(kept - 1).getValue().offset() + old.get(kept - 1).getValue().size()
-                + TarWriter.padding(old.get(kept - 1).getValue().size());
-        try (FileChannel check = FileChannel.open(target, StandardOpenOption.READ)) {
-            for (int i = 0; i < kept; i++) {
-                if (!holds(check, old.get(i).getValue(), Digests.hex(old.get(i).getValue().digest()))) {
-                    return;
-                }
-            }
-        }
-        // the previous archive becomes the file being written: its tail (small: the smaller layers and the
-        // documents) is kept aside to undo, then it is cut after the kept layers
+        // the previous archive becomes the file being written, cut after the kept layers
         channel.close();
         Files.delete(temp);
-        Path tail = Files.createTempFile(temp.getParent(), "." + target.getFileName(), ".tail.partial");
-        Files.move(target, temp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        keptLength = Files.size(temp);
-        keptTail = tail;
-        channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try (FileChannel tailCopy = FileChannel.open(tail, StandardOpenOption.WRITE)) {
-            for (long at = length; at < keptLength; ) {
-                at += channel.transferTo(at, keptLength - at, tailCopy);
-            }
-        }
-        channel.truncate(length);
-        channel.position(length);
+        channel = previous.moveTo(temp);
+        previous.cutAfter(kept, channel);
         out = new BufferedOutputStream(Channels.newOutputStream(channel), TarWriter.COPY_BUFFER);
-        for (int i = 0; i < kept; i++) {
-            LayerMemo.Entry entry = old.get(i).getValue();
+        for (Map.Entry<String, LayerMemo.Entry> layer : kept) {
+            LayerMemo.Entry entry = layer.getValue();
             blobs.put(Digests.hex(entry.digest()), entry.offset());
-            current.put(old.get(i).getKey(), entry);
+            current.put(layer.getKey(), entry);
             reusedLayers++;
             reusedBytes += entry.size();
         }
     }
 
     @Override
-    public java.util.Optional<Layer> reuse(String key, String createdBy) throws IOException {
+    public Optional<Layer> reuse(String key, String createdBy) throws IOException {
         if (writingBlob) {
             throw new IllegalStateException("one blob at a time: the previous one is not committed");
         }
-        java.util.Optional<LayerMemo.Entry> kept = current.find(key);
+        Optional<LayerMemo.Entry> kept = current.find(key);
         if (kept.isPresent() && blobs.containsKey(Digests.hex(kept.get().digest()))) {
             // in the archive already: kept in place, or written for another platform moments ago
             LayerMemo.Entry entry = kept.get();
-            return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
+            return Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
         }
-        java.util.Optional<LayerMemo.Entry> found = previous.find(key);
+        Optional<LayerMemo.Entry> found = previous.find(key);
         if (found.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         LayerMemo.Entry entry = found.get();
         String hex = Digests.hex(entry.digest());
         if (!blobs.containsKey(hex)) {
-            if (previousArchive == null) {
-                previousArchive = FileChannel.open(target, StandardOpenOption.READ);
-            }
-            if (!holds(previousArchive, entry, hex)) {
-                return java.util.Optional.empty();
+            if (!previous.holds(entry, hex)) {
+                return Optional.empty();
             }
             out.write(TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, mtime, entry.size()));
             out.flush();
             blobs.put(hex, channel.position());
-            // the kernel copies the range from the old archive into the new one
-            for (long copied = 0; copied < entry.size(); ) {
-                long n = previousArchive.transferTo(entry.offset() + copied, entry.size() - copied, channel);
-                if (n <= 0) {
-                    throw new IOException(target + " ended inside the layer " + entry.digest() + " it held at the last build");
-                }
-                copied += n;
-            }
+            previous.copyTo(entry, channel);
             out.write(new byte[TarWriter.padding(entry.size())]);
             reusedLayers++;
             reusedBytes += entry.size();
         }
         current.put(key, new LayerMemo.Entry(entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), blobs.get(hex)));
-        return java.util.Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
-    }
-
-    /** Whether the tar header in front of the entry's range names that blob with that size. */
-    private static boolean holds(FileChannel archive, LayerMemo.Entry entry, String hex) throws IOException {
-        if (entry.offset() < BLOCK || entry.offset() + entry.size() > archive.size()) {
-            return false;
-        }
-        ByteBuffer header = ByteBuffer.allocate(BLOCK);
-        while (header.hasRemaining()) {
-            if (archive.read(header, entry.offset() - BLOCK + header.position()) < 0) {
-                return false;
-            }
-        }
-        byte[] expected = TarWriter.fileHeader(BLOB_DIRECTORY + hex, 0644, 0, 0, 0, entry.size());
-        // name (0..100) and size (124..136) must match; the time may differ (another outputTimestamp)
-        return java.util.Arrays.equals(header.array(), 0, 100, expected, 0, 100)
-                && java.util.Arrays.equals(header.array(), 124, 136, expected, 124, 136);
+        return Optional.of(new Layer(null, entry.digest(), entry.size(), entry.diffId(), entry.mediaType(), createdBy));
     }
 
     @Override
@@ -434,59 +369,26 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the default permissions are fine
         }
-        closePrevious();
-        io.clusterimage.core.AtomicFiles.replace(temp, target);
+        previous.closeReader();
+        AtomicFiles.replace(temp, target);
         finished = true;
-        if (keptTail != null) {
-            Files.deleteIfExists(keptTail);
-        }
-        if (memoFile != null) {
-            current.save(memoFile, target);
-        }
-    }
-
-    private void closePrevious() throws IOException {
-        if (previousArchive != null) {
-            previousArchive.close();
-            previousArchive = null;
-        }
+        previous.replacedBy(current);
     }
 
     /** Closes the archive; one that was not finished is deleted. */
     @Override
     public void close() throws IOException {
-        closePrevious();
+        previous.closeReader();
         if (finished) {
             return;
         }
-        if (keptTail != null) {
-            restorePrevious();
+        if (previous.extended()) {
+            previous.restore(channel, temp);
             return;
         }
         try {
             channel.close();
         } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Puts the previous archive back as it was: cut where this build began to write, its tail appended again. */
-    private void restorePrevious() throws IOException {
-        try {
-            long cut = keptLength - Files.size(keptTail);
-            channel.truncate(cut);
-            channel.position(cut);
-            try (FileChannel tail = FileChannel.open(keptTail, StandardOpenOption.READ)) {
-                for (long at = 0; at < tail.size(); ) {
-                    at += tail.transferTo(at, tail.size() - at, channel);
-                }
-            }
-            channel.close();
-            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            previous.save(memoFile, target); // the same bytes again: the memo describes them still
-        } finally {
-            channel.close();
-            Files.deleteIfExists(keptTail);
             Files.deleteIfExists(temp);
         }
     }

@@ -2,6 +2,8 @@ package io.clusterimage.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -14,7 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -52,7 +59,7 @@ public final class OciArchiveWriter {
 
         /** @throws IllegalArgumentException naming the accepted values */
         public static Format parse(String text) {
-            return switch (text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
                 case "oci-archive", "oci" -> OCI_ARCHIVE;
                 case "oci-dir", "oci-directory", "oci-layout" -> OCI_DIRECTORY;
                 case "docker-archive", "docker" -> DOCKER_ARCHIVE;
@@ -81,7 +88,7 @@ public final class OciArchiveWriter {
         }
         if (format == Format.OCI_ARCHIVE) {
             try (OciArchive archive = OciArchive.create(target, time)) {
-                java.util.Map<String, Layer> byDigest = new java.util.HashMap<>();
+                Map<String, Layer> byDigest = new HashMap<>();
                 image.platforms().forEach(p -> p.layers().forEach(layer -> byDigest.putIfAbsent(layer.digest(), layer)));
                 for (String digest : image.blobOrder()) { // the order of an archive written while building
                     archive.add(digest, layerFile(byDigest.get(digest)));
@@ -159,7 +166,7 @@ public final class OciArchiveWriter {
 
     private static void writeDirectory(TreeMap<String, BlobContent> files, Path target) throws IOException {
         Path staging = target.resolveSibling(target.getFileName() + ".partial");
-        io.clusterimage.core.PathTrees.deleteTree(staging);
+        PathTrees.deleteTree(staging);
         for (var file : files.entrySet()) {
             Path path = staging.resolve(file.getKey());
             Files.createDirectories(path.getParent());
@@ -167,16 +174,16 @@ public final class OciArchiveWriter {
                 Files.copy(in, path);
             }
         }
-        io.clusterimage.core.PathTrees.deleteTree(target);
+        PathTrees.deleteTree(target);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Entries sorted, directories first where needed, fixed owners and times: same files, same bytes. */
     private static void writeTar(TreeMap<String, BlobContent> files, Instant time, Path target) throws IOException {
         long mtime = time.getEpochSecond();
-        io.clusterimage.core.AtomicFiles.write(target, out -> {
+        AtomicFiles.write(target, out -> {
             TarWriter tar = new TarWriter(out);
-            java.util.Set<String> directories = new java.util.HashSet<>();
+            Set<String> directories = new HashSet<>();
             for (var file : files.entrySet()) {
                 String name = file.getKey();
                 for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The OCI documents of a built image: its config (from the final stage's state), its manifest (with the
@@ -164,7 +166,7 @@ final class OciDocuments {
     }
 
     private static long durationNanos(String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(value);
+        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(value);
         double nanos = 0;
         while (m.find()) {
             double amount = Double.parseDouble(m.group(1));

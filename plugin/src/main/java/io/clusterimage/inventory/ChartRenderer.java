@@ -1,11 +1,13 @@
 package io.clusterimage.inventory;
 
 import com.marcnuri.helm.TemplateCommand;
+import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.TarReader;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -17,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -147,7 +150,7 @@ final class ChartRenderer {
             if (!Files.exists(target)) {
                 Files.move(child, target);
             }
-            io.clusterimage.core.PathTrees.deleteTree(unpacked);
+            PathTrees.deleteTree(unpacked);
             Files.delete(archive);
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(subcharts, Files::isDirectory)) {
@@ -175,11 +178,11 @@ final class ChartRenderer {
         }
     }
 
-    private static void rewriteFile(Path file, java.util.function.UnaryOperator<String> change) throws IOException {
+    private static void rewriteFile(Path file, UnaryOperator<String> change) throws IOException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             return; // a binary file cannot hold a template action; leave it alone
         }
         String changed = change.apply(text);

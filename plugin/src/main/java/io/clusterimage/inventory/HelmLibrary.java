@@ -14,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.CodeSource;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -105,7 +106,7 @@ final class HelmLibrary {
 
     private static Optional<Path> jarOf(NativeLibrary implementation) {
         try {
-            java.security.CodeSource source = implementation.getClass().getProtectionDomain().getCodeSource();
+            CodeSource source = implementation.getClass().getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
                 return Optional.empty();
             }

@@ -1,7 +1,11 @@
 package io.clusterimage.inventory;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.PackageCommand;
 import com.marcnuri.helm.TemplateCommand;
+import com.marcnuri.helm.jni.HelmLib;
 import io.clusterimage.core.PathTrees;
+import io.clusterimage.core.UserCache;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -15,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +54,7 @@ final class HelmRuntime {
 
     private static boolean started;
     /** The native library, loaded from the user cache ({@link HelmLibrary}) by the first render. */
-    private static com.marcnuri.helm.jni.HelmLib library;
+    private static HelmLib library;
 
     private HelmRuntime() {
     }
@@ -73,7 +78,7 @@ final class HelmRuntime {
     static String render(TemplateCommand template, Duration timeout, String chart) {
         Future<String> render = RENDERS.submit(template::call);
         try {
-            return render.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return render.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             render.cancel(true); // the Go code does not see it; the thread is left to the JVM's exit
             throw new ChartRenderException("the render did not finish within " + seconds(timeout) + " and was abandoned"
@@ -100,7 +105,7 @@ final class HelmRuntime {
      */
     static void packageChart(Path chartDir, Path destination, Path workDir) throws IOException {
         start(workDir);
-        new com.marcnuri.helm.PackageCommand(library, new com.marcnuri.helm.Helm(chartDir), chartDir)
+        new PackageCommand(library, new Helm(chartDir), chartDir)
                 .withDestination(Files.createDirectories(destination)).call();
     }
 
@@ -115,7 +120,7 @@ final class HelmRuntime {
             Files.writeString(warmUp.resolve("Chart.yaml"), "apiVersion: v2\nname: start\nversion: 0.1.0\n");
             Files.createDirectories(warmUp.resolve("templates"));
             Files.writeString(warmUp.resolve("templates/start.yaml"), "kind: ConfigMap\n");
-            library = HelmLibrary.load(io.clusterimage.core.UserCache.defaultLocation());
+            library = HelmLibrary.load(UserCache.defaultLocation());
             new TemplateCommand(library, warmUp).withName("start").call();
         } finally {
             restoreHandlers(saved);

@@ -2,6 +2,9 @@ package io.clusterimage.inventory;
 
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.MemoryExhaustedException;
+import io.clusterimage.core.PathTrees;
+import io.clusterimage.core.Quotes;
 import io.clusterimage.core.Severity;
 import io.clusterimage.layout.Chart;
 import io.clusterimage.layout.Layout;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,7 +80,7 @@ public final class ImageScanner {
             return scanAll();
         } catch (OutOfMemoryError e) {
             String input = current;
-            throw new io.clusterimage.core.MemoryExhaustedException(input, e);
+            throw new MemoryExhaustedException(input, e);
         }
     }
 
@@ -180,12 +184,12 @@ public final class ImageScanner {
         // a chart linked from inside is rendered from its target; a chart the fetch goal placed, from where it is
         Path source = chart.location() != null ? chart.location() : real(layout.contextDir().resolve(chart.source()));
         Path valuesFile = layout.contextDir().resolve("charts").resolve(chart.name() + ".values.yaml");
-        if (source == null || (Files.exists(valuesFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && real(valuesFile) == null)) {
+        if (source == null || (Files.exists(valuesFile, LinkOption.NOFOLLOW_LINKS) && real(valuesFile) == null)) {
             return;
         }
         ChartOptions chartOptions = options.charts().getOrDefault(chart.name(), ChartOptions.NONE);
         Path workDir = options.workDir().resolve("charts").resolve(chart.source().getFileName().toString());
-        io.clusterimage.core.PathTrees.deleteTree(workDir);
+        PathTrees.deleteTree(workDir);
         current = "chart '" + chart.name() + "' (" + chart.source() + ")";
         ChartRenderer.Rendered rendered;
         try {
@@ -241,7 +245,7 @@ public final class ImageScanner {
                 if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                     continue;
                 }
-                String value = io.clusterimage.core.Quotes.unquote(trimmed);
+                String value = Quotes.unquote(trimmed);
                 Optional<ImageReference> reference = References.parse(value);
                 if (reference.isPresent()) {
                     add(reference.get(), new Occurrence(relative(file), i + 1, SourceKind.SHIM, value));

@@ -1,15 +1,22 @@
 package io.clusterimage.inventory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
+import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes the inventory: {@code images.txt} (one canonical reference a line, sorted — what later goals
@@ -29,8 +36,8 @@ public final class InventoryReport {
         Files.createDirectories(directory);
         StringBuilder text = new StringBuilder();
         inventory.images().forEach(image -> text.append(image.canonical()).append('\n'));
-        io.clusterimage.core.AtomicFiles.write(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
-        io.clusterimage.core.AtomicFiles.write(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
+        AtomicFiles.write(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
     }
 
     /**
@@ -42,14 +49,14 @@ public final class InventoryReport {
      * image without one loses a stale entry): save-registry's record, kept in the scan's report so that one file
      * says where every image was found and where it came from. Written only when something changed.
      */
-    public static void recordServedBy(Path directory, java.util.Map<String, String> servedBy) throws IOException {
+    public static void recordServedBy(Path directory, Map<String, String> servedBy) throws IOException {
         Path file = directory.resolve(IMAGES_JSON);
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             return;
         }
-        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(file.toFile());
+        JsonNode root = JSON.readTree(file.toFile());
         boolean changed = false;
-        for (com.fasterxml.jackson.databind.JsonNode node : root.path("images")) {
+        for (JsonNode node : root.path("images")) {
             ObjectNode image = (ObjectNode) node;
             String mirror = servedBy.get(image.path("canonical").asText());
             if (mirror != null && !mirror.equals(image.path("servedBy").asText(null))) {
@@ -61,38 +68,38 @@ public final class InventoryReport {
             }
         }
         if (changed) {
-            io.clusterimage.core.AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+            AtomicFiles.write(file, JSON.writeValueAsBytes(root));
         }
     }
 
     public static ImageInventory read(Path directory) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(directory.resolve(IMAGES_JSON).toFile());
-        java.util.List<InventoryImage> images = readImages(root.path("images"));
-        java.util.List<InventoryImage> ignored = readImages(root.path("ignored"));
-        java.util.List<TarImage> tars = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode tar : root.path("tarImages")) {
+        JsonNode root = JSON.readTree(directory.resolve(IMAGES_JSON).toFile());
+        List<InventoryImage> images = readImages(root.path("images"));
+        List<InventoryImage> ignored = readImages(root.path("ignored"));
+        List<TarImage> tars = new ArrayList<>();
+        for (JsonNode tar : root.path("tarImages")) {
             tars.add(new TarImage(tar.path("transport").asText(), Path.of(tar.path("archive").asText()), tar.path("target").asText(),
                     tar.path("line").asInt()));
         }
-        java.util.List<DeclaredArchive> built = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode archive : root.path("builtImages")) {
-            built.add(new DeclaredArchive(io.clusterimage.reference.ImageReference.parse(archive.path("canonical").asText()),
+        List<DeclaredArchive> built = new ArrayList<>();
+        for (JsonNode archive : root.path("builtImages")) {
+            built.add(new DeclaredArchive(ImageReference.parse(archive.path("canonical").asText()),
                     archive.path("written").asText(), Path.of(archive.path("file").asText()),
                     archive.path("element").asText(DeclaredArchive.ELEMENT)));
         }
-        return new ImageInventory(images, tars, ignored, java.util.List.of(), built);
+        return new ImageInventory(images, tars, ignored, List.of(), built);
     }
 
-    private static java.util.List<InventoryImage> readImages(com.fasterxml.jackson.databind.JsonNode array) {
-        java.util.List<InventoryImage> images = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode node : array) {
-            java.util.List<Occurrence> occurrences = new java.util.ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode place : node.path("foundIn")) {
+    private static List<InventoryImage> readImages(JsonNode array) {
+        List<InventoryImage> images = new ArrayList<>();
+        for (JsonNode node : array) {
+            List<Occurrence> occurrences = new ArrayList<>();
+            for (JsonNode place : node.path("foundIn")) {
                 occurrences.add(new Occurrence(Path.of(place.path("file").asText()), place.path("line").asInt(),
-                        SourceKind.valueOf(place.path("source").asText().toUpperCase(java.util.Locale.ROOT).replace(' ', '_')),
+                        SourceKind.valueOf(place.path("source").asText().toUpperCase(Locale.ROOT).replace(' ', '_')),
                         place.path("written").asText()));
             }
-            images.add(new InventoryImage(io.clusterimage.reference.ImageReference.parse(node.path("canonical").asText()), occurrences));
+            images.add(new InventoryImage(ImageReference.parse(node.path("canonical").asText()), occurrences));
         }
         return images;
     }

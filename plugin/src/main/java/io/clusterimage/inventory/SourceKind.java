@@ -1,5 +1,7 @@
 package io.clusterimage.inventory;
 
+import java.util.Locale;
+
 /** Where an image reference was found. */
 public enum SourceKind {
     /** A file under manifests/. */
@@ -21,6 +23,6 @@ public enum SourceKind {
 
     /** Lower-case name with blanks, as written in images.json ({@code chart hook}). */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

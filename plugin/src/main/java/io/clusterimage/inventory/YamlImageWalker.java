@@ -121,7 +121,7 @@ final class YamlImageWalker {
 
     /** Values of {@code *Image} keys and env vars are only taken when they look like a reference with a tag or path. */
     private static boolean looksQualified(String value) {
-        return (value.contains("/") || value.contains(":")) && !value.contains(" ") && io.clusterimage.inventory.References.isValid(value);
+        return (value.contains("/") || value.contains(":")) && !value.contains(" ") && References.isValid(value);
     }
 
     private void add(ScalarNode scalar, boolean workload) {

@@ -4,6 +4,7 @@ import io.clusterimage.core.Finding;
 import io.clusterimage.core.Platform;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,7 +25,7 @@ public record BuildPlan(Kubefile kubefile, Platform platform, List<Stage> stages
 
     /** A stage by name (case-insensitive) or by index, as {@code COPY --from} refers to it. */
     public Optional<Stage> stage(String nameOrIndex) {
-        String wanted = nameOrIndex.toLowerCase(java.util.Locale.ROOT);
+        String wanted = nameOrIndex.toLowerCase(Locale.ROOT);
         for (Stage stage : stages) {
             if (stage.name().filter(wanted::equals).isPresent() || Integer.toString(stage.index()).equals(wanted)) {
                 return Optional.of(stage);

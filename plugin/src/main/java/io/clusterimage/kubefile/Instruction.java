@@ -1,5 +1,6 @@
 package io.clusterimage.kubefile;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +69,7 @@ public sealed interface Instruction {
             if (isExecForm()) {
                 return execForm;
             }
-            var argv = new java.util.ArrayList<>(shell);
+            var argv = new ArrayList<>(shell);
             argv.add(shellForm);
             return List.copyOf(argv);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.Severity;
 import io.clusterimage.kubefile.Instruction.CommandLine;
 import io.clusterimage.kubefile.Instruction.KeyValue;
 import io.clusterimage.kubefile.Instruction.Lines;
@@ -13,6 +14,7 @@ import io.clusterimage.kubefile.Instruction.Lines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -653,13 +655,13 @@ public final class KubefileParser {
     // ---- whole-file checks ----
 
     private void checkStructure(List<Instruction> instructions) {
-        if (instructions.isEmpty() && findings.stream().noneMatch(f -> f.severity() == io.clusterimage.core.Severity.ERROR)) {
+        if (instructions.isEmpty() && findings.stream().noneMatch(f -> f.severity() == Severity.ERROR)) {
             findings.add(Finding.error("kubefile.empty", file, 0, "the file has no instructions",
                     "start it with FROM scratch and COPY what the cluster image needs"));
             return;
         }
         boolean seenFrom = false;
-        Set<String> stageNames = new java.util.HashSet<>();
+        Set<String> stageNames = new HashSet<>();
         for (Instruction instruction : instructions) {
             if (instruction instanceof Instruction.From from) {
                 seenFrom = true;
@@ -680,7 +682,7 @@ public final class KubefileParser {
                         "install files with COPY instead"));
             }
         }
-        boolean otherErrors = findings.stream().anyMatch(f -> f.severity() == io.clusterimage.core.Severity.ERROR);
+        boolean otherErrors = findings.stream().anyMatch(f -> f.severity() == Severity.ERROR);
         if (!seenFrom && !otherErrors) { // only ARG instructions (or a FROM that did not parse, reported already)
             error("kubefile.no-from", instructions.get(0).lines(), "no FROM: the file has only ARG instructions, so there is no stage to build",
                     "add FROM scratch (or FROM <base image>) after the ARG lines");

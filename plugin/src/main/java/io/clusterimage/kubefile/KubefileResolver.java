@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -138,8 +139,8 @@ public final class KubefileResolver {
     }
 
     /** ARG: a build argument wins over the default; a bare ARG inherits from the enclosing scope. */
-    private void declare(Instruction.Arg arg, Map<String, String> scope, java.util.function.Function<String, String> lookup,
-                         java.util.function.Function<String, String> inherited) {
+    private void declare(Instruction.Arg arg, Map<String, String> scope, Function<String, String> lookup,
+                         Function<String, String> inherited) {
         Words words = expander(arg, lookup);
         for (KeyValue declaration : arg.args()) {
             String name = declaration.key();
@@ -164,7 +165,7 @@ public final class KubefileResolver {
         }
     }
 
-    private Words expander(Instruction instruction, java.util.function.Function<String, String> lookup) {
+    private Words expander(Instruction instruction, Function<String, String> lookup) {
         return new Words(instruction, lookup);
     }
 
@@ -180,7 +181,7 @@ public final class KubefileResolver {
         private final VariableExpander expander;
         private final Set<String> undefined = new TreeSet<>();
 
-        Words(Instruction instruction, java.util.function.Function<String, String> lookup) {
+        Words(Instruction instruction, Function<String, String> lookup) {
             this.instruction = instruction;
             this.expander = new VariableExpander(kubefile.escape(), lookup, undefined::add);
         }

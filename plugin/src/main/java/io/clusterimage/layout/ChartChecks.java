@@ -10,11 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -73,7 +76,7 @@ final class ChartChecks {
         placed.sort(null);
         for (Path dir : placed) {
             Path source = Path.of("charts", dir.getFileName().toString());
-            if (Files.exists(paths.root().resolve(source), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(paths.root().resolve(source), LinkOption.NOFOLLOW_LINKS)) {
                 findings.add(Finding.error("charts.declared-and-vendored", source, 0,
                         source + " is vendored in the repository and also declared with a <repository> in the POM; COPY would"
                                 + " mix the two", "delete the vendored copy, or remove <repository> from the chart in the POM"));
@@ -117,17 +120,17 @@ final class ChartChecks {
         return charts;
     }
 
-    private java.util.Optional<Chart> readDirectoryChart(Path dir) throws IOException {
+    private Optional<Chart> readDirectoryChart(Path dir) throws IOException {
         Path chartYaml = dir.resolve("Chart.yaml");
         if (!Files.isRegularFile(chartYaml)) {
             findings.add(Finding.error("charts.not-a-chart", rel(dir), 0,
                     "charts/" + dir.getFileName() + " has no Chart.yaml; sealos loads every directory under charts/ as a Helm chart and fails",
                     "move it out of charts/, or add the chart's Chart.yaml"));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         JsonNode metadata = parseChartYaml(rel(chartYaml), null, Files.readAllBytes(chartYaml));
         if (metadata == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<Chart.Dependency> dependencies = new ArrayList<>();
         for (JsonNode dependency : metadata.path("dependencies")) {
@@ -143,7 +146,7 @@ final class ChartChecks {
                         "run 'helm dependency build " + rel(dir) + "' in init.sh"));
             }
         }
-        return java.util.Optional.of(new Chart(rel(dir), false, metadata.path("name").asText(), metadata.path("version").asText(""), dependencies));
+        return Optional.of(new Chart(rel(dir), false, metadata.path("name").asText(), metadata.path("version").asText(""), dependencies));
     }
 
     private static boolean hasArchive(Path chartsDir, String dependencyName) throws IOException {
@@ -155,7 +158,7 @@ final class ChartChecks {
         }
     }
 
-    private java.util.Optional<Chart> readArchiveChart(Path archive) {
+    private Optional<Chart> readArchiveChart(Path archive) {
         byte[] chartYaml = null;
         String entry = null;
         List<String> outside = new ArrayList<>();
@@ -174,7 +177,7 @@ final class ChartChecks {
         } catch (IOException e) {
             findings.add(Finding.error("charts.bad-archive", rel(archive), 0,
                     "cannot read chart archive: " + e.getMessage(), "replace it with a chart packaged by 'helm package'"));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!outside.isEmpty()) {
             findings.add(Finding.error("charts.unsafe-entry", rel(archive), 0,
@@ -182,19 +185,19 @@ final class ChartChecks {
                             + " lies outside the chart (an absolute path, or '..' climbing out of it): Helm refuses such a chart"
                             + " ('chart illegally references parent directory') and unpacking it would write outside its directory",
                     "package the chart again with 'helm package <chart directory>'"));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (chartYaml == null) {
             findings.add(Finding.error("charts.not-a-chart", rel(archive), 0,
                     "the archive holds no <chart>/Chart.yaml; sealos loads every *tgz under charts/ as a Helm chart and fails",
                     "replace it with a chart packaged by 'helm package', or move it out of charts/"));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         JsonNode metadata = parseChartYaml(rel(archive), entry, chartYaml);
         if (metadata == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new Chart(rel(archive), true, metadata.path("name").asText(), metadata.path("version").asText(""), List.of()));
+        return Optional.of(new Chart(rel(archive), true, metadata.path("name").asText(), metadata.path("version").asText(""), List.of()));
     }
 
     /**
@@ -237,8 +240,8 @@ final class ChartChecks {
 
     /** The line of {@code name: <dependency>} under {@code dependencies:} (not a longer name, not the chart's own). */
     private static int dependencyLine(Path file, String dependencyName) {
-        java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
-                "\\s*(?:-\\s+)?name:\\s*([\"']?)" + java.util.regex.Pattern.quote(dependencyName) + "\\1\\s*(?:#.*)?");
+        Pattern entry = Pattern.compile(
+                "\\s*(?:-\\s+)?name:\\s*([\"']?)" + Pattern.quote(dependencyName) + "\\1\\s*(?:#.*)?");
         try {
             List<String> lines = Files.readAllLines(file);
             boolean inDependencies = false;

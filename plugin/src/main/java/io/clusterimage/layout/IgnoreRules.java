@@ -1,5 +1,9 @@
 package io.clusterimage.layout;
 
+import io.clusterimage.layout.ignore.IgnoreFile;
+
+import java.nio.file.Path;
+
 /**
  * The build context's {@code .containerignore} / {@code .dockerignore}, as far as the checks need it.
  */
@@ -20,7 +24,7 @@ interface IgnoreRules {
     };
 
     /** Rules of a .containerignore / .dockerignore file; paths are relative to the context, with '/'. */
-    static IgnoreRules of(io.clusterimage.layout.ignore.IgnoreFile file, java.nio.file.Path context) {
+    static IgnoreRules of(IgnoreFile file, Path context) {
         String name = context.relativize(file.source().toAbsolutePath().normalize()).toString();
         return new IgnoreRules() {
             public boolean isExcluded(String relativePath) {

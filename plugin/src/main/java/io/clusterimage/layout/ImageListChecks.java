@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -154,7 +155,7 @@ final class ImageListChecks {
 
     private static List<String> readLines(Path file) throws IOException {
         String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        List<String> lines = new java.util.ArrayList<>(List.of(text.split("\r?\n", -1)));
+        List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
         if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1);
         }

@@ -2,6 +2,8 @@ package io.clusterimage.layout;
 
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.GoGlob;
+import io.clusterimage.core.Severity;
 import io.clusterimage.kubefile.BuildPlan;
 import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.kubefile.Instruction.KeyValue;
@@ -15,9 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Checks of the resolved Kubefile against the build context: COPY/ADD sources, sealos labels and
@@ -159,15 +163,15 @@ final class KubefileChecks {
         if (generated == null) {
             return false;
         }
-        if (!io.clusterimage.core.GoGlob.hasGlob(relative)) {
+        if (!GoGlob.hasGlob(relative)) {
             return Files.exists(generated.resolve(relative), LinkOption.NOFOLLOW_LINKS);
         }
         String[] parts = relative.split("/");
-        java.util.List<java.util.regex.Pattern> patterns = new java.util.ArrayList<>();
+        List<Pattern> patterns = new ArrayList<>();
         for (String part : parts) {
-            patterns.add(io.clusterimage.core.GoGlob.compile(part));
+            patterns.add(GoGlob.compile(part));
         }
-        try (java.util.stream.Stream<Path> walk = Files.walk(generated, parts.length)) {
+        try (Stream<Path> walk = Files.walk(generated, parts.length)) {
             return walk.map(generated::relativize).filter(p -> p.getNameCount() == parts.length && !p.toString().isEmpty())
                     .anyMatch(p -> {
                         for (int i = 0; i < parts.length; i++) {
@@ -184,7 +188,7 @@ final class KubefileChecks {
 
     /** What a COPY source names in the context, links on the way followed (the last one is not). */
     private List<Path> sourceMatches(String relative) throws IOException {
-        if (io.clusterimage.core.GoGlob.hasGlob(relative)) {
+        if (GoGlob.hasGlob(relative)) {
             return paths.glob(relative);
         }
         Path candidate = paths.inside(relative, false);
@@ -194,7 +198,7 @@ final class KubefileChecks {
     private static String linkTarget(Path link) {
         try {
             return Files.readSymbolicLink(link).toString();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         }
     }
@@ -244,7 +248,7 @@ final class KubefileChecks {
         }
         if (imageType.equals("rootfs") && version.isEmpty()) {
             boolean scratch = stage.from().isScratch();
-            Finding finding = new Finding(scratch ? io.clusterimage.core.Severity.ERROR : io.clusterimage.core.Severity.WARNING,
+            Finding finding = new Finding(scratch ? Severity.ERROR : Severity.WARNING,
                     "label.rootfs-version", file, type.get().line(),
                     "a rootfs image needs a sealos.io.version label" + (scratch ? "" : " (unless its base image has one)"),
                     "add LABEL sealos.io.version=\"v1beta1\"");
@@ -268,7 +272,7 @@ final class KubefileChecks {
     }
 
     private static Optional<KeyValueAt> firstNonEmpty(Map<String, KeyValueAt> labels, List<String> keys) {
-        return keys.stream().map(labels::get).filter(java.util.Objects::nonNull).filter(l -> !l.value().isEmpty()).findFirst();
+        return keys.stream().map(labels::get).filter(Objects::nonNull).filter(l -> !l.value().isEmpty()).findFirst();
     }
 
     // ---- CMD / ENTRYPOINT ----
@@ -309,7 +313,7 @@ final class KubefileChecks {
                         || dest.equals(".") || copy.sources().size() > 1;
                 for (String source : copy.sources()) {
                     ContextPaths.Resolved resolved = paths.resolve(source);
-                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || io.clusterimage.core.GoGlob.hasGlob(resolved.relative())) {
+                    if (resolved.kind() == ContextPaths.Kind.ESCAPES || GoGlob.hasGlob(resolved.relative())) {
                         continue;
                     }
                     String src = resolved.relative();

@@ -13,6 +13,7 @@ import io.clusterimage.layout.ignore.IgnorePatternException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,7 +89,7 @@ public final class LayoutReader {
                 }
             }
         }
-        if (Files.isRegularFile(context.resolve("init.sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isRegularFile(context.resolve("init.sh"), LinkOption.NOFOLLOW_LINKS)) {
             findings.add(Finding.info("layout.init-script", Path.of("init.sh"), 0,
                     "init.sh downloads at build time, unpinned, with bash; the plugin runs it only with <runInitScript>",
                     "declare the charts and files it fetches in the POM (<charts><chart> with <repository>, <files>), pinned by"

@@ -1,11 +1,14 @@
 package io.clusterimage.layout;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.MemoryExhaustedException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +63,7 @@ final class ManifestChecks {
         try {
             parseYaml(file);
         } catch (OutOfMemoryError e) {
-            throw new io.clusterimage.core.MemoryExhaustedException(rel(file).toString(), e);
+            throw new MemoryExhaustedException(rel(file).toString(), e);
         }
     }
 
@@ -69,8 +72,8 @@ final class ManifestChecks {
      * manifest of any size takes the parser's buffer of memory. The file is read whole only to place an error.
      */
     private void parseYaml(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file);
-             com.fasterxml.jackson.core.JsonParser parser = YAML.getFactory().createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+             JsonParser parser = YAML.getFactory().createParser(in)) {
             while (parser.nextToken() != null) {
                 // every token is read: a syntax error anywhere surfaces here
             }

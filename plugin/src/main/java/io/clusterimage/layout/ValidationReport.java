@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
 
 import java.io.IOException;
@@ -30,6 +31,6 @@ public final class ValidationReport {
         for (Finding finding : layout.findings()) {
             finding.writeTo(findings.addObject());
         }
-        io.clusterimage.core.AtomicFiles.write(target, out -> JSON.writeValue(out, root));
+        AtomicFiles.write(target, out -> JSON.writeValue(out, root));
     }
 }

@@ -1,9 +1,15 @@
 package io.clusterimage.layout;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import java.io.CharConversionException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Line and text of a YAML syntax error, for a finding. Jackson's own location is where its parser
@@ -32,7 +38,7 @@ final class YamlErrors {
             }
             return lineOf(problem, content);
         }
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null) {
+        if (e instanceof JsonProcessingException p && p.getLocation() != null) {
             return Math.max(p.getLocation().getLineNr(), 0);
         }
         return 0;
@@ -40,7 +46,7 @@ final class YamlErrors {
 
     /** What is wrong, e.g. {@code expected ',' or ']', but got <stream end> (while parsing a flow sequence at line 4)}. */
     static String message(IOException e, byte[] content) {
-        java.io.CharConversionException encoding = encodingError(e);
+        CharConversionException encoding = encodingError(e);
         if (encoding != null) {
             return "the file is not UTF-8 encoded (" + ChartChecks.firstLine(encoding.getMessage()) + ")";
         }
@@ -51,14 +57,14 @@ final class YamlErrors {
             }
             return text;
         }
-        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+        String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
         return ChartChecks.firstLine(message);
     }
 
     /** The CharConversionException behind {@code e} (Jackson wraps it in SnakeYAML's YAMLException), or null. */
-    private static java.io.CharConversionException encodingError(IOException e) {
+    private static CharConversionException encodingError(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.CharConversionException conversion) {
+            if (t instanceof CharConversionException conversion) {
                 return conversion;
             }
         }
@@ -67,9 +73,9 @@ final class YamlErrors {
 
     /** The 1-based line of the first byte that is not valid UTF-8, or 0 when there is none. */
     private static int malformedUtf8Line(byte[] content) {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(content);
-        java.nio.charset.CoderResult result = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .decode(in, java.nio.CharBuffer.allocate(content.length), true);
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .decode(in, CharBuffer.allocate(content.length), true);
         if (!result.isError()) {
             return 0;
         }

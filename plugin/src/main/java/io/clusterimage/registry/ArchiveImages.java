@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarReader;
 
@@ -113,7 +114,7 @@ public final class ArchiveImages {
 
     private static Path unpack(Path archive, Path workDir) throws IOException {
         Path unpacked = workDir.resolve("unpacked");
-        io.clusterimage.core.PathTrees.deleteTree(unpacked);
+        PathTrees.deleteTree(unpacked);
         Files.createDirectories(unpacked);
         try (InputStream in = Files.newInputStream(archive)) {
             TarReader.extract(in, unpacked);
@@ -132,7 +133,7 @@ public final class ArchiveImages {
                     + entries.size() + ")");
         }
         JsonNode entry = entries.get(0);
-        io.clusterimage.core.PathTrees.deleteTree(layout);
+        PathTrees.deleteTree(layout);
         Path blobs = layout.resolve("blobs/sha256");
         Files.createDirectories(blobs);
         ObjectNode manifest = JSON.createObjectNode();

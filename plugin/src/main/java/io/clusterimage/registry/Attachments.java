@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What travels with an image inside its OCI archive without being a second image there: the image's cosign
@@ -103,7 +105,7 @@ public final class Attachments {
      * @return per attachment pushed, a line saying what became of it
      */
     public static List<String> push(RegistryClient client, String host, String repository, OciLayoutSource layout,
-                                    java.util.function.Predicate<Stored> which, Path workDir) throws IOException, RegistryException {
+                                    Predicate<Stored> which, Path workDir) throws IOException, RegistryException {
         List<String> pushed = new ArrayList<>();
         for (Stored attachment : read(layout)) {
             if (!which.test(attachment)) {
@@ -155,7 +157,7 @@ public final class Attachments {
         boolean added = false;
         for (CosignSignatures.Layer layer : CosignSignatures.layers(ours.manifest())) {
             boolean present = layers.stream().anyMatch(l -> l.payload().digest().equals(layer.payload().digest())
-                    && java.util.Arrays.equals(l.signature(), layer.signature()));
+                    && Arrays.equals(l.signature(), layer.signature()));
             if (!present) {
                 layers.add(layer);
                 added = true;

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The registry client's side of authentication: what to send as {@code Authorization} for a host and
@@ -90,9 +93,9 @@ final class AuthChallenges {
                 tokenUrl.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
             }
             // several scopes (a mount: push here, pull there) are several scope parameters, as Docker sends them
-            tokenUrl.append(java.util.Arrays.stream(scope.split(" "))
+            tokenUrl.append(Arrays.stream(scope.split(" "))
                     .map(one -> "scope=" + URLEncoder.encode(one, StandardCharsets.UTF_8))
-                    .collect(java.util.stream.Collectors.joining("&")));
+                    .collect(Collectors.joining("&")));
             connection = tokenConnection(tokenUrl.toString());
             credentials.ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
             RequestDeadline.connect(connection);
@@ -164,7 +167,7 @@ final class AuthChallenges {
         connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
         connection.setFixedLengthStreamingMode(bytes.length);
         RequestDeadline.connect(connection);
-        try (java.io.OutputStream out = connection.getOutputStream()) {
+        try (OutputStream out = connection.getOutputStream()) {
             out.write(bytes);
         }
         return connection;

@@ -1,12 +1,19 @@
 package io.clusterimage.registry;
 
+import io.clusterimage.core.UserCache;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A content-addressed cache shared by all builds of the user ({@code ~/.cache/cluster-image} by
@@ -37,16 +44,16 @@ public final class BlobCache {
      * How old an unfinished download must be to count as abandoned (its build was killed): a download
      * under way writes to its file all the time, and gives up after its timeouts, long before this.
      */
-    static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofHours(6);
+    static final Duration ABANDONED_AFTER = Duration.ofHours(6);
 
     /** Deletes what killed builds left in incoming/; best effort, another build may be doing the same. */
     private void removeAbandonedDownloads() {
-        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(
-                java.time.Instant.now().minus(ABANDONED_AFTER));
-        try (java.util.stream.Stream<Path> files = Files.list(incoming)) {
+        FileTime before = FileTime.from(
+                Instant.now().minus(ABANDONED_AFTER));
+        try (Stream<Path> files = Files.list(incoming)) {
             for (Path file : files.toList()) {
                 try {
-                    if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                             && Files.getLastModifiedTime(file).compareTo(before) < 0) {
                         Files.deleteIfExists(file);
                     }
@@ -60,7 +67,7 @@ public final class BlobCache {
     }
 
     public static Path defaultLocation() {
-        return io.clusterimage.core.UserCache.defaultLocation();
+        return UserCache.defaultLocation();
     }
 
     public Path root() {

@@ -1,12 +1,17 @@
 package io.clusterimage.registry;
 
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -381,10 +387,10 @@ final class BlobUploads {
 
     private volatile HttpClient patchClient;
     /** Clients for registries with certs.d certificates: java.net.http takes its TLS context per client. */
-    private final Map<String, HttpClient> tlsPatchClients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HttpClient> tlsPatchClients = new ConcurrentHashMap<>();
 
     private HttpClient patchClient(String hostWithPort) throws RegistryException {
-        Optional<javax.net.ssl.SSLContext> context = options.tls() == null ? Optional.empty() : options.tls().contextFor(hostWithPort);
+        Optional<SSLContext> context = options.tls() == null ? Optional.empty() : options.tls().contextFor(hostWithPort);
         if (context.isEmpty()) {
             return patchClient();
         }
@@ -395,19 +401,19 @@ final class BlobUploads {
     private HttpClient.Builder clientBuilder() {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(options.timeout()).proxy(proxySelector());
-        java.net.Authenticator authenticator = options.proxyAuthenticator();
+        Authenticator authenticator = options.proxyAuthenticator();
         return authenticator == null ? builder : builder.authenticator(authenticator);
     }
 
     private ProxySelector proxySelector() {
         return new ProxySelector() {
             @Override
-            public List<java.net.Proxy> select(URI uri) {
+            public List<Proxy> select(URI uri) {
                 return List.of(options.proxies().apply(uri.getHost()));
             }
 
             @Override
-            public void connectFailed(URI uri, java.net.SocketAddress address, IOException e) {
+            public void connectFailed(URI uri, SocketAddress address, IOException e) {
                 // the request fails and is retried like any other
             }
         };
@@ -467,7 +473,7 @@ final class BlobUploads {
         String url = transport.baseUrl(host) + "/v2/" + repository + "/manifests/" + reference;
         return transport.withRetries("push", host, repository, reference, options.deadlineFor(bytes.length), options.explainDeadline(bytes.length), () -> {
             HttpURLConnection connection = transport.request("PUT", url, host, repository, pushScope(repository), Map.of(),
-                    new RegistryTransport.Body(mediaType, bytes.length, () -> new java.io.ByteArrayInputStream(bytes)));
+                    new RegistryTransport.Body(mediaType, bytes.length, () -> new ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
             String subject = connection.getHeaderField("OCI-Subject");
             connection.disconnect();

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class CosignSignatures {
      * The JDK's name of the signature cosign makes with a key of this kind (SHA-256 digests; Ed25519 signs the
      * payload itself), or null for a kind cosign does not use.
      */
-    public static String signatureAlgorithm(java.security.Key key) {
+    public static String signatureAlgorithm(Key key) {
         return switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
@@ -103,7 +105,7 @@ public final class CosignSignatures {
      * Signs {@code digest} with {@code key} as {@code cosign sign --key} does: the payload for {@code identity},
      * its signature, and the {@code .sig} manifest holding them, ready to travel as an attachment of the image.
      */
-    public static Attachments.Attachment sign(String digest, String identity, java.security.PrivateKey key) throws GeneralSecurityException {
+    public static Attachments.Attachment sign(String digest, String identity, PrivateKey key) throws GeneralSecurityException {
         String algorithm = signatureAlgorithm(key);
         if (algorithm == null) {
             throw new GeneralSecurityException("a " + key.getAlgorithm() + " key cannot make a cosign signature (ECDSA, RSA or Ed25519 can)");

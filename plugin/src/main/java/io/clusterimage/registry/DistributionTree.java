@@ -1,5 +1,7 @@
 package io.clusterimage.registry;
 
+import io.clusterimage.core.PathTrees;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -7,6 +9,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A docker-distribution filesystem storage tree, written exactly as the registry sealos runs on
@@ -40,8 +44,8 @@ public final class DistributionTree {
      */
     public static void delete(Path registryDir) throws IOException {
         Path root = registryDir.toAbsolutePath().normalize();
-        io.clusterimage.core.PathTrees.deleteTree(root);
-        io.clusterimage.core.PathTrees.deleteTree(root.resolveSibling("." + root.getFileName() + ".incoming"));
+        PathTrees.deleteTree(root);
+        PathTrees.deleteTree(root.resolveSibling("." + root.getFileName() + ".incoming"));
     }
 
     public Path root() {
@@ -136,7 +140,7 @@ public final class DistributionTree {
 
     private static boolean isLinkTo(Path link, String digest) throws IOException {
         return Files.isRegularFile(link) && Files.size(link) < 1024
-                && java.util.Arrays.equals(Files.readAllBytes(link), digest.getBytes(StandardCharsets.US_ASCII));
+                && Arrays.equals(Files.readAllBytes(link), digest.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Points {@code repository:tag} at {@code digest} (after the manifest and its blobs are in place). */
@@ -179,28 +183,28 @@ public final class DistributionTree {
      * The manifest {@code repository:tag} names in the tree at {@code registryDir}, read without changing the
      * tree (no directories made); empty when there is no such tag or what it links is not a readable manifest.
      */
-    public static java.util.Optional<Manifest> taggedManifest(Path registryDir, String repository, String tag) throws IOException {
+    public static Optional<Manifest> taggedManifest(Path registryDir, String repository, String tag) throws IOException {
         Path v2 = registryDir.toAbsolutePath().normalize().resolve("docker/registry/v2");
         Path link = v2.resolve("repositories").resolve(repository).resolve("_manifests/tags").resolve(tag).resolve("current/link").normalize();
         if (!link.startsWith(v2.resolve("repositories")) || !Files.isRegularFile(link) || Files.size(link) > 1024) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return storedManifest(registryDir, Files.readString(link, StandardCharsets.US_ASCII).strip());
     }
 
     /** The manifest of {@code digest} stored in the tree at {@code registryDir}, read without changing it. */
-    public static java.util.Optional<Manifest> storedManifest(Path registryDir, String digest) throws IOException {
+    public static Optional<Manifest> storedManifest(Path registryDir, String digest) throws IOException {
         if (!Digests.isSha256(digest)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String hex = Digests.hex(digest);
         Path data = registryDir.toAbsolutePath().normalize().resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2))
                 .resolve(hex).resolve("data");
         if (!Files.isRegularFile(data) || Files.size(data) > Manifest.MAX_BYTES) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Manifest manifest = Manifest.of(Files.readAllBytes(data), null);
-        return manifest.digest().equals(digest) ? java.util.Optional.of(manifest) : java.util.Optional.empty();
+        return manifest.digest().equals(digest) ? Optional.of(manifest) : Optional.empty();
     }
 
     /** Removes the temporary directory if it is empty (it may hold leftovers of a crashed run). */

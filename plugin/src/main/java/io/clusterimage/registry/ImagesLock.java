@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code images.lock}, which save-registry writes next to its trees: one {@code <os/arch> <reference>
@@ -31,9 +32,9 @@ public final class ImagesLock {
         }
 
         /** The archive of a tar.txt image ({@code oci-archive:images/skopeo/a.tar}), empty for any other. */
-        public java.util.Optional<String> archive() {
+        public Optional<String> archive() {
             boolean fromArchive = reference.startsWith("oci-archive:") || reference.startsWith("docker-archive:");
-            return fromArchive ? java.util.Optional.of(reference.substring(0, reference.lastIndexOf('@'))) : java.util.Optional.empty();
+            return fromArchive ? Optional.of(reference.substring(0, reference.lastIndexOf('@'))) : Optional.empty();
         }
 
         /** The reference the image is stored under in the tree, as written (a tar.txt line's target). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * An OCI image layout on disk ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/...}):
@@ -86,9 +87,9 @@ public final class OciLayoutSource {
     }
 
     /** An annotation of index.json itself (not of one of its entries). */
-    public java.util.Optional<String> indexAnnotation(String key) throws IOException, RegistryException {
+    public Optional<String> indexAnnotation(String key) throws IOException, RegistryException {
         JsonNode value = indexJson().path("annotations").path(key);
-        return value.isTextual() ? java.util.Optional.of(value.asText()) : java.util.Optional.empty();
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
     }
 
     public Manifest manifest(String digest, String mediaType) throws IOException, RegistryException {

@@ -1,5 +1,10 @@
 package io.clusterimage.registry;
 
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +15,10 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Keys in PEM, of the kinds container tools use (ECDSA, RSA, Ed25519): a public key
@@ -50,7 +57,7 @@ public final class PemKeys {
      *
      * @param password gives the password of an encrypted key, or null when there is none to give
      */
-    public static PrivateKey privateKey(Path file, java.util.function.Supplier<char[]> password) throws IOException {
+    public static PrivateKey privateKey(Path file, Supplier<char[]> password) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
             byte[] der = body(file, "ENCRYPTED PRIVATE KEY", "");
@@ -59,19 +66,19 @@ public final class PemKeys {
                 throw new IOException(file + " is encrypted and no password was given for it");
             }
             try {
-                javax.crypto.EncryptedPrivateKeyInfo info = new javax.crypto.EncryptedPrivateKeyInfo(der);
+                EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
                 // JDK 17 names PBES2 keys "PBES2", which no factory knows; their parameters name the real scheme
                 String scheme = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
-                javax.crypto.SecretKey key = javax.crypto.SecretKeyFactory.getInstance(scheme)
-                        .generateSecret(new javax.crypto.spec.PBEKeySpec(secret));
-                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(scheme);
-                cipher.init(javax.crypto.Cipher.DECRYPT_MODE, key, info.getAlgParameters());
+                SecretKey key = SecretKeyFactory.getInstance(scheme)
+                        .generateSecret(new PBEKeySpec(secret));
+                Cipher cipher = Cipher.getInstance(scheme);
+                cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
                 return decode(file, info.getKeySpec(cipher).getEncoded());
             } catch (GeneralSecurityException e) {
                 throw new IOException(file + " cannot be decrypted with the password given (wrong password, or an encryption"
                         + " the JDK does not have: " + e.getMessage() + ")");
             } finally {
-                java.util.Arrays.fill(secret, '\0');
+                Arrays.fill(secret, '\0');
             }
         }
         for (String other : List.of("EC PRIVATE KEY", "RSA PRIVATE KEY")) {

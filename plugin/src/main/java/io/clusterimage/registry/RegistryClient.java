@@ -1,7 +1,10 @@
 package io.clusterimage.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,7 +101,7 @@ public final class RegistryClient {
      * answers 404: {@link RegistryException.Kind#NOT_FOUND}, and the caller reads the fallback tag instead.
      */
     public Manifest referrers(String host, String repository, String digest) throws IOException, RegistryException {
-        com.fasterxml.jackson.databind.node.ObjectNode merged = null;
+        ObjectNode merged = null;
         String next = transport.baseUrl(host) + "/v2/" + repository + "/referrers/" + digest;
         int listed = 0;
         while (next != null) {
@@ -119,7 +122,7 @@ public final class RegistryClient {
             JsonNode page;
             try {
                 page = JSON.readTree(body);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the referrers of " + RegistryTransport.describe(host, repository, digest)
                         + " are not JSON: " + e.getOriginalMessage());
             }
@@ -127,9 +130,9 @@ public final class RegistryClient {
                 if (link[0] == null) {
                     return Manifest.of(body, Manifest.OCI_INDEX); // one page: the registry's own bytes
                 }
-                merged = (com.fasterxml.jackson.databind.node.ObjectNode) page;
+                merged = (ObjectNode) page;
             } else {
-                merged.withArray("manifests").addAll((com.fasterxml.jackson.databind.node.ArrayNode) page.path("manifests"));
+                merged.withArray("manifests").addAll((ArrayNode) page.path("manifests"));
             }
             listed += page.path("manifests").size();
             if (listed > MAX_REFERRERS) {
@@ -149,7 +152,7 @@ public final class RegistryClient {
      * says, each page bounded like a manifest.
      */
     public List<String> tags(String host, String repository) throws RegistryException {
-        List<String> tags = new java.util.ArrayList<>();
+        List<String> tags = new ArrayList<>();
         String next = transport.baseUrl(host) + "/v2/" + repository + "/tags/list";
         while (next != null) {
             String url = next;
@@ -158,7 +161,7 @@ public final class RegistryClient {
                 HttpURLConnection connection = transport.request("GET", url, host, repository, Map.of("Accept", "application/json"));
                 try (InputStream in = new BoundedBody(connection.getInputStream(), Manifest.MAX_BYTES, RequestDeadline.current())) {
                     JsonNode root = JSON.readTree(in.readAllBytes());
-                    List<String> found = new java.util.ArrayList<>();
+                    List<String> found = new ArrayList<>();
                     root.path("tags").forEach(tag -> found.add(tag.asText()));
                     link[0] = connection.getHeaderField("Link");
                     return found;
@@ -184,12 +187,12 @@ public final class RegistryClient {
         if (link == null) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?").matcher(link);
+        Matcher m = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?").matcher(link);
         if (!m.find()) {
             return null;
         }
-        java.net.URI base = java.net.URI.create(current);
-        java.net.URI resolved = base.resolve(m.group(1));
+        URI base = URI.create(current);
+        URI resolved = base.resolve(m.group(1));
         // a registry may not send the client elsewhere with its credentials
         return resolved.getHost() != null && resolved.getHost().equals(base.getHost()) && resolved.getPort() == base.getPort()
                 ? resolved.toString() : null;

@@ -1,9 +1,18 @@
 package io.clusterimage.registry;
 
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -26,7 +35,7 @@ import java.util.function.Function;
 public record RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
                               Function<String, Proxy> proxies, int maxAttempts, Duration initialBackoff, Duration timeout,
                               Duration requestTimeout, long minBytesPerSecond, RegistryTls tls,
-                              java.net.PasswordAuthentication proxyCredentials) {
+                              PasswordAuthentication proxyCredentials) {
 
     /** Without proxy credentials. */
     public RegistryOptions(CredentialProvider credentials, Set<String> insecure, Map<String, List<String>> mirrors,
@@ -94,7 +103,7 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
                 newMinBytesPerSecond, tls, proxyCredentials);
     }
 
-    public RegistryOptions withProxyCredentials(java.net.PasswordAuthentication newProxyCredentials) {
+    public RegistryOptions withProxyCredentials(PasswordAuthentication newProxyCredentials) {
         return new RegistryOptions(credentials, insecure, mirrors, proxies, maxAttempts, initialBackoff, timeout, requestTimeout,
                 minBytesPerSecond, tls, newProxyCredentials);
     }
@@ -104,24 +113,24 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
      * too, which gets nothing: registry credentials go by their own rules) — or null when there are none. The
      * proxies are the ones {@link #proxies} names, all of them settings.xml's active proxy.
      */
-    public java.net.Authenticator proxyAuthenticator() {
+    public Authenticator proxyAuthenticator() {
         if (proxyCredentials == null) {
             return null;
         }
-        java.net.PasswordAuthentication answer = proxyCredentials;
-        return new java.net.Authenticator() {
+        PasswordAuthentication answer = proxyCredentials;
+        return new Authenticator() {
             @Override
-            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+            protected PasswordAuthentication getPasswordAuthentication() {
                 return getRequestorType() == RequestorType.PROXY ? answer : null;
             }
         };
     }
 
     /** Opens a connection to {@code url} through the proxy for its host, with the proxy's credentials when it asks. */
-    public java.net.HttpURLConnection open(java.net.URL url) throws java.io.IOException {
+    public HttpURLConnection open(URL url) throws IOException {
         Proxy proxy = proxies.apply(url.getHost());
-        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) url.openConnection(proxy);
-        java.net.Authenticator authenticator = proxyAuthenticator();
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection(proxy);
+        Authenticator authenticator = proxyAuthenticator();
         if (authenticator != null && proxy.type() != Proxy.Type.DIRECT) {
             connection.setAuthenticator(authenticator);
             preemptiveProxyAuthorization(url.toString()).ifPresent(value -> connection.setRequestProperty("Proxy-Authorization", value));
@@ -134,16 +143,16 @@ public record RegistryOptions(CredentialProvider credentials, Set<String> insecu
      * request whose body is streamed (an upload) cannot be sent a second time after a 407. HTTPS goes through a
      * tunnel, whose CONNECT the JDK authenticates itself; a request that does not go through a proxy gets none.
      */
-    public java.util.Optional<String> preemptiveProxyAuthorization(String url) {
+    public Optional<String> preemptiveProxyAuthorization(String url) {
         if (proxyCredentials == null || !url.startsWith("http://")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        Proxy proxy = proxies.apply(java.net.URI.create(url).getHost());
+        Proxy proxy = proxies.apply(URI.create(url).getHost());
         if (proxy == null || proxy.type() == Proxy.Type.DIRECT) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String pair = proxyCredentials.getUserName() + ":" + new String(proxyCredentials.getPassword());
-        return java.util.Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The time a request moving {@code bytes} may take: the request timeout, plus the bytes at the minimum rate. */

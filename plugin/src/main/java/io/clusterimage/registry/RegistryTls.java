@@ -1,5 +1,6 @@
 package io.clusterimage.registry;
 
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -8,11 +9,13 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -48,8 +51,8 @@ public final class RegistryTls {
      * Gives an HTTPS connection the certs.d certificates of its host, when the options name certs.d roots
      * and that host has any (every connection to a registry, its token service or a download goes through this).
      */
-    public static void configure(RegistryOptions options, java.net.HttpURLConnection connection) throws RegistryException {
-        if (options.tls() != null && connection instanceof javax.net.ssl.HttpsURLConnection https) {
+    public static void configure(RegistryOptions options, HttpURLConnection connection) throws RegistryException {
+        if (options.tls() != null && connection instanceof HttpsURLConnection https) {
             options.tls().contextFor(connection.getURL().getAuthority())
                     .ifPresent(context -> https.setSSLSocketFactory(context.getSocketFactory()));
         }
@@ -169,7 +172,7 @@ public final class RegistryTls {
     private static List<X509Certificate> certificates(Path file) throws IOException, CertificateException {
         List<X509Certificate> certificates = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            for (java.security.cert.Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) certificate);
             }
         }

@@ -1,8 +1,10 @@
 package io.clusterimage.registry;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -87,7 +89,7 @@ final class RequestDeadline implements AutoCloseable {
      * yet does nothing: a deadline that passed before the connection was made (a loaded machine, a slow first
      * request) would otherwise leave a server that trickles its response head free to hold the thread.
      */
-    static void connect(java.net.HttpURLConnection connection) throws IOException {
+    static void connect(HttpURLConnection connection) throws IOException {
         RequestDeadline deadline = current();
         deadline.check();
         connection.connect();
@@ -171,7 +173,7 @@ final class RequestDeadline implements AutoCloseable {
 
     static String seconds(Duration duration) {
         long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static ScheduledThreadPoolExecutor timer() {

@@ -2,6 +2,7 @@ package io.clusterimage.registry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a save did.
@@ -16,5 +17,5 @@ import java.util.List;
  *                       from their registry (or the cache)
  */
 public record SaveSummary(int images, int blobsFetched, long bytesFetched, long bytesFromCache, Duration duration,
-                          List<String> locked, java.util.Map<String, String> servedBy) {
+                          List<String> locked, Map<String, String> servedBy) {
 }

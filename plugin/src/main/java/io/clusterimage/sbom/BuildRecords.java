@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Platform;
+import io.clusterimage.reference.ImageReference;
 import io.clusterimage.registry.CosignSignatures;
 import io.clusterimage.registry.Digests;
 import io.clusterimage.registry.DistributionTree;
@@ -17,8 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -65,7 +70,7 @@ public final class BuildRecords {
         }
         List<SbomInput.Image> images = new ArrayList<>();
         for (ImagesLock.Entry entry : ImagesLock.read(outputDirectory)) {
-            String canonical = io.clusterimage.reference.ImageReference.parse(entry.stored()).canonical();
+            String canonical = ImageReference.parse(entry.stored()).canonical();
             List<String> kinds = new ArrayList<>(sources.getOrDefault(canonical, List.of()));
             entry.archive().ifPresent(archive -> kinds.add(archive)); // where a tar.txt image came from
             images.add(new SbomInput.Image(canonical, entry.platform(), entry.digest(), kinds, upstreamSboms(outputDirectory, entry)));
@@ -83,27 +88,27 @@ public final class BuildRecords {
             return List.of(); // an image from an archive comes without its registry's attachments
         }
         Path tree = outputDirectory.resolve(SaveOptions.directoryName(Platform.parse(entry.platform()))).resolve("registry");
-        io.clusterimage.reference.ImageReference reference = io.clusterimage.reference.ImageReference.parse(entry.stored());
+        ImageReference reference = ImageReference.parse(entry.stored());
         String repository = reference.repositoryPath();
-        java.util.Set<String> digests = new java.util.LinkedHashSet<>(List.of(entry.digest()));
+        Set<String> digests = new LinkedHashSet<>(List.of(entry.digest()));
         if (reference.tag().isPresent()) {
             DistributionTree.taggedManifest(tree, repository, reference.tag().get()).ifPresent(top -> digests.add(top.digest()));
         }
         Map<String, SbomInput.UpstreamSbom> found = new TreeMap<>();
         for (String digest : digests) {
-            java.util.Optional<Manifest> cosign = DistributionTree.taggedManifest(tree, repository, CosignSignatures.tag(digest, "sbom"));
+            Optional<Manifest> cosign = DistributionTree.taggedManifest(tree, repository, CosignSignatures.tag(digest, "sbom"));
             if (cosign.isPresent()) {
                 JsonNode layers = JSON.readTree(cosign.get().bytes()).path("layers");
                 String format = layers.size() > 0 ? layers.get(0).path("mediaType").asText("") : "";
                 found.put(cosign.get().digest(), new SbomInput.UpstreamSbom(cosign.get().digest(), format, "cosign .sbom tag"));
             }
-            java.util.Optional<Manifest> referrers = DistributionTree.taggedManifest(tree, repository, digest.replace(':', '-'));
+            Optional<Manifest> referrers = DistributionTree.taggedManifest(tree, repository, digest.replace(':', '-'));
             if (referrers.isPresent() && referrers.get().isIndex()) {
                 for (JsonNode listed : JSON.readTree(referrers.get().bytes()).path("manifests")) {
                     String artifact = listed.path("digest").asText("");
                     String type = listed.path("artifactType").asText("");
                     if (type.isEmpty()) { // older tools say it only in the manifest
-                        java.util.Optional<Manifest> stored = DistributionTree.storedManifest(tree, artifact);
+                        Optional<Manifest> stored = DistributionTree.storedManifest(tree, artifact);
                         if (stored.isPresent()) {
                             JsonNode manifest = JSON.readTree(stored.get().bytes());
                             type = manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText(""));
@@ -120,7 +125,7 @@ public final class BuildRecords {
 
     /** SPDX and CycloneDX documents, in the media types syft, trivy and cosign attach them with. */
     static boolean isSbomType(String mediaType) {
-        String type = mediaType.toLowerCase(java.util.Locale.ROOT);
+        String type = mediaType.toLowerCase(Locale.ROOT);
         return type.contains("spdx") || type.contains("cyclonedx") || type.contains("syft");
     }
 

@@ -12,10 +12,13 @@ import io.clusterimage.registry.Digests;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -48,8 +51,8 @@ public final class CycloneDxWriter {
 
     /** Writes {@code json} to {@code file} unless the file holds these bytes already. @return whether it was written */
     public static boolean write(byte[] json, Path file) throws IOException {
-        if (java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.size(file) == json.length
-                && java.util.Arrays.equals(java.nio.file.Files.readAllBytes(file), json)) {
+        if (Files.isRegularFile(file) && Files.size(file) == json.length
+                && Arrays.equals(Files.readAllBytes(file), json)) {
             return false;
         }
         AtomicFiles.write(file, json);
@@ -129,7 +132,7 @@ public final class CycloneDxWriter {
         if (platform.length > 2) {
             qualifiers.put("variant", platform[2]);
         }
-        StringBuilder purl = new StringBuilder("pkg:oci/").append(encode(name.toLowerCase(java.util.Locale.ROOT)))
+        StringBuilder purl = new StringBuilder("pkg:oci/").append(encode(name.toLowerCase(Locale.ROOT)))
                 .append('@').append(encode(image.digest()));
         String separator = "?";
         for (Map.Entry<String, String> qualifier : qualifiers.entrySet()) {

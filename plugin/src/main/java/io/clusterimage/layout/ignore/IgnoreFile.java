@@ -1,5 +1,7 @@
 package io.clusterimage.layout.ignore;
 
+import io.clusterimage.core.GoPath;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -139,7 +141,7 @@ public final class IgnoreFile {
         boolean invert = line.charAt(0) == '!';
         String pattern = invert ? GoStrings.trimSpace(line.substring(1)) : line;
         if (!pattern.isEmpty()) {
-            pattern = io.clusterimage.core.GoPath.clean(pattern);
+            pattern = GoPath.clean(pattern);
             if (pattern.length() > 1 && pattern.charAt(0) == '/') {
                 pattern = pattern.substring(1);
             }
@@ -153,7 +155,7 @@ public final class IgnoreFile {
         if (pattern.isEmpty()) {
             return null;
         }
-        pattern = io.clusterimage.core.GoPath.clean(pattern);
+        pattern = GoPath.clean(pattern);
         boolean exception = pattern.charAt(0) == '!';
         if (exception) {
             if (pattern.length() == 1) {
@@ -292,7 +294,7 @@ public final class IgnoreFile {
 
     private static String normalize(String relativePath) {
         Objects.requireNonNull(relativePath, "relativePath");
-        String path = io.clusterimage.core.GoPath.clean(relativePath);
+        String path = GoPath.clean(relativePath);
         if (path.startsWith("/")) {
             throw new IllegalArgumentException("Path must be relative to the context root: " + relativePath);
         }
@@ -333,7 +335,7 @@ public final class IgnoreFile {
             int slash = remaining.indexOf('/');
             String part = slash < 0 ? remaining : remaining.substring(0, slash);
             remaining = slash < 0 ? "" : remaining.substring(slash + 1);
-            String next = io.clusterimage.core.GoPath.clean("/" + current + "/" + part).substring(1);
+            String next = GoPath.clean("/" + current + "/" + part).substring(1);
             if (next.isEmpty()) {
                 current = "";
                 continue;
