@@ -7,6 +7,7 @@ import io.clusterimage.registry.RegistryOptions;
 import io.clusterimage.registry.RegistryTls;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -195,11 +196,14 @@ final class HttpDownloads {
             connection.disconnect();
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
-        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = closedUnlessExpired(connection.getInputStream(), expired); OutputStream out = Files.newOutputStream(target)) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
+                if (expired.get()) { // a trickle that the watchdog's disconnect did not end (see finally)
+                    throw abandoned(element, uri, limit, null);
+                }
                 total += n;
                 if (total > max) {
                     throw new FetchException(element + ": " + uri + " sent more than the " + max + " bytes allowed for it");
@@ -228,8 +232,24 @@ final class HttpDownloads {
             throw new Retryable(uri + ": " + e.getMessage(), e);
         } finally {
             deadline.cancel(false);
-            connection.disconnect();
+            // once the watchdog has disconnected, not again: for a small body the JDK's keep-alive cleaner drains the
+            // rest at the server's pace under the stream's lock, and a second disconnect would wait for it
+            if (!expired.get()) {
+                connection.disconnect();
+            }
         }
+    }
+
+    /** The body, whose close is left to the watchdog once it has fired (see the finally of {@link #stream}). */
+    private static InputStream closedUnlessExpired(InputStream body, AtomicBoolean expired) {
+        return new FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                if (!expired.get()) {
+                    super.close();
+                }
+            }
+        };
     }
 
     private static FetchException abandoned(String element, URI uri, Duration limit, IOException cause) {

@@ -123,7 +123,7 @@ final class AuthChallenges {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the token service of " + host + " sent more than "
                     + MAX_TOKEN_BYTES + " bytes for a token (a token is a few KiB); stopped reading there");
         } finally {
-            connection.disconnect();
+            RequestDeadline.release(connection);
         }
         String token = body.path("token").asText(body.path("access_token").asText(""));
         if (token.isEmpty()) {

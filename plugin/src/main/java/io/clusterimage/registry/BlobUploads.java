@@ -59,7 +59,7 @@ final class BlobUploads {
         try {
             return transport.withRetries(host, repository, digest, () -> {
                 HttpURLConnection connection = transport.request("HEAD", url, host, repository, pushScope(repository), Map.of(), null);
-                connection.disconnect();
+                RequestDeadline.release(connection);
                 return true;
             });
         } catch (RegistryException e) {
@@ -138,7 +138,7 @@ final class BlobUploads {
                 }
                 return uploadLocation(host, repository, post);
             } finally {
-                post.disconnect();
+                RequestDeadline.release(post);
             }
         });
     }
@@ -153,7 +153,7 @@ final class BlobUploads {
         try {
             return uploadLocation(host, repository, post);
         } finally {
-            post.disconnect();
+            RequestDeadline.release(post);
         }
     }
 
@@ -172,7 +172,7 @@ final class BlobUploads {
     /** Abandons an upload session; the registry would purge it eventually, this just says so now. */
     private void cancelUpload(String host, String repository, String location) {
         try (RequestDeadline deadline = RequestDeadline.start(options.requestTimeout(), options.explainDeadline(0))) {
-            transport.request("DELETE", location, host, repository, pushScope(repository), Map.of(), null).disconnect();
+            RequestDeadline.release(transport.request("DELETE", location, host, repository, pushScope(repository), Map.of(), null));
         } catch (IOException | RegistryException e) {
             // best effort: registries purge abandoned uploads on their own
         }
@@ -185,8 +185,8 @@ final class BlobUploads {
         transport.withRetries("push", host, repository, digest, options.deadlineFor(size), options.explainDeadline(size), () -> {
             String location = upload[0] != null ? upload[0] : startUpload(host, repository);
             upload[0] = null;
-            transport.request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
-                    new RegistryTransport.Body("application/octet-stream", size, () -> Files.newInputStream(file))).disconnect();
+            RequestDeadline.release(transport.request("PUT", withDigest(location, digest), host, repository, pushScope(repository), Map.of(),
+                    new RegistryTransport.Body("application/octet-stream", size, () -> Files.newInputStream(file))));
             return null;
         });
     }
@@ -272,7 +272,7 @@ final class BlobUploads {
             String finish = withDigest(location, digest);
             try {
                 transport.withRetries("push", host, repository, digest, () -> {
-                    transport.request("PUT", finish, host, repository, pushScope(repository), Map.of(), null).disconnect();
+                    RequestDeadline.release(transport.request("PUT", finish, host, repository, pushScope(repository), Map.of(), null));
                     return null;
                 });
             } catch (RegistryException e) {
@@ -306,7 +306,7 @@ final class BlobUploads {
             String next = connection.getHeaderField("Location");
             return new UploadState(next == null ? location : URI.create(location).resolve(next).toString(), received);
         } finally {
-            connection.disconnect();
+            RequestDeadline.release(connection);
         }
     }
 
@@ -476,7 +476,7 @@ final class BlobUploads {
                     new RegistryTransport.Body(mediaType, bytes.length, () -> new ByteArrayInputStream(bytes)));
             String served = connection.getHeaderField("Docker-Content-Digest");
             String subject = connection.getHeaderField("OCI-Subject");
-            connection.disconnect();
+            RequestDeadline.release(connection);
             if (served != null && Digests.isSha256(served) && !served.equals(Digests.of(bytes))) {
                 throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, host + " stored the manifest of " + repository
                         + " under " + served + " instead of " + Digests.of(bytes));

@@ -56,6 +56,14 @@ final class BoundedBody extends FilterInputStream {
         return read;
     }
 
+    /** Not once the deadline has passed: the watchdog closes the connection, and a second close can hang (see {@link RequestDeadline#release}). */
+    @Override
+    public void close() throws IOException {
+        if (!deadline.expired()) {
+            super.close();
+        }
+    }
+
     private static void checkInterrupt() throws InterruptedIOException {
         if (Thread.currentThread().isInterrupted()) { // the flag stays set: whoever interrupted still sees it
             throw new InterruptedIOException("interrupted while reading from the registry");

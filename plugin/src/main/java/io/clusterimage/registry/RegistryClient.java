@@ -87,7 +87,7 @@ public final class RegistryClient {
                 }
                 return manifest;
             } finally {
-                connection.disconnect();
+                RequestDeadline.release(connection);
             }
         });
     }
@@ -116,7 +116,7 @@ public final class RegistryClient {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + Manifest.MAX_BYTES
                             + " bytes for one page of the referrers of " + RegistryTransport.describe(host, repository, digest));
                 } finally {
-                    connection.disconnect();
+                    RequestDeadline.release(connection);
                 }
             });
             JsonNode page;
@@ -169,7 +169,7 @@ public final class RegistryClient {
                     throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the registry sent more than " + Manifest.MAX_BYTES
                             + " bytes for one page of the tags of " + RegistryTransport.describe(host, repository, null));
                 } finally {
-                    connection.disconnect();
+                    RequestDeadline.release(connection);
                 }
             });
             tags.addAll(page);
@@ -248,7 +248,7 @@ public final class RegistryClient {
                 Files.deleteIfExists(target);
                 throw e;
             } finally {
-                connection.disconnect();
+                RequestDeadline.release(connection);
             }
         });
     }

@@ -219,7 +219,7 @@ final class RegistryTransport {
             }
             if (status >= 300 && status < 400 && connection.getHeaderField("Location") != null) {
                 currentUrl = URI.create(currentUrl).resolve(connection.getHeaderField("Location")).toString();
-                connection.disconnect();
+                RequestDeadline.release(connection);
                 continue;
             }
             if (status == 401 && !challenged) {
@@ -230,7 +230,7 @@ final class RegistryTransport {
                 continue;
             }
             String errorBody = errorBody(connection);
-            connection.disconnect();
+            RequestDeadline.release(connection);
             throw statusException(status, connection::getHeaderField, host, repository, url, errorBody);
         }
         throw new IOException("too many redirects for " + url);
@@ -292,9 +292,13 @@ final class RegistryTransport {
     }
 
     static String errorBody(HttpURLConnection connection) {
-        try (InputStream error = connection.getErrorStream()) {
-            // only the start of it is shown: the rest is never read, however much the server has
-            return error == null ? "" : new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
+        InputStream raw = connection.getErrorStream();
+        if (raw == null) {
+            return "";
+        }
+        // only the start of it is shown: the rest is never read, however much the server has; and no longer than the deadline
+        try (InputStream error = new BoundedBody(raw, MAX_ERROR_BYTES, RequestDeadline.current())) {
+            return new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

@@ -96,6 +96,20 @@ final class RequestDeadline implements AutoCloseable {
         deadline.watch(connection::disconnect); // closes it at once when the deadline passed meanwhile
     }
 
+    /**
+     * Disconnects {@code connection} once its request is over, unless the current deadline has passed: then the
+     * watchdog has closed it (or is about to), and closing it a second time can hang. For a small body that
+     * was not read to its end, the watchdog's close hands the socket to the JDK's keep-alive cleaner, which
+     * drains the rest at the server's pace while it holds the stream's lock; a second close waits for that
+     * lock, so a server trickling a 60-byte token held the request a minute past its 2 s deadline.
+     */
+    static void release(HttpURLConnection connection) {
+        RequestDeadline deadline = CURRENT.get();
+        if (deadline == null || !deadline.expired()) {
+            connection.disconnect();
+        }
+    }
+
     /** Closes {@code connection} (a socket, a connection's disconnect, a body stream) when the deadline passes. */
     void watch(AutoCloseable connection) {
         watched.add(connection);
