@@ -116,6 +116,7 @@ make_variant() { # NAME
             <ports><port>8080</port></ports>
             <environment><ORDERS_MODE>cluster</ORDERS_MODE></environment>
             <user>1000</user>
+            <volumes><volume>/var/cache/orders</volume></volumes>
           </container>
         </configuration>
         <executions>

@@ -23,6 +23,7 @@ assert config.config.Entrypoint == ['java', '-XX:MaxRAMPercentage=75', '-cp', '/
 assert config.config.Env.contains('ORDERS_MODE=cluster')
 assert config.config.User == '1000'
 assert config.config.ExposedPorts.containsKey('8080/tcp')
+assert config.config.Volumes?.keySet() == ['/var/cache/orders'] as Set : "Volumes was ${config.config.Volumes}"
 assert config.architecture == 'amd64'
 
 // the entries of a gzip'd tar layer: name -> mode, in the tar's order (Jib's PAX extended headers left out)

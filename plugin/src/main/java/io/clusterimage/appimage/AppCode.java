@@ -6,11 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
+import java.util.zip.ZipException;
 
 /**
  * The compiled code of the module an application image runs, as a directory Jib splits into its
@@ -56,7 +60,7 @@ final class AppCode {
                 Files.createDirectories(target.getParent());
                 copy(jar, target);
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new AppImageException(element + ": " + code + " is not a jar (" + e.getMessage() + "); the module's"
                     + " artifact must be a jar or its classes directory");
         }
@@ -71,7 +75,7 @@ final class AppCode {
      * @param bundlesDependencies whether the jar carries its dependencies in {@code BOOT-INF/lib/} (Spring Boot)
      */
     record Jar(Path file, Optional<String> manifestMainClass, boolean manifestClassPath, boolean bundlesDependencies,
-               java.util.Set<String> entries) {
+               Set<String> entries) {
 
         boolean hasClass(String className) {
             return entries.contains(className.replace('.', '/') + ".class");
@@ -88,14 +92,14 @@ final class AppCode {
             throw new AppImageException(element + ": the module's jar " + code + " does not exist; build the module"
                     + " before this one (a dependency on it orders the reactor) or run the build from the reactor root");
         }
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(code.toFile())) {
+        try (JarFile jar = new JarFile(code.toFile())) {
             Manifest manifest = jar.getManifest();
-            java.util.Set<String> entries = new java.util.HashSet<>();
+            Set<String> entries = new HashSet<>();
             jar.stream().forEach(entry -> entries.add(entry.getName()));
             return new Jar(code, attribute(manifest, Attributes.Name.MAIN_CLASS),
                     attribute(manifest, Attributes.Name.CLASS_PATH).isPresent(),
-                    entries.stream().anyMatch(name -> name.startsWith("BOOT-INF/lib/")), java.util.Set.copyOf(entries));
-        } catch (java.util.zip.ZipException e) {
+                    entries.stream().anyMatch(name -> name.startsWith("BOOT-INF/lib/")), Set.copyOf(entries));
+        } catch (ZipException e) {
             throw new AppImageException(element + ": " + code + " is not a jar (" + e.getMessage() + ");"
                     + " <containerizingMode>packaged</containerizingMode> needs the module's artifact to be a jar");
         }

@@ -18,9 +18,11 @@ import io.clusterimage.core.Platform;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +60,7 @@ public final class AppImageBuilder {
         JibContainerBuilder container;
         try {
             container = spec.mode() == AppImageSpec.Mode.PACKAGED ? packaged(spec, baseTar, log) : exploded(spec, baseTar, workDir);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new AppImageException(spec.describe() + ": the dependency " + e.getFile() + " does not exist; build or"
                     + " resolve it before this module");
         }
@@ -213,6 +215,15 @@ public final class AppImageBuilder {
             }
             container.setWorkingDirectory(AbsoluteUnixPath.get(spec.workingDirectory()));
         }
+        Set<AbsoluteUnixPath> volumes = new LinkedHashSet<>();
+        for (String volume : spec.volumes()) {
+            if (!volume.startsWith("/")) {
+                throw new AppImageException(spec.describe() + ": <volumes><volume>" + volume + "</volume> is not an absolute"
+                        + " path; write it from / (e.g. /var/cache/orders)");
+            }
+            volumes.add(AbsoluteUnixPath.get(volume));
+        }
+        container.setVolumes(volumes);
         container.setCreationTime(spec.creationTime());
         container.setFormat(ImageFormat.OCI);
         container.setPlatforms(Set.of(new com.google.cloud.tools.jib.api.buildplan.Platform(platform.architecture(), platform.os())));

@@ -32,12 +32,13 @@ import java.util.Map;
  *                         jib-maven-plugin's {@code <entrypoint>INHERIT</entrypoint>}
  * @param extraDirectories directories whose files are copied into the image as they are
  * @param permissions      modes of files of the extra directories, by path in the image (globs allowed)
+ * @param volumes          absolute paths the image declares as volumes (its config's {@code Volumes})
  */
 public record AppImageSpec(ImageReference image, String written, Path code, List<Path> dependencies, String mainClass,
                            Base base, List<String> jvmFlags, List<String> args, List<String> ports,
                            Map<String, String> environment, Map<String, String> labels, String user,
                            String workingDirectory, Instant creationTime, Mode mode, List<String> entrypoint,
-                           List<ExtraDirectory> extraDirectories, List<Permission> permissions) {
+                           List<ExtraDirectory> extraDirectories, List<Permission> permissions, List<String> volumes) {
 
     /** How messages name the declaration. */
     public static final String ELEMENT = "<appImages><appImage>";
@@ -56,14 +57,15 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
         entrypoint = List.copyOf(entrypoint);
         extraDirectories = List.copyOf(extraDirectories);
         permissions = List.copyOf(permissions);
+        volumes = List.copyOf(volumes);
     }
 
-    /** How messages name this image: the element and its {@code <image>}. */
     /** Whether the image keeps its base image's entrypoint ({@code <entrypoint>INHERIT</entrypoint>}). */
     public boolean inheritsEntrypoint() {
         return entrypoint.size() == 1 && entrypoint.get(0).equals("INHERIT");
     }
 
+    /** How messages name this image: the element and its {@code <image>}. */
     public String describe() {
         return ELEMENT + " <image>" + written + "</image>";
     }

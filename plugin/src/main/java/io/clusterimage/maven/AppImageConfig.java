@@ -64,6 +64,8 @@ public class AppImageConfig {
     List<String> entrypoint;
     /** Files copied into the image as they are. */
     AppImageExtraDirectories extraDirectories;
+    /** Absolute paths the image declares as volumes, as jib-maven-plugin's {@code <container><volumes>}. */
+    List<String> volumes;
 
     /**
      * The names scan-images lists as {@code built}, checked: a valid reference without a digest, declared
@@ -122,7 +124,7 @@ public class AppImageConfig {
                     base(config.from, project, element), list(config.jvmFlags), list(config.args), list(config.ports),
                     map(config.environment), map(config.labels), config.user, config.workingDirectory, created, mode,
                     list(config.entrypoint), extraDirectories(config.extraDirectories, project, element),
-                    permissions(config.extraDirectories)));
+                    permissions(config.extraDirectories), list(config.volumes)));
         }
         return specs;
     }
@@ -194,7 +196,7 @@ public class AppImageConfig {
         return specs.stream().map(s -> List.of(s.image().canonical(), s.code(), s.dependencies(), s.mainClass(),
                 s.base(), s.jvmFlags(), s.args(), s.ports(), new java.util.TreeMap<>(s.environment()),
                 new java.util.TreeMap<>(s.labels()), s.user(), s.workingDirectory(), s.creationTime(), s.mode(),
-                s.entrypoint(), s.extraDirectories(), s.permissions()).toString()).toList().toString();
+                s.entrypoint(), s.extraDirectories(), s.permissions(), s.volumes()).toString()).toList().toString();
     }
 
     private static List<String> list(List<String> values) {

@@ -120,6 +120,22 @@ class AppImageBuilderTest {
     }
 
     @Test
+    void volumesAreDeclaredInTheConfigAndMustBeAbsolute() throws Exception {
+        AppImageFixtures.Spec spec = new AppImageFixtures.Spec(AppImageFixtures.spec(classes, dependencies, "demo.Main"));
+        spec.volumes = List.of("/var/cache/orders", "/tmp");
+        JsonNode volumes = build(spec.build(), "volumes").config().path("config").path("Volumes");
+        assertEquals(List.of("/tmp", "/var/cache/orders"), fieldNames(volumes), volumes.toString());
+        spec.volumes = List.of("data");
+        assertMessage(spec.build(), "<volumes><volume>data</volume> is not an absolute path");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names.stream().sorted().toList();
+    }
+
+    @Test
     void badInputsNameTheirElement() throws Exception {
         AppImageSpec good = AppImageFixtures.spec(classes, List.of(), "demo.Main");
         assertMessage(withMainClass(good, "demo.Missing"), "<mainClass>demo.Missing</mainClass> is not among the module's classes");

@@ -166,6 +166,7 @@ final class AppImageFixtures {
         List<AppImageSpec.Permission> permissions = List.of();
         /** The {@code <from><archive>}: only {@link AppImages#build} reads it, {@link #build(AppImageSpec, Path, Path, String, List)} takes a base tar. */
         Path base = Path.of("unused");
+        List<String> volumes = List.of();
 
         Spec(Path code) {
             this.code = code;
@@ -182,13 +183,14 @@ final class AppImageFixtures {
             entrypoint = from.entrypoint();
             extraDirectories = from.extraDirectories();
             permissions = from.permissions();
+            volumes = from.volumes();
         }
 
         AppImageSpec build() {
             return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
                     code, dependencies, mainClass, new AppImageSpec.ArchiveBase(base), jvmFlags,
                     List.of("--port", "8080"), ports, Map.of("MODE", "prod"), Map.of("team", "orders"),
-                    "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions);
+                    "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions, volumes);
         }
     }
 

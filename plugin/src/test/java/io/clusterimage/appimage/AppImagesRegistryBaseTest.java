@@ -11,6 +11,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A base image from a real registry on 127.0.0.1 comes through the plugin's registry path and blob
  * cache, once per platform of a multi-platform index; offline (-o), only what the cache holds.
  */
+@Tag("tools")
 class AppImagesRegistryBaseTest {
 
     @TempDir
@@ -55,7 +57,8 @@ class AppImagesRegistryBaseTest {
     private static AppImageSpec spec(String base) {
         return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
                 classes, List.of(), "demo.Main", new AppImageSpec.RegistryBase(ImageReference.parse(base)), List.of(), List.of(),
-                List.of(), Map.of(), Map.of(), "", "", Instant.EPOCH, AppImageSpec.Mode.EXPLODED, List.of(), List.of(), List.of());
+                List.of(), Map.of(), Map.of(), "", "", Instant.EPOCH, AppImageSpec.Mode.EXPLODED, List.of(), List.of(), List.of(),
+                List.of());
     }
 
     private static BaseImageFetcher fetcher(Path cache, boolean offline) throws Exception {
