@@ -11,6 +11,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resolved from the tags, the chart layer verified and unpacked, the lock answered offline from the cache,
  * an image that is not a chart refused.
  */
+@Tag("tools")
 class OciChartsTest {
 
     @TempDir

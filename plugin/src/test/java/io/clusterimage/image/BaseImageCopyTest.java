@@ -4,6 +4,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import static io.clusterimage.image.ImageTestSupport.AMD64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** COPY in a stage built FROM an image, whose files the builder does not list (it reuses the layers as they are). */
+@Tag("tools")
 class BaseImageCopyTest {
 
     @TempDir

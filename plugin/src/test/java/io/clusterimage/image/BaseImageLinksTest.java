@@ -5,6 +5,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.TestImages.Entry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * COPY --from=&lt;image&gt; and FROM &lt;image&gt; over base layers with symbolic links, hard links and
  * whiteouts, as a real registry serves them — and layers that try to reach outside the image.
  */
+@Tag("tools")
 class BaseImageLinksTest {
 
     @TempDir

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Dcluster-image.skipBuildahCorpus=true} leaves it out. The summary is printed and written to
  * {@code target/buildah-corpus-comparison.txt}.
  */
+@Tag("tools")
+@Tag("corpus")
 class BuildahCorpusComparisonTest {
 
     private static final List<String> CONFIG_FIELDS = List.of("Env", "Labels", "Cmd", "Entrypoint", "WorkingDir", "User", "ExposedPorts");

@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import org.junit.jupiter.api.Tag;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Layers compressed on several threads (gzip as one stream of 1 MiB blocks, zstd as 1 MiB frames),
  * written in one pass into the archive, read back by the real consumers: skopeo, buildah, umoci (gzip).
  */
+@Tag("tools")
 class CompressedLayersConsumersTest {
 
     private static final String KUBEFILE = """

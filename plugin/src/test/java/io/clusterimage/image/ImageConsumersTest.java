@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What we write must be read by the tools that consume cluster images: skopeo (inspect, copy to a
  * registry and back), umoci (unpack to a root file system) and buildah ({@code from oci-archive:}).
  */
+@Tag("tools")
 class ImageConsumersTest {
 
     private static final String KUBEFILE = """

@@ -2,6 +2,7 @@ package io.clusterimage.image;
 
 import io.airlift.compress.zstd.ZstdInputStream;
 import io.clusterimage.testing.Tools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The compressed layer streams: what the layer writer writes through, read back by Java and by the real tools. */
+@Tag("tools")
 class LayerCompressionTest {
 
     private static final int MIB = 1 << 20;

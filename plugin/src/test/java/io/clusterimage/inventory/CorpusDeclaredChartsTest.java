@@ -16,6 +16,7 @@ import io.clusterimage.layout.LayoutReader;
 import io.clusterimage.registry.BlobCache;
 import io.clusterimage.registry.RegistryOptions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * 127.0.0.1, the vendored copy removed, the chart fetched by the fetch stage, and the scan must find
  * exactly the images it finds with the chart vendored.
  */
+@Tag("corpus")
 class CorpusDeclaredChartsTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -7,6 +7,7 @@ import io.clusterimage.layout.LayoutReader;
 import io.clusterimage.reference.ImageReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Acceptance over the shared corpus (when present next to the checkout): every expected image of
  * every layout is in the inventory, in canonical form, and every chart renders.
  */
+@Tag("corpus")
 class CorpusScanAcceptanceTest {
 
     static Path corpus() {

@@ -3,6 +3,7 @@ package io.clusterimage.layout;
 import io.clusterimage.core.Finding;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Acceptance over the shared corpus of real layouts (when it is present next to the checkout):
  * every Kubefile parses, and validate-layout reports errors only where the layout really is broken.
  */
+@Tag("corpus")
 class CorpusAcceptanceTest {
 
     /** Layouts that really are broken, with the one finding (code and file) that names the problem. */

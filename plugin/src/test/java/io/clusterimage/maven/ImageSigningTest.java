@@ -10,6 +10,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the signature in the archive verifies with an independent verifier (OpenSSL), the archive stays one image to
  * skopeo, and every way a key or its password can be wrong is a message that says what to do.
  */
+@Tag("tools")
 class ImageSigningTest {
 
     @TempDir

@@ -13,6 +13,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** push-image as Maven runs it: the summary line (uploaded, mounted, already there), image.json, parameter checks. */
+@Tag("tools")
 class PushImageMojoTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import io.clusterimage.fetch.LockFile;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * records passes; a tag that moved since, or (with requireLock) an image the lock does not list, stops
  * the build naming the image, the platform and both digests, and leaves no registry tree behind.
  */
+@Tag("tools")
 class SaveRegistryMojoLockTest {
 
     @TempDir

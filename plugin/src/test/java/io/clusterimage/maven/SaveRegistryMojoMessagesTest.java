@@ -10,6 +10,7 @@ import io.clusterimage.registry.SaveOptions;
 import io.clusterimage.testing.FaultProxy;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The [ERROR] lines save-registry prints for an image it could not save, as the user reads them. */
+@Tag("tools")
 class SaveRegistryMojoMessagesTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * package-image with images from a real registry on 127.0.0.1: FROM a base image (its layers reused
  * as they are, its config inherited) and COPY --from=&lt;image&gt; (its files unpacked and copied).
  */
+@Tag("tools")
 class BaseImageBuildTest {
 
     @TempDir

@@ -13,6 +13,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.TreeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each place a build can get them: a {@link CredentialProvider} (the POM and settings.xml end up as
  * one), a Docker config file, and a credential helper program found on PATH.
  */
+@Tag("tools")
 class BasicAuthSaveTest {
 
     @TempDir

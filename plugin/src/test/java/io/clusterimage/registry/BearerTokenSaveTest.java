@@ -8,6 +8,7 @@ import io.clusterimage.testing.TokenFront;
 import io.clusterimage.testing.TreeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * docker-registry: tokens are asked for the right service and scope, credentials only ever go to the
  * token endpoint, and the saved tree answers with the source's manifest digests.
  */
+@Tag("tools")
 class BearerTokenSaveTest {
 
     static final String USER = "robot$ci";

@@ -9,6 +9,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is carried into the tree, and a signature over an index keeps the index there, both served by
  * docker-registry from the saved tree.
  */
+@Tag("tools")
 class CosignSignaturesTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.TreeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose image is incomplete, and a normal save afterwards into the same target and cache completes
  * the trees, identical to the trees of an uninterrupted save.
  */
+@Tag("tools")
 class CrashSafetyTest {
 
     static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");

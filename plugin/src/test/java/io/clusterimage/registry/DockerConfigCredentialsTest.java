@@ -3,6 +3,7 @@ package io.clusterimage.registry;
 import io.clusterimage.testing.ChildJvm;
 import io.clusterimage.testing.CredentialHelper;
 import io.clusterimage.testing.CredentialsMain;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Credentials from docker / podman config files and credential helpers. */
+@Tag("tools")
 class DockerConfigCredentialsTest {
 
     @TempDir

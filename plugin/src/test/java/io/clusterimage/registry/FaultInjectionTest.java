@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ones (bodies past their size or without end, bytes trickled one a second) are cut at the size and
  * the deadline, and after every run no corrupt or partial blob is visible in the tree or the cache.
  */
+@Tag("tools")
 class FaultInjectionTest {
 
     @TempDir

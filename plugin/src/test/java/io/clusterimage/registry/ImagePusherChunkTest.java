@@ -13,6 +13,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.UploadProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answer was lost makes docker-registry drop the upload, so it starts again; a registry that
  * refuses PATCH gets the blob in one PUT. Every time the blob pulled back has its digest.
  */
+@Tag("tools")
 class ImagePusherChunkTest {
 
     static final int MiB = 1024 * 1024;

@@ -15,6 +15,7 @@ import io.clusterimage.testing.Tools;
 import io.clusterimage.testing.UploadProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * repository or from repositories the user names, never from another registry; with token auth
  * the mount asks one token for push here and pull there, and a refused mount falls back to an upload.
  */
+@Tag("tools")
 class ImagePusherMountTest {
 
     @TempDir

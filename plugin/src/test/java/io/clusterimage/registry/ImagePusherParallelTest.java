@@ -13,6 +13,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.UploadProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once; progress lines come in the image's order; manifests go only after every blob; the first
  * failure stops the push, names the blob, and leaves no manifest behind.
  */
+@Tag("tools")
 class ImagePusherParallelTest {
 
     @TempDir

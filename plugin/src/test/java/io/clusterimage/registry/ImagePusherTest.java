@@ -12,6 +12,7 @@ import io.clusterimage.testing.Htpasswd;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.Tools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * built digest (single platform and index), a second push uploads nothing, wrong credentials fail
  * clearly, and skopeo reads the pushed image.
  */
+@Tag("tools")
 class ImagePusherTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * way sealos uses them: served by docker-registry itself, every image answers with the source's
  * manifest digest, and skopeo can copy every image out of it.
  */
+@Tag("tools")
 class ImageSaverRegistryTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import io.clusterimage.testing.Tools;
 import io.clusterimage.testing.TreeChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * platform and docker-registry serves it to skopeo. Nesting past {@link ImageIndexes#MAX_DEPTH} is
  * refused, and no tag is ever written to an image the tree does not hold whole.
  */
+@Tag("tools")
 class NestedIndexSaveTest {
 
     private static final List<Platform> BOTH = List.of(Platform.LINUX_AMD64, Platform.parse("linux/arm64"));

@@ -5,6 +5,7 @@ import io.clusterimage.reference.ImageReference;
 import io.clusterimage.testing.AuthProxy;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * where to give them; with settings.xml's, images are saved and pushed (resumable chunks through java.net.http
  * included) through it, and the credentials go to the proxy only.
  */
+@Tag("tools")
 class ProxyAuthTest {
 
     @TempDir

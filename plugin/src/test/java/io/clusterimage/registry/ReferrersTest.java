@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the artifact names the image as its subject, the fallback tag lists it once however often it is attached,
  * and its layer is the file.
  */
+@Tag("tools")
 class ReferrersTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import io.clusterimage.testing.LocalRegistry;
 import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * registries run: refused with the JVM's trust store alone, trusted through a certs.d directory named like
  * the registry; one that requires a client certificate answers only with the certs.d client pair.
  */
+@Tag("tools")
 class RegistryTlsTest {
 
     @TempDir
