@@ -32,6 +32,11 @@ final class AppCode {
     record Unpacked(Path directory, Optional<String> manifestMainClass) {
     }
 
+    /** Whether the module's code is a web application: a {@code .war}, or an exploded one (a directory with WEB-INF/). */
+    static boolean isWar(Path code) {
+        return Files.isDirectory(code) ? Files.isDirectory(code.resolve("WEB-INF")) : code.getFileName().toString().endsWith(".war");
+    }
+
     static Unpacked open(Path code, Path workDir, String element) throws IOException, AppImageException {
         if (Files.isDirectory(code)) {
             return new Unpacked(code, Optional.empty());
@@ -62,7 +67,7 @@ final class AppCode {
             }
         } catch (ZipException e) {
             throw new AppImageException(element + ": " + code + " is not a jar (" + e.getMessage() + "); the module's"
-                    + " artifact must be a jar or its classes directory");
+                    + " artifact must be a jar, a war or its classes directory");
         }
         return new Unpacked(directory, mainClass);
     }

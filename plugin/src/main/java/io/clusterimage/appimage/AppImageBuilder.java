@@ -12,6 +12,7 @@ import com.google.cloud.tools.jib.api.Ports;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.RelativeUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
@@ -27,18 +28,26 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Builds an application image with Jib Core, in-process and without a daemon. Exploded mode (Jib's
  * default): layers for dependencies, snapshot dependencies, resources and classes (top), entrypoint
  * {@code java <jvmFlags> -cp /app/classes:/app/resources:/app/libs/* <mainClass>}. Packaged mode: the
- * module's jar at {@code /app/}, run with {@code java -jar}. {@code <extraDirectories>} layers go on top. The base image is a
- * local tar ({@link BaseImageTar}) and the result an OCI archive, so Jib never talks to a registry.
+ * module's jar at {@code /app/}, run with {@code java -jar}. A war: laid out under Jetty's web application root and
+ * run by the base image's servlet container. {@code <appRoot>} moves {@code /app} (or the war's root).
+ * {@code <extraDirectories>} layers go on top. The base image is a local tar ({@link BaseImageTar}) and the result
+ * an OCI archive, so Jib never talks to a registry.
  *
  * <p>Reproducible as Jib is: layer files get a fixed time, the image the spec's creation time, so the
  * same code, dependencies and base give the same digest.
  */
 public final class AppImageBuilder {
+
+    /** Jib's app root for a jar. */
+    static final String DEFAULT_APP_ROOT = "/app";
+    /** Jib's app root for a war: Jetty's ROOT web application, as on jib's default base image for wars. */
+    static final String DEFAULT_WAR_ROOT = "/var/lib/jetty/webapps/ROOT";
 
     private AppImageBuilder() {
     }
@@ -57,9 +66,11 @@ public final class AppImageBuilder {
         PathTrees.deleteTree(workDir);
         Files.createDirectories(workDir);
         checkEntrypoint(spec);
+        boolean war = AppCode.isWar(spec.code());
         JibContainerBuilder container;
         try {
-            container = spec.mode() == AppImageSpec.Mode.PACKAGED ? packaged(spec, baseTar, log) : exploded(spec, baseTar, workDir);
+            container = war ? war(spec, baseTar, workDir)
+                    : spec.mode() == AppImageSpec.Mode.PACKAGED ? packaged(spec, baseTar, log) : exploded(spec, baseTar, workDir);
         } catch (NoSuchFileException e) {
             throw new AppImageException(spec.describe() + ": the dependency " + e.getFile() + " does not exist; build or"
                     + " resolve it before this module");
@@ -67,12 +78,14 @@ public final class AppImageBuilder {
         for (FileEntriesLayer layer : ExtraDirectories.layers(spec)) {
             container.addFileEntriesLayer(layer);
         }
-        if (spec.inheritsEntrypoint()) {
+        // a war is run by the base image's servlet container: its entrypoint, as with <entrypoint>INHERIT
+        boolean inheritsBase = spec.inheritsEntrypoint() || war && spec.entrypoint().isEmpty();
+        if (inheritsBase) {
             container.setEntrypoint((List<String>) null); // the base image's, and its Cmd unless <args> says otherwise
         } else if (!spec.entrypoint().isEmpty()) {
             container.setEntrypoint(spec.entrypoint());
         }
-        configure(spec, platform, container);
+        configure(spec, platform, container, inheritsBase);
         Path cache = workDir.resolveSibling("jib-cache");
         Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
         Files.createDirectories(archive.getParent());
@@ -110,7 +123,7 @@ public final class AppImageBuilder {
     /** Classes and resources unpacked into layers of their own, run with {@code -cp}. */
     private static JibContainerBuilder exploded(AppImageSpec spec, Path baseTar, Path workDir) throws IOException, AppImageException {
         AppCode.Unpacked code = AppCode.open(spec.code(), workDir, spec.describe());
-        JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar))
+        JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar)).setAppRoot(appRoot(spec, DEFAULT_APP_ROOT))
                 .addClasses(code.directory(), AppImageBuilder::isClass)
                 .addResources(code.directory(), path -> !isClass(path));
         if (spec.entrypoint().isEmpty()) {
@@ -131,7 +144,8 @@ public final class AppImageBuilder {
     private static JibContainerBuilder packaged(AppImageSpec spec, Path baseTar, Consumer<String> log)
             throws IOException, AppImageException {
         AppCode.Jar jar = AppCode.packaged(spec.code(), spec.describe());
-        String inImage = "/app/" + jar.file().getFileName();
+        String root = appRoot(spec, DEFAULT_APP_ROOT);
+        String inImage = root + (root.endsWith("/") ? "" : "/") + jar.file().getFileName();
         List<String> entrypoint = new ArrayList<>(List.of("java"));
         entrypoint.addAll(spec.jvmFlags());
         boolean readsLibs;
@@ -143,7 +157,7 @@ public final class AppImageBuilder {
                         + " the module's jar (" + jar.file() + "); give the fully qualified name of a class of the jar,"
                         + " or leave <mainClass> out to run the jar's Main-Class with java -jar");
             }
-            entrypoint.addAll(List.of("-cp", inImage + ":/app/libs/*", spec.mainClass()));
+            entrypoint.addAll(List.of("-cp", inImage + ":" + root + (root.endsWith("/") ? "" : "/") + "libs/*", spec.mainClass()));
             readsLibs = true;
         } else if (jar.manifestMainClass().isPresent()) {
             entrypoint.addAll(List.of("-jar", inImage));
@@ -162,13 +176,59 @@ public final class AppImageBuilder {
         if (dependencies.isEmpty()) {
             container = Jib.from(TarImage.at(baseTar));
         } else {
-            JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar));
+            JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar)).setAppRoot(root);
             addDependencies(java, dependencies);
             container = java.toContainerBuilder();
         }
         container.addFileEntriesLayer(FileEntriesLayer.builder().setName("jar")
                 .addEntry(jar.file(), AbsoluteUnixPath.get(inImage)).build());
         return container.setEntrypoint(entrypoint);
+    }
+
+    /**
+     * A web application — the module's {@code .war}, or an exploded one — laid out as jib-maven-plugin lays out
+     * war packaging: under the app root ({@value #DEFAULT_WAR_ROOT}, Jetty's, unless {@code <appRoot>}), the jars
+     * of {@code WEB-INF/lib} as the dependency layers, {@code WEB-INF/classes} as the classes layer and the rest
+     * (pages, {@code WEB-INF/web.xml}) as resources. The war brings its own libraries, so the module's resolved
+     * dependencies are not added; the base image's servlet container runs it.
+     */
+    private static JibContainerBuilder war(AppImageSpec spec, Path baseTar, Path workDir) throws IOException, AppImageException {
+        String notHere = spec.mode() == AppImageSpec.Mode.PACKAGED ? "<containerizingMode>packaged</containerizingMode>"
+                : !spec.mainClass().isEmpty() ? "<mainClass>" : !spec.jvmFlags().isEmpty() ? "<jvmFlags>" : null;
+        if (notHere != null) {
+            throw new AppImageException(spec.describe() + ": " + notHere + " does not apply to a war (" + spec.code() + "):"
+                    + " the base image's servlet container runs it; remove it (options of the container go into"
+                    + " <environment>, e.g. JAVA_OPTIONS for Jetty)");
+        }
+        Path root = AppCode.open(spec.code(), workDir, spec.describe()).directory();
+        Path classes = root.resolve("WEB-INF/classes");
+        Path lib = root.resolve("WEB-INF/lib");
+        JavaContainerBuilder java = JavaContainerBuilder.from(TarImage.at(baseTar)).setAppRoot(appRoot(spec, DEFAULT_WAR_ROOT))
+                .setClassesDestination(RelativeUnixPath.get("WEB-INF/classes"))
+                .setResourcesDestination(RelativeUnixPath.get(""))
+                .setDependenciesDestination(RelativeUnixPath.get("WEB-INF/lib"))
+                .addResources(root, path -> !path.startsWith(classes) && !path.startsWith(lib));
+        if (Files.isDirectory(classes)) {
+            java.addClasses(classes, path -> true);
+        }
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> jars = Files.list(lib)) {
+                addDependencies(java, jars.filter(jar -> jar.getFileName().toString().endsWith(".jar")).sorted().toList());
+            }
+        }
+        return java.toContainerBuilder();
+    }
+
+    /** {@code <appRoot>}, checked, or the mode's default. */
+    private static String appRoot(AppImageSpec spec, String fallback) throws AppImageException {
+        if (spec.appRoot().isEmpty()) {
+            return fallback;
+        }
+        if (!spec.appRoot().startsWith("/")) {
+            throw new AppImageException(spec.describe() + ": <appRoot>" + spec.appRoot() + "</appRoot> is not an absolute"
+                    + " path; write it from / (e.g. /usr/local/tomcat/webapps/ROOT)");
+        }
+        return spec.appRoot();
     }
 
     /** Release and snapshot jars in layers of their own: snapshots change more often. */
@@ -194,9 +254,13 @@ public final class AppImageBuilder {
         }
     }
 
-    private static void configure(AppImageSpec spec, Platform platform, JibContainerBuilder container) throws AppImageException {
-        // always set, even empty: otherwise Jib keeps the base image's Cmd, which would become arguments of main()
-        container.setProgramArguments(spec.args());
+    private static void configure(AppImageSpec spec, Platform platform, JibContainerBuilder container, boolean inheritsBase)
+            throws AppImageException {
+        // set even when empty, or Jib keeps the base image's Cmd, which would become arguments of main(); but where
+        // the base image's entrypoint is kept, its Cmd belongs to it and stays unless <args> replaces it
+        if (!inheritsBase || !spec.args().isEmpty()) {
+            container.setProgramArguments(spec.args());
+        }
         container.setEnvironment(spec.environment());
         container.setLabels(spec.labels());
         try {

@@ -33,12 +33,15 @@ import java.util.Map;
  * @param extraDirectories directories whose files are copied into the image as they are
  * @param permissions      modes of files of the extra directories, by path in the image (globs allowed)
  * @param volumes          absolute paths the image declares as volumes (its config's {@code Volumes})
+ * @param appRoot          where the application goes in the image; empty for the default ({@code /app}, for a
+ *                         war {@code /var/lib/jetty/webapps/ROOT}), as jib-maven-plugin's {@code container.appRoot}
  */
 public record AppImageSpec(ImageReference image, String written, Path code, List<Path> dependencies, String mainClass,
                            Base base, List<String> jvmFlags, List<String> args, List<String> ports,
                            Map<String, String> environment, Map<String, String> labels, String user,
                            String workingDirectory, Instant creationTime, Mode mode, List<String> entrypoint,
-                           List<ExtraDirectory> extraDirectories, List<Permission> permissions, List<String> volumes) {
+                           List<ExtraDirectory> extraDirectories, List<Permission> permissions, List<String> volumes,
+                           String appRoot) {
 
     /** How messages name the declaration. */
     public static final String ELEMENT = "<appImages><appImage>";
@@ -58,6 +61,7 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
         extraDirectories = List.copyOf(extraDirectories);
         permissions = List.copyOf(permissions);
         volumes = List.copyOf(volumes);
+        appRoot = appRoot == null ? "" : appRoot.strip().replaceAll("(.)/+$", "$1");
     }
 
     /** Whether the image keeps its base image's entrypoint ({@code <entrypoint>INHERIT</entrypoint>}). */

@@ -8,6 +8,7 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.project.MavenProject;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,11 @@ public class AppImageConfig {
     AppImageExtraDirectories extraDirectories;
     /** Absolute paths the image declares as volumes, as jib-maven-plugin's {@code <container><volumes>}. */
     List<String> volumes;
+    /**
+     * Where the application goes in the image, as jib-maven-plugin's {@code <container><appRoot>}; default
+     * {@code /app}, for a war {@code /var/lib/jetty/webapps/ROOT} (e.g. {@code /usr/local/tomcat/webapps/ROOT} on Tomcat).
+     */
+    String appRoot;
 
     /**
      * The names scan-images lists as {@code built}, checked: a valid reference without a digest, declared
@@ -124,7 +130,7 @@ public class AppImageConfig {
                     base(config.from, project, element), list(config.jvmFlags), list(config.args), list(config.ports),
                     map(config.environment), map(config.labels), config.user, config.workingDirectory, created, mode,
                     list(config.entrypoint), extraDirectories(config.extraDirectories, project, element),
-                    permissions(config.extraDirectories), list(config.volumes)));
+                    permissions(config.extraDirectories), list(config.volumes), config.appRoot));
         }
         return specs;
     }
@@ -196,7 +202,7 @@ public class AppImageConfig {
         return specs.stream().map(s -> List.of(s.image().canonical(), s.code(), s.dependencies(), s.mainClass(),
                 s.base(), s.jvmFlags(), s.args(), s.ports(), new java.util.TreeMap<>(s.environment()),
                 new java.util.TreeMap<>(s.labels()), s.user(), s.workingDirectory(), s.creationTime(), s.mode(),
-                s.entrypoint(), s.extraDirectories(), s.permissions(), s.volumes()).toString()).toList().toString();
+                s.entrypoint(), s.extraDirectories(), s.permissions(), s.volumes(), s.appRoot()).toString()).toList().toString();
     }
 
     private static List<String> list(List<String> values) {
@@ -221,6 +227,9 @@ public class AppImageConfig {
             Set<Artifact> artifacts = project.getArtifacts();
             if (module == null || module.isBlank()) {
                 List<Path> dependencies = artifacts.stream().filter(ModuleCode::onClasspath).map(a -> a.getFile().toPath()).toList();
+                if ("war".equals(project.getPackaging())) {
+                    return new ModuleCode(war(project, element), dependencies);
+                }
                 if (mode == AppImageSpec.Mode.EXPLODED) {
                     return new ModuleCode(Path.of(project.getBuild().getOutputDirectory()), dependencies);
                 }
@@ -258,6 +267,21 @@ public class AppImageConfig {
                             && a.getDependencyTrail().get(1).startsWith(prefix))
                     .map(a -> a.getFile().toPath()).toList();
             return new ModuleCode(artifact.getFile().toPath(), dependencies);
+        }
+
+        /** A war project's own war: the packaged file, else the directory war:exploded (or war:war) wrote. */
+        private static Path war(MavenProject project, String element) throws MojoExecutionException {
+            File war = project.getArtifact() == null ? null : project.getArtifact().getFile();
+            if (war != null && war.isFile()) {
+                return war.toPath();
+            }
+            Path exploded = Path.of(project.getBuild().getDirectory(), project.getBuild().getFinalName());
+            if (Files.isDirectory(exploded.resolve("WEB-INF"))) {
+                return exploded;
+            }
+            throw new MojoExecutionException(element + ": this war project's war is not built yet when save-registry runs:"
+                    + " bind save-registry to the package phase after war:war, or name the war module in <module> of"
+                    + " another project");
         }
 
         private static boolean onClasspath(Artifact artifact) {

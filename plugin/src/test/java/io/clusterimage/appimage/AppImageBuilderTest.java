@@ -69,6 +69,12 @@ class AppImageBuilderTest {
             assertEquals(List.of("/docker-entrypoint.sh"), strings(c.path("Entrypoint")), mode + ": the base image's entrypoint");
             assertEquals(List.of("--port", "8080"), strings(c.path("Cmd")), mode + ": <args> still given");
         }
+        AppImageFixtures.Spec noArgs = new AppImageFixtures.Spec(classes);
+        noArgs.jvmFlags = List.of();
+        noArgs.entrypoint = List.of("INHERIT");
+        noArgs.args = List.of();
+        JsonNode kept = AppImageFixtures.build(noArgs.build(), withEntrypoint, work, "inherit-cmd", new ArrayList<>()).config().path("config");
+        assertEquals(List.of("cat", "/etc/base-release"), strings(kept.path("Cmd")), "without <args> the base image's Cmd stays");
         AppImageFixtures.Spec withFlags = new AppImageFixtures.Spec(classes);
         withFlags.entrypoint = List.of("INHERIT");
         AppImageException lost = org.junit.jupiter.api.Assertions.assertThrows(AppImageException.class,
@@ -127,6 +133,16 @@ class AppImageBuilderTest {
         assertEquals(List.of("/tmp", "/var/cache/orders"), fieldNames(volumes), volumes.toString());
         spec.volumes = List.of("data");
         assertMessage(spec.build(), "<volumes><volume>data</volume> is not an absolute path");
+    }
+
+    @Test
+    void appRootMovesTheClasspathOfAJar() throws Exception {
+        AppImageFixtures.Spec spec = new AppImageFixtures.Spec(AppImageFixtures.spec(classes, dependencies, "demo.Main"));
+        spec.appRoot = "/srv/orders";
+        AppImageFixtures.Image image = build(spec.build(), "app-root");
+        assertEquals(List.of("java", "-Xmx64m", "-cp", "/srv/orders/classes:/srv/orders/resources:/srv/orders/libs/*", "demo.Main"),
+                image.entrypoint());
+        assertEquals(List.of("srv/orders/classes/demo/Main.class"), image.top());
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -167,6 +167,8 @@ final class AppImageFixtures {
         /** The {@code <from><archive>}: only {@link AppImages#build} reads it, {@link #build(AppImageSpec, Path, Path, String, List)} takes a base tar. */
         Path base = Path.of("unused");
         List<String> volumes = List.of();
+        String appRoot = "";
+        List<String> args = List.of("--port", "8080");
 
         Spec(Path code) {
             this.code = code;
@@ -184,13 +186,15 @@ final class AppImageFixtures {
             extraDirectories = from.extraDirectories();
             permissions = from.permissions();
             volumes = from.volumes();
+            appRoot = from.appRoot();
+            args = from.args();
         }
 
         AppImageSpec build() {
             return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
                     code, dependencies, mainClass, new AppImageSpec.ArchiveBase(base), jvmFlags,
-                    List.of("--port", "8080"), ports, Map.of("MODE", "prod"), Map.of("team", "orders"),
-                    "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions, volumes);
+                    args, ports, Map.of("MODE", "prod"), Map.of("team", "orders"),
+                    "1000:1000", workingDirectory, Instant.EPOCH, mode, entrypoint, extraDirectories, permissions, volumes, appRoot);
         }
     }
 

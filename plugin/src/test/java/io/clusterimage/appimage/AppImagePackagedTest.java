@@ -93,6 +93,17 @@ class AppImagePackagedTest {
     }
 
     @Test
+    void appRootMovesTheJarAndItsLibraries() throws Exception {
+        Path jar = AppImageFixtures.jar(classes, work.resolve("root/orders-1.0.jar"), null);
+        AppImageFixtures.Spec spec = packaged(jar, "demo.Main");
+        spec.appRoot = "/opt/orders";
+        AppImageFixtures.Image image = build(spec, "root");
+        assertEquals(List.of("java", "-Xmx64m", "-cp", "/opt/orders/orders-1.0.jar:/opt/orders/libs/*", "demo.Main"), image.entrypoint());
+        assertEquals(List.of("opt/orders/libs/lib-1.0.jar"), image.layers().get(1));
+        assertEquals(List.of("opt/orders/orders-1.0.jar"), image.top());
+    }
+
+    @Test
     void theSameJarGivesTheSameDigestAndAnotherJarAnother() throws Exception {
         Path jar = AppImageFixtures.jar(classes, work.resolve("a/orders-1.0.jar"), "demo.Main");
         String first = build(packaged(jar, ""), "first").digest();

@@ -58,7 +58,7 @@ class AppImagesRegistryBaseTest {
         return new AppImageSpec(ImageReference.parse("registry.example.com/team/orders:1.0"), "registry.example.com/team/orders:1.0",
                 classes, List.of(), "demo.Main", new AppImageSpec.RegistryBase(ImageReference.parse(base)), List.of(), List.of(),
                 List.of(), Map.of(), Map.of(), "", "", Instant.EPOCH, AppImageSpec.Mode.EXPLODED, List.of(), List.of(), List.of(),
-                List.of());
+                List.of(), "");
     }
 
     private static BaseImageFetcher fetcher(Path cache, boolean offline) throws Exception {

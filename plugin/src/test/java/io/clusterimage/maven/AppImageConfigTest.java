@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -147,6 +148,29 @@ class AppImageConfigTest {
         assertTrue(message(() -> AppImageConfig.resolve(List.of(bad), orders, List.of())).contains(
                 ": <containerizingMode>jar</containerizingMode> is neither exploded (classes, resources and dependencies in"
                         + " layers of their own, the default) nor packaged"));
+    }
+
+    @Test
+    void aWarProjectTakesItsWarOrTheExplodedDirectoryAndSaysWhenNeitherIsBuilt() throws Exception {
+        MavenProject web = project("com.example", "web", Set.of());
+        web.setPackaging("war");
+        web.getBuild().setDirectory(dir.resolve("web/target").toString());
+        web.getBuild().setFinalName("web-1.0");
+        web.setArtifact(new DefaultArtifact("com.example", "web", "1.0", null, "war", null, new DefaultArtifactHandler("war")));
+        AppImageConfig own = config(null);
+        own.appRoot = "/usr/local/tomcat/webapps/ROOT";
+        assertEquals("<appImages><appImage> <image>registry.example.com/team/orders:1.0</image>: this war project's war is not"
+                + " built yet when save-registry runs: bind save-registry to the package phase after war:war, or name the war"
+                + " module in <module> of another project", message(() -> AppImageConfig.resolve(List.of(own), web, List.of(web))));
+
+        Path exploded = Files.createDirectories(dir.resolve("web/target/web-1.0/WEB-INF"));
+        AppImageSpec fromDirectory = AppImageConfig.resolve(List.of(own), web, List.of(web)).get(0);
+        assertEquals(exploded.getParent(), fromDirectory.code(), "war:exploded's directory");
+        assertEquals("/usr/local/tomcat/webapps/ROOT", fromDirectory.appRoot());
+
+        Path file = Files.writeString(dir.resolve("web/target/web-1.0.war"), "a war");
+        web.getArtifact().setFile(file.toFile());
+        assertEquals(file, AppImageConfig.resolve(List.of(own), web, List.of(web)).get(0).code(), "the packaged war first");
     }
 
     @Test
