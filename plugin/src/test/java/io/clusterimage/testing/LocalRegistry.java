@@ -32,7 +32,15 @@ public final class LocalRegistry implements AutoCloseable {
      * @param htpasswd an htpasswd file for Basic auth, or null
      */
     public static LocalRegistry start(Path root, boolean readOnly, Path htpasswd, Path workDir) throws IOException, InterruptedException {
-        return start(root, readOnly, htpasswd, workDir, null, null, null);
+        return start(root, readOnly, htpasswd, workDir, null, null, null, null);
+    }
+
+    /**
+     * A pull-through cache, as docker-registry runs in proxy mode ({@code proxy: remoteurl}): what it is asked
+     * for it fetches from {@code remoteUrl} once and keeps in {@code root}, serving it from there afterwards.
+     */
+    public static LocalRegistry startPullThrough(Path root, Path workDir, String remoteUrl) throws IOException, InterruptedException {
+        return start(root, false, null, workDir, null, null, null, remoteUrl);
     }
 
     /**
@@ -41,31 +49,46 @@ public final class LocalRegistry implements AutoCloseable {
      */
     public static LocalRegistry startTls(Path root, Path workDir, Path certificate, Path key, Path clientCa)
             throws IOException, InterruptedException {
-        return start(root, true, null, workDir, certificate, key, clientCa);
+        return start(root, true, null, workDir, certificate, key, clientCa, null);
     }
 
     private static LocalRegistry start(Path root, boolean readOnly, Path htpasswd, Path workDir, Path certificate, Path key,
-                                       Path clientCa) throws IOException, InterruptedException {
+                                       Path clientCa, String proxyRemoteUrl) throws IOException, InterruptedException {
         Path binary = Tools.require("docker-registry");
-        int port = freePort();
         Files.createDirectories(root);
         Files.createDirectories(workDir);
-        String auth = htpasswd == null ? "" : "auth:\n  htpasswd:\n    realm: test\n    path: " + htpasswd.toAbsolutePath() + "\n";
-        String config = "version: 0.1\n"
-                + "log:\n  level: error\n  accesslog:\n    disabled: true\n"
-                + "storage:\n  filesystem:\n    rootdirectory: " + root.toAbsolutePath() + "\n"
-                + "  maintenance:\n    uploadpurging:\n      enabled: false\n    readonly:\n      enabled: " + readOnly + "\n"
-                + auth
-                + "http:\n  addr: 127.0.0.1:" + port + "\n"
-                + (certificate == null ? "" : "  tls:\n    certificate: " + certificate.toAbsolutePath() + "\n    key: "
-                + key.toAbsolutePath() + "\n" + (clientCa == null ? "" : "    clientcas:\n      - " + clientCa.toAbsolutePath() + "\n"));
-        Path configFile = Files.createTempFile(workDir, "registry", ".yml");
-        Files.writeString(configFile, config, StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("registry-" + port + ".log").toFile()).start();
-        LocalRegistry registry = new LocalRegistry(process, port, root);
-        registry.awaitReady(certificate != null);
-        return registry;
+        // a free port can be taken by another process between freePort() and the registry's bind (two test
+        // runs on one machine): then the registry exits saying so, and it is started again on another port
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            String auth = htpasswd == null ? "" : "auth:\n  htpasswd:\n    realm: test\n    path: " + htpasswd.toAbsolutePath() + "\n";
+            String config = "version: 0.1\n"
+                    + "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+                    + "storage:\n  filesystem:\n    rootdirectory: " + root.toAbsolutePath() + "\n"
+                    + "  maintenance:\n    uploadpurging:\n      enabled: false\n    readonly:\n      enabled: " + readOnly + "\n"
+                    + auth
+                    + (proxyRemoteUrl == null ? "" : "proxy:\n  remoteurl: " + proxyRemoteUrl + "\n")
+                    + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                    + (certificate == null ? "" : "  tls:\n    certificate: " + certificate.toAbsolutePath() + "\n    key: "
+                    + key.toAbsolutePath() + "\n" + (clientCa == null ? "" : "    clientcas:\n      - " + clientCa.toAbsolutePath() + "\n"));
+            Path configFile = Files.createTempFile(workDir, "registry", ".yml");
+            Files.writeString(configFile, config, StandardCharsets.UTF_8);
+            Path log = workDir.resolve("registry-" + port + ".log");
+            Process process = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            LocalRegistry registry = new LocalRegistry(process, port, root);
+            try {
+                registry.awaitReady(certificate != null);
+                return registry;
+            } catch (IOException e) {
+                registry.close();
+                String said = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).strip() : "";
+                if (attempt < 3 && said.contains("address already in use")) {
+                    continue;
+                }
+                throw new IOException(e.getMessage() + (said.isEmpty() ? "" : "; its log says: " + said), e);
+            }
+        }
     }
 
     /** @param tls whether it speaks TLS: then a plain HTTP question gets 400, which says it listens */
