@@ -32,12 +32,17 @@ public class FetchMojo extends AbstractFetchMojo {
     @Parameter(property = "cluster-image.skipFetch", defaultValue = "false")
     protected boolean skipFetch;
 
+    public FetchMojo() {
+        super("fetch");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException {
-        if (skip || skipFetch) {
-            getLog().info("cluster-image: fetch skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipFetch;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException {
         List<Platform> platforms = effectivePlatforms();
         List<ChartSource> charts = DeclaredSourcesConfig.charts(this.charts);
         List<FileSource> files = DeclaredSourcesConfig.files(this.files, platforms);
@@ -54,13 +59,13 @@ public class FetchMojo extends AbstractFetchMojo {
         Path stamp = outputDirectory.toPath().resolve("fetch.fingerprint");
         List<Path> outputs = new ArrayList<>();
         platforms.forEach(p -> outputs.add(GeneratedContext.root(outputDirectory.toPath(), p)));
-        try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
-            if (lockFile.isFile() && fetchFingerprint(charts, files, outputs).matches(stamp, outputs)) {
+        try (io.clusterimage.core.OutputLock ignored = OutputLocks.acquire(outputDirectory, getLog())) {
+            if (lockFile.isFile() && fetchInputs(inputs().fingerprint("fetch"), charts, files, outputs).matches(stamp, outputs)) {
                 getLog().info("cluster-image: fetched charts and files up to date (" + charts.size() + " chart(s), " + files.size()
                         + " file(s), as " + lockFile.getName() + " says)");
                 return;
             }
-            Optional<LockFile> lock = readLock();
+            Optional<LockFile> lock = inputs().readLock();
             long start = System.nanoTime();
             DeclaredSources.Result result = DeclaredSources.fetch(charts, files, platforms, lock,
                     requireLock ? DeclaredSources.LockUse.REQUIRE : DeclaredSources.LockUse.PREFER, outputDirectory.toPath(),
@@ -70,10 +75,10 @@ public class FetchMojo extends AbstractFetchMojo {
                     lock.isEmpty() ? "; no " + lockFile.getName() + " yet: run mvn cluster-image:lock to pin what was fetched" : ""));
             if (result.unlocked().isEmpty() && lock.isPresent()) {
                 // only what the lock pins may be skipped next time: a range without a lock is resolved again
-                fetchFingerprint(charts, files, outputs).record(stamp);
+                fetchInputs(inputs().fingerprint("fetch"), charts, files, outputs).record(stamp);
             }
         } catch (FetchException e) {
-            throw failure(e);
+            throw fetchFailure(e);
         } catch (IOException e) {
             throw new MojoExecutionException("fetch could not write " + fetched + ": " + e.getMessage(), e);
         }

@@ -24,26 +24,26 @@ import java.util.Optional;
 @Mojo(name = "lock", threadSafe = true)
 public class LockMojo extends AbstractFetchMojo {
 
+    public LockMojo() {
+        super("lock");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException {
-        if (skip) {
-            getLog().info("cluster-image: lock skipped");
-            return;
-        }
+    protected void run() throws MojoExecutionException {
         if (offline()) {
             throw new MojoExecutionException("cluster-image:lock resolves versions and digests at their sources, and Maven runs"
                     + " offline (-o); run it online");
         }
         List<Platform> platforms = effectivePlatforms();
-        Optional<LockFile> previous = readLock();
+        Optional<LockFile> previous = inputs().readLock();
         LockFile fetched;
         List<io.clusterimage.fetch.ChartSource> chartSources = DeclaredSourcesConfig.charts(charts);
         List<io.clusterimage.fetch.FileSource> fileSources = DeclaredSourcesConfig.files(files, platforms);
-        try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
+        try (io.clusterimage.core.OutputLock ignored = OutputLocks.acquire(outputDirectory, getLog())) {
             fetched = DeclaredSources.fetch(chartSources, fileSources, platforms, previous, DeclaredSources.LockUse.REFRESH,
                     outputDirectory.toPath(), fetcher(false), message -> getLog().warn(message)).lock();
         } catch (FetchException e) {
-            throw failure(e);
+            throw fetchFailure(e);
         } catch (IOException e) {
             throw new MojoExecutionException("lock could not fetch into " + outputDirectory + ": " + e.getMessage(), e);
         }
@@ -59,7 +59,7 @@ public class LockMojo extends AbstractFetchMojo {
             List<java.nio.file.Path> outputs = platforms.stream()
                     .map(p -> io.clusterimage.fetch.GeneratedContext.root(outputDirectory.toPath(), p)).toList();
             if (!chartSources.isEmpty() || !fileSources.isEmpty()) {
-                fetchFingerprint(chartSources, fileSources, outputs).record(outputDirectory.toPath().resolve("fetch.fingerprint"));
+                fetchInputs(inputs().fingerprint("fetch"), chartSources, fileSources, outputs).record(outputDirectory.toPath().resolve("fetch.fingerprint"));
             }
             if (unchanged) {
                 getLog().info("cluster-image: " + lockFile + " is up to date");

@@ -20,11 +20,9 @@ import io.clusterimage.sbom.CycloneDxWriter;
 import io.clusterimage.sbom.SbomInput;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProjectHelper;
 
 import java.io.File;
 import java.io.IOException;
@@ -53,11 +51,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.skipPackage", defaultValue = "false")
     protected boolean skipPackage;
 
-    /** The OCI archive to write. */
-    @Parameter(property = "cluster-image.outputFile",
-            defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
-    protected File outputFile;
-
     /** The image name stored in the archive (org.opencontainers.image.ref.name). */
     @Parameter(property = "cluster-image.imageName", defaultValue = "${project.artifactId}:${project.version}")
     protected String imageName;
@@ -85,10 +78,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.attach", defaultValue = "false")
     protected boolean attach;
 
-    /** Creation time of the image and of every file in it; EPOCH when not set. */
-    @Parameter(defaultValue = "${project.build.outputTimestamp}")
-    protected String outputTimestamp;
-
     /**
      * Signs the cluster image (cosign's format) with a key: {@code <signing><key>}, its password from
      * {@code <passwordServerId>} or {@code <passwordEnvironmentVariable>}. The signature is stored in the archive
@@ -97,29 +86,31 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     @Parameter
     protected SigningConfig signing;
 
-    @Component
-    protected MavenProjectHelper projectHelper;
-
     /** The artifact type of the SBOM the archive carries (and push-image pushes as a referrer). */
     static final String SBOM_TYPE = "application/vnd.cyclonedx+json";
 
+    public PackageImageMojo() {
+        super("package-image");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipPackage) {
-            getLog().info("cluster-image: package-image skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipPackage;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         boolean explicit = kubefile != null && !kubefile.isBlank();
         Optional<KubefileLocator.Located> located = KubefileLocator.locate(contextDirectory.toPath(), explicit ? Path.of(kubefile) : null);
         if (located.isEmpty()) {
             if (explicit) {
                 throw new MojoExecutionException("<kubefile> " + kubefile + " does not exist in " + contextDirectory);
             }
-            getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to package");
+            getLog().info("cluster-image: no Kubefile in " + inputs().contextDescription() + "; nothing to package");
             return;
         }
         Kubefile parsed = parsedKubefile(located.get().file());
-        try (io.clusterimage.core.OutputLock lock = lockOutput()) {
+        try (io.clusterimage.core.OutputLock lock = OutputLocks.acquire(outputDirectory, getLog())) {
             packageImage(parsed, located.get());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot release the lock of " + outputDirectory + ": " + e.getMessage(), e);
@@ -140,10 +131,10 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         Instant created = created();
         ImageBuildOptions options = new ImageBuildOptions(contextDirectory.toPath(), excludedDirectories(),
                 platform -> outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"),
-                targets, effectiveBuildArgs(), created, compression("<registryLayerCompression>", registryLayerCompression),
+                targets, inputs().buildArgs(), created, compression("<registryLayerCompression>", registryLayerCompression),
                 compression("<layerCompression>", layerCompression), annotations(created), imagesLock(targets), imageName,
-                outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors(), this::generatedContext);
-        io.clusterimage.core.Fingerprint fingerprint = fingerprint("package-image").add("outputFile", outputFile)
+                outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors(), inputs()::generatedContext);
+        io.clusterimage.core.Fingerprint fingerprint = inputs().fingerprint("package-image").add("outputFile", outputFile)
                 .add("outputFormat", outputFormat)
                 .add("imageName", imageName).add("layerCompression", layerCompression)
                 .add("registryLayerCompression", registryLayerCompression).add("created", created)
@@ -158,21 +149,21 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         }
         fingerprint.add("signing", signer == null ? "none" : signer.fingerprint());
         try {
-            for (Path input : io.clusterimage.image.CopySources.inputs(parsed, located.file(), effectiveBuildArgs(), targets.get(0),
+            for (Path input : io.clusterimage.image.CopySources.inputs(parsed, located.file(), inputs().buildArgs(), targets.get(0),
                     contextDirectory.toPath())) {
-                fingerprint.addTree(input, notBuildOutput());
+                fingerprint.addTree(input, inputs().notBuildOutput());
             }
             if (!skipSbom) {
                 // what the SBOM stored in the archive reads beyond the image's own inputs
                 fingerprint.add("sbom", "plugin " + (plugin == null ? "unknown" : plugin.getVersion()));
                 fingerprint.addTree(outputDirectory.toPath().resolve("images.json"), p -> false);
                 fingerprint.addTree(lockFile.toPath(), p -> false);
-                fingerprint.addTree(contextDirectory.toPath().resolve("opt"), notBuildOutput());
-                fingerprint.addTree(contextDirectory.toPath().resolve("bin"), notBuildOutput());
+                fingerprint.addTree(contextDirectory.toPath().resolve("opt"), inputs().notBuildOutput());
+                fingerprint.addTree(contextDirectory.toPath().resolve("bin"), inputs().notBuildOutput());
             }
             for (Platform platform : targets) {
                 fingerprint.addTree(outputDirectory.toPath().resolve(SaveOptions.directoryName(platform)).resolve("registry"), p -> false);
-                Path generated = generatedContext(platform);
+                Path generated = inputs().generatedContext(platform);
                 fingerprint.add("generated " + platform, String.valueOf(generated));
                 if (generated != null) {
                     fingerprint.addTree(generated, p -> false);

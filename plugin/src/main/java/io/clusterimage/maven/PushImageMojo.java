@@ -10,7 +10,6 @@ import io.clusterimage.registry.ImagePusher;
 import io.clusterimage.registry.ImageSaver;
 import io.clusterimage.registry.OciLayoutSource;
 import io.clusterimage.registry.PushOptions;
-import io.clusterimage.registry.Manifest;
 import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -19,7 +18,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +42,6 @@ public class PushImageMojo extends AbstractRegistryMojo {
     @Parameter
     protected PushTarget to;
 
-    /** The OCI archive package-image wrote. */
-    @Parameter(property = "cluster-image.outputFile",
-            defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
-    protected File outputFile;
-
     /** Blobs uploaded (or mounted) at once. */
     @Parameter(property = "cluster-image.maxConcurrentUploads", defaultValue = "4")
     protected int maxConcurrentUploads;
@@ -71,13 +64,18 @@ public class PushImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.pushSbom", defaultValue = "true")
     protected boolean pushSbom;
 
+    public PushImageMojo() {
+        super("push-image");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipPush) {
-            getLog().info("cluster-image: push-image skipped");
-            return;
-        }
-        String image = property("cluster-image.to.image", to == null ? null : to.image);
+    protected boolean skipped() {
+        return skipPush;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
+        String image = inputs().property("cluster-image.to.image", to == null ? null : to.image);
         if (image == null || image.isBlank()) {
             if (!outputFile.isFile() && !outputFile.isDirectory()) {
                 getLog().info("cluster-image: nothing to push (no cluster image was built)");
@@ -103,7 +101,7 @@ public class PushImageMojo extends AbstractRegistryMojo {
             throw new MojoExecutionException(outputFile + " does not exist: run package-image first (mvn package)");
         }
         List<String> tags = new ArrayList<>();
-        String tagProperty = property("cluster-image.to.tags", null);
+        String tagProperty = inputs().property("cluster-image.to.tags", null);
         if (tagProperty != null) {
             Arrays.stream(tagProperty.split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(tags::add);
         } else if (to != null && to.tags != null) {

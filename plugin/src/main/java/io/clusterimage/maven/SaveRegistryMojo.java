@@ -61,22 +61,6 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
     protected boolean refreshTags;
 
     /**
-     * Images other tools of the build write to files (jib:buildTar, docker save), each with the
-     * reference the manifests use: stored under that reference in every platform's tree instead of
-     * being pulled. The same list as scan-images'.
-     */
-    @Parameter
-    protected List<ImageArchiveConfig> imageArchives;
-
-    /**
-     * The application's own images, built here with Jib Core from a module of the build (or this
-     * project) on a base image, and stored under {@code <image>} in every platform's tree. The same
-     * list as scan-images'.
-     */
-    @Parameter
-    protected List<AppImageConfig> appImages;
-
-    /**
      * Images that are stored only when signed (cosign's format), checked before anything of them is
      * stored; the first rule whose {@code <images>} matches applies. {@code -o} checks from the cache.
      */
@@ -117,17 +101,22 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         return rules;
     }
 
+    public SaveRegistryMojo() {
+        super("save-registry");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipSave) {
-            getLog().info("cluster-image: save-registry skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipSave;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         Optional<ImageInventory> found = InventoryLookup.inventory(this);
         if (found.isEmpty()) {
             return;
         }
-        try (io.clusterimage.core.OutputLock lock = lockOutput()) {
+        try (io.clusterimage.core.OutputLock lock = OutputLocks.acquire(outputDirectory, getLog())) {
             save(found.get());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot release the lock of " + outputDirectory + ": " + e.getMessage(), e);
@@ -140,7 +129,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         List<DeclaredArchive> built = AppImageConfig.declared(appImages, declared, outputDirectory);
         List<io.clusterimage.appimage.AppImageSpec> appSpecs = AppImageConfig.resolve(appImages, project,
                 session == null ? List.of() : session.getProjects());
-        io.clusterimage.core.Fingerprint fingerprint = fingerprint("save-registry")
+        io.clusterimage.core.Fingerprint fingerprint = inputs().fingerprint("save-registry")
                 .add("images", inventory.images().stream().map(InventoryImage::canonical).toList())
                 .add("imageArchives", ImageArchiveConfig.describe(declared))
                 .add("appImages", AppImageConfig.describe(appSpecs))
@@ -351,7 +340,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
      * trees are emptied: nothing unverified goes into the cluster image.
      */
     private void checkAgainstLockFile(SaveSummary summary, Set<String> archiveNames) throws MojoExecutionException, IOException {
-        java.util.Optional<io.clusterimage.fetch.LockFile> lock = readLock();
+        java.util.Optional<io.clusterimage.fetch.LockFile> lock = inputs().readLock();
         if (lock.isEmpty()) {
             return;
         }

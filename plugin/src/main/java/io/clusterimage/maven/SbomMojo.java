@@ -8,11 +8,8 @@ import io.clusterimage.sbom.BuildRecords;
 import io.clusterimage.sbom.CycloneDxWriter;
 import io.clusterimage.sbom.SbomInput;
 import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProjectHelper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,23 +23,21 @@ import java.nio.file.Path;
  * attaches it, and writes it itself when package-image did not (a docker-archive, an older archive).
  */
 @Mojo(name = "sbom", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class SbomMojo extends AbstractClusterImageMojo {
+public class SbomMojo extends AbstractGoalMojo {
 
     public static final String FILE_NAME = "sbom.cdx.json";
 
-    /** {@code project.build.outputTimestamp}: the SBOM's timestamp, so that it is reproducible. */
-    @Parameter(defaultValue = "${project.build.outputTimestamp}")
-    protected String outputTimestamp;
-
-    @Component
-    protected MavenProjectHelper projectHelper;
+    public SbomMojo() {
+        super("sbom");
+    }
 
     @Override
-    public void execute() throws MojoExecutionException {
-        if (skip || skipSbom) {
-            getLog().info("cluster-image: sbom skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipSbom;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException {
         if ((kubefile == null || kubefile.isBlank()) && KubefileLocator.locate(contextDirectory.toPath(), null).isEmpty()) {
             return; // nothing was packaged
         }

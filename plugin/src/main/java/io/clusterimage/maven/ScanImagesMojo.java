@@ -1,6 +1,5 @@
 package io.clusterimage.maven;
 
-import io.clusterimage.core.Finding;
 import io.clusterimage.inventory.ChartOptions;
 import io.clusterimage.inventory.ChartRenderException;
 import io.clusterimage.inventory.ImageInventory;
@@ -10,7 +9,6 @@ import io.clusterimage.inventory.InventoryReport;
 import io.clusterimage.inventory.ScanOptions;
 import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.layout.Layout;
-import io.clusterimage.layout.LayoutOptions;
 import io.clusterimage.layout.LayoutReader;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -32,7 +30,7 @@ import java.util.Map;
  * {@code images.txt} and {@code images.json} (with where each image was found) to the output directory.
  */
 @Mojo(name = "scan-images", defaultPhase = LifecyclePhase.PROCESS_RESOURCES, threadSafe = true)
-public class ScanImagesMojo extends AbstractClusterImageMojo {
+public class ScanImagesMojo extends AbstractGoalMojo {
 
     /** Skips this goal only. */
     @Parameter(property = "cluster-image.skipScan", defaultValue = "false")
@@ -41,20 +39,6 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     /** Images to bundle that no file names, e.g. ones an operator pulls at run time. */
     @Parameter
     protected List<String> images;
-
-    /**
-     * Images other tools of the build write to files (jib:buildTar, docker save), each with the
-     * reference the manifests use: listed as images of source {@code built}, saved from the file.
-     */
-    @Parameter
-    protected List<ImageArchiveConfig> imageArchives;
-
-    /**
-     * The application's own images, built by save-registry with Jib from a module of the build: listed
-     * as images of source {@code built}. The same list as save-registry's.
-     */
-    @Parameter
-    protected List<AppImageConfig> appImages;
 
     /** Namespace charts are rendered in (sealos renders with an empty namespace). */
     @Parameter(property = "cluster-image.namespace", defaultValue = "")
@@ -75,34 +59,39 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.chartRenderTimeoutSeconds", defaultValue = "60")
     protected int chartRenderTimeoutSeconds;
 
+    public ScanImagesMojo() {
+        super("scan-images");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipScan) {
-            getLog().info("cluster-image: scan-images skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipScan;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         if ((kubefile == null || kubefile.isBlank()) && KubefileLocator.locate(contextDirectory.toPath(), null).isEmpty()) {
-            getLog().info("cluster-image: no Kubefile in " + contextDescription() + "; nothing to scan");
+            getLog().info("cluster-image: no Kubefile in " + inputs().contextDescription() + "; nothing to scan");
             return;
         }
-        IdeFeedback ide = ide("scan-images");
-        if (unchangedInIde(ide)) {
-            getLog().debug("cluster-image: nothing in " + contextDescription() + " changed since the IDE's last build");
+        IdeFeedback ide = ide();
+        if (ide.unchanged(inputs().outputRoots())) {
+            getLog().debug("cluster-image: nothing in " + inputs().contextDescription() + " changed since the IDE's last build");
             return;
         }
         List<io.clusterimage.inventory.DeclaredArchive> archives = new java.util.ArrayList<>(ImageArchiveConfig.resolve(imageArchives, this));
         int declaredArchives = archives.size();
         archives.addAll(AppImageConfig.declared(appImages, archives, outputDirectory));
-        io.clusterimage.core.Fingerprint fingerprint = fingerprint("scan-images")
+        io.clusterimage.core.Fingerprint fingerprint = inputs().fingerprint("scan-images")
                 .add("images", images).add("imageArchives", ImageArchiveConfig.describe(archives)).add("charts", describeCharts()).add("namespace", namespace)
                 .add("kubeVersion", kubeVersion).add("failOnUnresolved", failOnUnresolved);
         Path stamp = outputDirectory.toPath().resolve("scan-images.fingerprint");
         try {
             // exactly what the scan reads: the Kubefile choice, manifests/, charts/, images/, .sealignore
             for (String input : List.of("manifests", "charts", "images", ".sealignore", "Kubefile", "Sealfile", "Dockerfile", "Containerfile")) {
-                fingerprint.addTree(contextDirectory.toPath().resolve(input), notBuildOutput());
+                fingerprint.addTree(contextDirectory.toPath().resolve(input), inputs().notBuildOutput());
             }
-            Path generated = generatedContext(effectivePlatforms().get(0));
+            Path generated = inputs().generatedContext(effectivePlatforms().get(0));
             fingerprint.add("generated", String.valueOf(generated));
             if (generated != null) {
                 fingerprint.addTree(generated.resolve("charts"), p -> false); // charts the fetch goal placed
@@ -133,10 +122,9 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             inventory = ImageScanner.scan(layout, options);
             InventoryReport.write(inventory, outputDirectory.toPath());
         } catch (IOException | ChartRenderException e) {
-            throw new MojoExecutionException("scan-images could not read the layout in " + contextDescription() + ": " + e.getMessage(), e);
+            throw new MojoExecutionException("scan-images could not read the layout in " + inputs().contextDescription() + ": " + e.getMessage(), e);
         }
-        inventory.findings().forEach(this::log);
-        ide.report(inventory.findings(), contextDirectory.toPath(), pomFile());
+        ide.show(inventory.findings());
         if (getLog().isDebugEnabled()) {
             for (InventoryImage image : inventory.images()) {
                 getLog().debug(image.canonical() + " <- " + image.occurrences());
@@ -181,7 +169,7 @@ public class ScanImagesMojo extends AbstractClusterImageMojo {
             return layout;
         }
         try {
-            return LayoutReader.read(layoutOptions());
+            return LayoutReader.read(inputs().layoutOptions());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }

@@ -22,7 +22,7 @@ import java.util.List;
  * build with file:line errors when it is wrong. Writes {@code validation.json} to the output directory.
  */
 @Mojo(name = "validate-layout", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
-public class ValidateLayoutMojo extends AbstractClusterImageMojo {
+public class ValidateLayoutMojo extends AbstractGoalMojo {
 
     /** Context key under which the layout read by this goal is kept for the later goals of the build. */
     public static final String LAYOUT_CONTEXT_KEY = "cluster-image.layout";
@@ -47,38 +47,43 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
     @Parameter(property = "cluster-image.initScript", defaultValue = "init.sh")
     protected String initScript;
 
+    public ValidateLayoutMojo() {
+        super("validate-layout");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipValidate) {
-            getLog().info("cluster-image: validate-layout skipped");
-            return;
-        }
+    protected boolean skipped() {
+        return skipValidate;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         if (project != null && "pom".equals(project.getPackaging()) && kubefile == null && !hasKubefile()) {
             getLog().info("cluster-image: skipping pom module without a Kubefile");
             return;
         }
         if ((kubefile == null || kubefile.isBlank()) && !hasKubefile()) {
-            getLog().info("cluster-image: no Kubefile, Sealfile, Dockerfile or Containerfile in " + contextDescription()
+            getLog().info("cluster-image: no Kubefile, Sealfile, Dockerfile or Containerfile in " + inputs().contextDescription()
                     + "; nothing to validate");
             return;
         }
-        IdeFeedback ide = ide("validate-layout");
-        if (unchangedInIde(ide)) {
-            getLog().debug("cluster-image: nothing in " + contextDescription() + " changed since the IDE's last build");
+        IdeFeedback ide = ide();
+        if (ide.unchanged(inputs().outputRoots())) {
+            getLog().debug("cluster-image: nothing in " + inputs().contextDescription() + " changed since the IDE's last build");
             return;
         }
         if (runInitScript) {
             runInitScript(); // only in modules that have a Kubefile: a parent may enable it for all modules
         }
-        LayoutOptions options = layoutOptions();
+        LayoutOptions options = inputs().layoutOptions();
         Path report = new File(outputDirectory, "validation.json").toPath();
         Path stamp = outputDirectory.toPath().resolve("validate-layout.fingerprint");
         Path shown = outputDirectory.toPath().resolve("validate-layout.findings");
         io.clusterimage.core.Fingerprint fingerprint;
         try {
             // the whole context, as COPY may name any file of it; an unchanged layout is not read again
-            fingerprint = fingerprint("validate-layout").add("failOnWarning", failOnWarning).add("generated", String.valueOf(options.generated()))
-                    .addTree(contextDirectory.toPath(), notBuildOutput());
+            fingerprint = inputs().fingerprint("validate-layout").add("failOnWarning", failOnWarning).add("generated", String.valueOf(options.generated()))
+                    .addTree(contextDirectory.toPath(), inputs().notBuildOutput());
             if (options.generated() != null) {
                 fingerprint.addTree(options.generated(), p -> false);
             }
@@ -98,7 +103,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
                         getLog().info(text);
                     }
                 }
-                getLog().info("cluster-image: layout " + contextDescription() + " unchanged since it was validated — 0 error(s), "
+                getLog().info("cluster-image: layout " + inputs().contextDescription() + " unchanged since it was validated — 0 error(s), "
                         + warnings + " warning(s); report: " + report);
                 return;
             }
@@ -111,8 +116,7 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + contextDirectory + ": " + e.getMessage(), e);
         }
-        layout.findings().forEach(this::log);
-        ide.report(layout.findings(), contextDirectory.toPath(), pomFile());
+        ide.show(layout.findings());
         try {
             ValidationReport.write(layout, report);
         } catch (IOException e) {
@@ -123,14 +127,14 @@ public class ValidateLayoutMojo extends AbstractClusterImageMojo {
         }
         int errors = layout.errors().size();
         int warnings = layout.warnings().size();
-        getLog().info("cluster-image: layout " + contextDescription() + " — " + errors + " error(s), " + warnings
+        getLog().info("cluster-image: layout " + inputs().contextDescription() + " — " + errors + " error(s), " + warnings
                 + " warning(s); report: " + report);
         if (errors > 0) {
-            throw new MojoFailureException("The cluster-image layout in " + contextDescription() + " has " + errors
+            throw new MojoFailureException("The cluster-image layout in " + inputs().contextDescription() + " has " + errors
                     + " error(s), listed above as [ERROR] file:line lines (also in " + report + ").");
         }
         if (failOnWarning && warnings > 0) {
-            throw new MojoFailureException("The cluster-image layout in " + contextDescription() + " has " + warnings
+            throw new MojoFailureException("The cluster-image layout in " + inputs().contextDescription() + " has " + warnings
                     + " warning(s) and <failOnWarning> is true.");
         }
         try {
