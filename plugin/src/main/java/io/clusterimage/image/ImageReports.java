@@ -1,8 +1,10 @@
 package io.clusterimage.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,16 @@ public final class ImageReports {
         }
         root.put("imagePushed", false);
         JSON.writeValue(directory.resolve("image.json").toFile(), root);
+    }
+
+    /** Whether {@code image.json} says package-image stored this very file, {@code sbom}, in the archive it built. */
+    public static boolean storesSbom(Path directory, Path sbom) throws IOException {
+        Path report = directory.resolve("image.json");
+        if (!Files.isRegularFile(report) || !Files.isRegularFile(sbom)) {
+            return false;
+        }
+        JsonNode stored = JSON.readTree(report.toFile()).path("sbom");
+        return stored.isTextual() && stored.asText().equals(Digests.of(sbom));
     }
 
     /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */

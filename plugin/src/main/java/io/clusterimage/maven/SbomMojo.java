@@ -1,9 +1,6 @@
 package io.clusterimage.maven;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterimage.kubefile.KubefileLocator;
-import io.clusterimage.registry.Digests;
+import io.clusterimage.image.ImageReports;
 import io.clusterimage.sbom.BuildRecords;
 import io.clusterimage.sbom.CycloneDxWriter;
 import io.clusterimage.sbom.SbomInput;
@@ -12,7 +9,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -36,39 +32,34 @@ public class SbomMojo extends AbstractGoalMojo {
         return skipSbom;
     }
 
+    /** Without a Kubefile nothing was packaged: silent. */
     @Override
-    protected void run() throws MojoExecutionException {
-        if ((kubefile == null || kubefile.isBlank()) && KubefileLocator.locate(contextDirectory.toPath(), null).isEmpty()) {
-            return; // nothing was packaged
-        }
+    protected boolean applies() {
+        return !inputs().noKubefile();
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, IOException {
         Path output = outputDirectory.toPath();
         Path sbom = output.resolve(FILE_NAME);
-        try {
-            if (writtenByPackageImage(output, sbom)) {
-                getLog().info("cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image -> " + sbom);
-            } else {
-                SbomInput input = SbomInputs.collect(this, BuildRecords.root(output, project != null ? project.getGroupId() : "unknown",
-                        project != null ? project.getArtifactId() : contextDirectory.getName(), SbomInputs.version(this)),
-                        outputTimestamp(outputTimestamp).toString());
-                boolean written = CycloneDxWriter.write(input, sbom);
-                getLog().info("cluster-image: SBOM (CycloneDX 1.6) " + (written ? "" : "up to date, ") + "of " + input.images().size()
-                        + " image(s), " + input.charts().size() + " chart(s), " + input.files().size() + " file(s) -> " + sbom);
-            }
-        } catch (IOException e) {
-            throw new MojoExecutionException("sbom: " + e.getMessage(), e);
+        if (ImageReports.storesSbom(output, sbom)) {
+            getLog().info("cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image -> " + sbom);
+        } else {
+            SbomInput input = SbomInputs.collect(this, BuildRecords.root(output, project != null ? project.getGroupId() : "unknown",
+                    project != null ? project.getArtifactId() : contextDirectory.getName(), SbomInputs.version(this)),
+                    outputTimestamp(outputTimestamp).toString());
+            boolean written = CycloneDxWriter.write(input, sbom);
+            getLog().info("cluster-image: SBOM (CycloneDX 1.6) " + (written ? "" : "up to date, ") + "of " + input.images().size()
+                    + " image(s), " + input.charts().size() + " chart(s), " + input.files().size() + " file(s) -> " + sbom);
         }
         if (project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "json", "cyclonedx", sbom.toFile());
         }
     }
 
-    /** Whether image.json says package-image stored this very file in the archive it built. */
-    static boolean writtenByPackageImage(Path output, Path sbom) throws IOException {
-        Path report = output.resolve("image.json");
-        if (!Files.isRegularFile(report) || !Files.isRegularFile(sbom)) {
-            return false;
-        }
-        JsonNode stored = new ObjectMapper().readTree(report.toFile()).path("sbom");
-        return stored.isTextual() && stored.asText().equals(Digests.of(sbom));
+    /** "sbom: " and what went wrong. */
+    @Override
+    protected MojoExecutionException failure(Step step, IOException e) {
+        return new MojoExecutionException("sbom: " + e.getMessage(), e);
     }
 }
