@@ -6,7 +6,9 @@ import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.GeneratedContext;
 import io.clusterimage.fetch.LockFile;
 import io.clusterimage.kubefile.KubefileLocator;
+import io.clusterimage.layout.Layout;
 import io.clusterimage.layout.LayoutOptions;
+import io.clusterimage.layout.LayoutReader;
 import org.apache.maven.plugin.MojoExecutionException;
 
 import java.io.File;
@@ -153,6 +155,19 @@ final class GoalInputs {
         }
         return seeded.add("context", mojo.contextDirectory.getAbsolutePath()).add("kubefile", mojo.kubefile)
                 .add("buildArgs", new TreeMap<>(buildArgs())).add("platforms", platforms());
+    }
+
+    /** The layout validate-layout read in this build, or a fresh read when it did not run. */
+    Layout layout() throws MojoExecutionException {
+        Object cached = mojo.project == null ? null : mojo.project.getContextValue(ValidateLayoutMojo.LAYOUT_CONTEXT_KEY);
+        if (cached instanceof Layout layout && layout.contextDir().equals(mojo.contextDirectory.toPath().toAbsolutePath().normalize())) {
+            return layout;
+        }
+        try {
+            return LayoutReader.read(layoutOptions());
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read the layout in " + mojo.contextDirectory + ": " + e.getMessage(), e);
+        }
     }
 
     /** The lock file, when there is one; one that cannot be read is an error naming it. */

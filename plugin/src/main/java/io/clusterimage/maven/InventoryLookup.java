@@ -23,6 +23,13 @@ final class InventoryLookup {
     private InventoryLookup() {
     }
 
+    /** Keeps the inventory for the later goals of this build. */
+    static void remember(AbstractClusterImageMojo mojo, ImageInventory inventory) {
+        if (mojo.project != null) {
+            mojo.project.setContextValue(INVENTORY_CONTEXT_KEY, inventory);
+        }
+    }
+
     static Optional<ImageInventory> inventory(AbstractClusterImageMojo mojo) throws MojoExecutionException {
         if (mojo.project != null && mojo.project.getContextValue(INVENTORY_CONTEXT_KEY) instanceof ImageInventory inventory) {
             return Optional.of(inventory);
