@@ -39,4 +39,9 @@ public class RegistryMirror {
         }
         return merged;
     }
+
+    /** What the up-to-date check compares. */
+    static String describe(List<RegistryMirror> mirrors) {
+        return mirrors == null ? "" : mirrors.stream().map(m -> m.registry + "=" + m.mirrors).toList().toString();
+    }
 }

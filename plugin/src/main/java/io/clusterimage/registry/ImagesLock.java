@@ -62,6 +62,13 @@ public final class ImagesLock {
         return entries;
     }
 
+    /** Writes {@code outputDirectory/images.lock}: save-registry's {@code <os/arch> <reference> <digest>} lines. */
+    public static void write(Path outputDirectory, List<String> lines) throws IOException {
+        Path file = outputDirectory.resolve(FILE_NAME);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines) + (lines.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+    }
+
     /** The {@code <reference> <digest>} lines of {@code entries}, as package-image records them in its annotation. */
     public static String text(List<Entry> entries) {
         StringBuilder text = new StringBuilder();
