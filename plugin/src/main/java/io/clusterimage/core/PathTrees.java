@@ -32,6 +32,18 @@ public final class PathTrees {
         }
     }
 
+    /** Deletes the files directly in {@code dir} (a work directory of blobs); nothing when it does not exist. */
+    public static void deleteFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     /**
      * Whether a path lies under one of {@code roots} or is named {@code .git}: what a fingerprint of the build
      * context leaves out (the build's own outputs, the repository).

@@ -5,7 +5,9 @@ import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.GeneratedContext;
 import io.clusterimage.fetch.LockFile;
+import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileLocator;
+import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.layout.Layout;
 import io.clusterimage.layout.LayoutOptions;
 import io.clusterimage.layout.LayoutReader;
@@ -101,6 +103,16 @@ final class GoalInputs {
         return KubefileLocator.locate(mojo.contextDirectory.toPath(), null).isPresent();
     }
 
+    /** The Kubefile: the one {@code <kubefile>} names (an error when it does not exist), or the context's own. */
+    Optional<KubefileLocator.Located> locatedKubefile() throws MojoExecutionException {
+        Optional<KubefileLocator.Located> found = KubefileLocator.locate(mojo.contextDirectory.toPath(),
+                explicitKubefile() ? Path.of(mojo.kubefile) : null);
+        if (found.isEmpty() && explicitKubefile()) {
+            throw new MojoExecutionException("<kubefile> " + mojo.kubefile + " does not exist in " + mojo.contextDirectory);
+        }
+        return found;
+    }
+
     /** Whether the POM names no Kubefile and the context has none: then most goals have nothing to do. */
     boolean noKubefile() {
         return !explicitKubefile() && !foundKubefile();
@@ -146,6 +158,19 @@ final class GoalInputs {
         return PathTrees.underOrGit(outputRoots());
     }
 
+    /** The build's own outputs where they lie in the build context, relative to it: what COPY leaves out. */
+    List<Path> outputsInContext() {
+        List<Path> excluded = new ArrayList<>();
+        Path context = mojo.contextDirectory.toPath().toAbsolutePath().normalize();
+        for (Path output : outputRoots()) {
+            Path absolute = output.toAbsolutePath().normalize();
+            if (absolute.startsWith(context)) {
+                excluded.add(context.relativize(absolute));
+            }
+        }
+        return excluded;
+    }
+
     /** A fingerprint seeded with what every goal depends on: this plugin's build, the Kubefile choice, build args, platforms. */
     Fingerprint fingerprint(String goal) throws MojoExecutionException {
         Fingerprint seeded = new Fingerprint(goal);
@@ -167,6 +192,20 @@ final class GoalInputs {
             return LayoutReader.read(layoutOptions());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot read the layout in " + mojo.contextDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The Kubefile {@code file}, as validate-layout parsed it in this build, or parsed now. */
+    Kubefile kubefile(Path file) throws MojoExecutionException {
+        Object cached = mojo.project == null ? null : mojo.project.getContextValue(ValidateLayoutMojo.LAYOUT_CONTEXT_KEY);
+        if (cached instanceof Layout layout && layout.kubefile().isPresent() && layout.kubefilePath().filter(file::equals).isPresent()) {
+            return layout.kubefile().get();
+        }
+        try {
+            Path display = mojo.contextDirectory.toPath().toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+            return KubefileParser.parse(file, display);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
