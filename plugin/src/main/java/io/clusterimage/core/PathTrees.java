@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Directory helpers for the plugin's own work directories (never the user's files). */
@@ -29,6 +30,31 @@ public final class PathTrees {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Deletes the files directly in {@code dir} (a work directory of blobs); nothing when it does not exist. */
+    public static void deleteFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /**
+     * Whether a path lies under one of {@code roots} or is named {@code .git}: what a fingerprint of the build
+     * context leaves out (the build's own outputs, the repository).
+     */
+    public static Predicate<Path> underOrGit(List<Path> roots) {
+        List<Path> absolute = roots.stream().map(root -> root.toAbsolutePath().normalize()).toList();
+        return path -> {
+            Path candidate = path.toAbsolutePath().normalize();
+            return absolute.stream().anyMatch(candidate::startsWith) || candidate.getFileName() != null
+                    && candidate.getFileName().toString().equals(".git");
+        };
     }
 
     /** Links followed in one path before giving up, as Linux does (ELOOP). */

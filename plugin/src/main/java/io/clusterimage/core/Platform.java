@@ -1,5 +1,7 @@
 package io.clusterimage.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,6 +38,24 @@ public record Platform(String os, String architecture, String variant) {
             case 3 -> new Platform(parts[0], normalizeArch(parts[1]), parts[2]);
             default -> throw new IllegalArgumentException("'" + text + "' is not a platform; expected os/arch[/variant] such as linux/amd64 or linux/arm64");
         };
+    }
+
+    /**
+     * Every platform of {@code entries}, each of which may list several comma-separated; linux/amd64 when
+     * there is none.
+     *
+     * @throws IllegalArgumentException naming the entry that is not a platform
+     */
+    public static List<Platform> parseAll(List<String> entries) {
+        List<Platform> result = new ArrayList<>();
+        for (String entry : entries == null ? List.<String>of() : entries) {
+            for (String single : entry.split(",")) {
+                if (!single.isBlank()) {
+                    result.add(parse(single));
+                }
+            }
+        }
+        return result.isEmpty() ? List.of(LINUX_AMD64) : result;
     }
 
     /** The machine this JVM runs on, in Go's architecture names (what BUILDPLATFORM means to buildah). */

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Platform;
 import io.clusterimage.registry.Digests;
+import io.clusterimage.registry.DistributionTree;
 import io.clusterimage.registry.ImagesLock;
+import io.clusterimage.registry.SaveOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +118,25 @@ public record LockFile(List<LockedChart> charts, List<LockedFiles> files, List<L
                             + expected);
                 }
             }
+        }
+        return problems;
+    }
+
+    /**
+     * What differs between the images save-registry saved into {@code outputDirectory} and this lock
+     * ({@link #imageMismatches}). With a difference, the platforms' registry trees and images.lock are removed:
+     * nothing unverified goes into the cluster image.
+     *
+     * @param fromArchives as for {@link #pulledImages}
+     */
+    public List<String> verifySaved(Path outputDirectory, List<Platform> platforms, Set<String> fromArchives, boolean requireLock)
+            throws IOException {
+        List<String> problems = imageMismatches(pulledImages(ImagesLock.read(outputDirectory), fromArchives), requireLock);
+        if (!problems.isEmpty()) {
+            for (Platform platform : platforms) {
+                DistributionTree.delete(SaveOptions.registryDirectory(outputDirectory, platform));
+            }
+            Files.deleteIfExists(outputDirectory.resolve(ImagesLock.FILE_NAME));
         }
         return problems;
     }

@@ -1,6 +1,10 @@
 package io.clusterimage.image;
 
+import io.clusterimage.registry.Manifest;
+
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The result of a build.
@@ -26,5 +30,18 @@ public record BuiltImage(String digest, byte[] index, List<PlatformImage> platfo
     /** The image ID: the config digest of the first platform. */
     public String imageId() {
         return platforms.get(0).configDigest();
+    }
+
+    /** The image as the subject of an artifact about it (its SBOM): the index, or the one platform's manifest. */
+    public Manifest.Descriptor subject() {
+        byte[] top = index != null ? index : platforms.get(0).manifest();
+        return new Manifest.Descriptor(index != null ? Manifest.OCI_INDEX : Manifest.OCI_MANIFEST, digest, top.length, null, null, null);
+    }
+
+    /** Per platform ({@code linux/amd64}), the digest of its manifest, in platform order. */
+    public Map<String, String> manifestDigests() {
+        Map<String, String> digests = new TreeMap<>();
+        platforms.forEach(p -> digests.put(p.platform().toString(), p.manifestDigest()));
+        return digests;
     }
 }

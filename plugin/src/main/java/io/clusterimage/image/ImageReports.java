@@ -1,18 +1,21 @@
 package io.clusterimage.image;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What package-image leaves next to the archive for people and later goals: {@code image.digest},
- * {@code image.id} and {@code image.json} (name, tags, digests per platform, the archive, the SBOM it stores);
- * and how an image name of the archive ({@code name:tag}) splits.
+ * {@code image.id} and {@code image.json} (name, tags, digests per platform, the archive, the SBOM it stores),
+ * which push-image completes with what it pushed; and how an image name of the archive ({@code name:tag}) splits.
  */
 public final class ImageReports {
 
@@ -47,6 +50,35 @@ public final class ImageReports {
         }
         root.put("imagePushed", false);
         JSON.writeValue(directory.resolve("image.json").toFile(), root);
+    }
+
+    /**
+     * What push-image pushed, recorded in {@code image.json} (kept as package-image wrote it otherwise) and
+     * {@code image.digest}.
+     *
+     * @param tags the tags pushed, the image's own first
+     */
+    public static void recordPush(Path directory, String image, List<String> tags, String digest) throws IOException {
+        Files.createDirectories(directory);
+        Path report = directory.resolve("image.json");
+        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) JSON.readTree(report.toFile()) : JSON.createObjectNode();
+        root.put("image", image);
+        root.put("imageDigest", digest);
+        var tagArray = root.putArray("tags");
+        tags.forEach(tagArray::add);
+        root.put("imagePushed", true);
+        JSON.writeValue(report.toFile(), root);
+        Files.writeString(directory.resolve("image.digest"), digest);
+    }
+
+    /** Whether {@code image.json} says package-image stored this very file, {@code sbom}, in the archive it built. */
+    public static boolean storesSbom(Path directory, Path sbom) throws IOException {
+        Path report = directory.resolve("image.json");
+        if (!Files.isRegularFile(report) || !Files.isRegularFile(sbom)) {
+            return false;
+        }
+        JsonNode stored = JSON.readTree(report.toFile()).path("sbom");
+        return stored.isTextual() && stored.asText().equals(Digests.of(sbom));
     }
 
     /** The tag of {@code name:tag}; a colon before the last slash is a registry port ({@code host:5000/app} is latest). */

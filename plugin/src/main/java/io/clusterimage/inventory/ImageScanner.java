@@ -71,6 +71,15 @@ public final class ImageScanner {
         this.boundary = new ContextRoot(layout.contextDir());
     }
 
+    /**
+     * What a scan of {@code context} reads, for up-to-date checks: the Kubefile choice, manifests/, charts/, images/,
+     * .sealignore (charts the fetch goal placed come on top).
+     */
+    public static List<Path> inputs(Path context) {
+        return Stream.of("manifests", "charts", "images", ".sealignore", "Kubefile", "Sealfile", "Dockerfile", "Containerfile")
+                .map(context::resolve).toList();
+    }
+
     public static ImageInventory scan(Layout layout, ScanOptions options) throws IOException {
         return new ImageScanner(layout, options).run();
     }

@@ -1,10 +1,13 @@
 package io.clusterimage.maven;
 
 import io.clusterimage.core.Finding;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.logging.Log;
 import org.sonatype.plexus.build.incremental.BuildContext;
 import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -15,17 +18,23 @@ import java.util.Set;
  * What an IDE build (Eclipse m2e, VS Code Java through it) gets from validate-layout and scan-images through the
  * build-context API it implements: whether anything the goal reads changed since its last build, and each
  * finding as a marker on its file and line ({@code Kubefile:7}, {@code manifests/app.yaml:12}) instead of one
- * marker on pom.xml. On the command line Maven's own build context is there, which only logs: then this does
- * nothing (the goals log their findings themselves).
+ * marker on pom.xml. On the command line Maven's own build context is there, which only logs: then this only
+ * logs the findings.
  */
 final class IdeFeedback {
 
     private final BuildContext context;
     private final String goal;
+    private final Log log;
+    private final Path contextDirectory;
+    private final File pom;
 
-    IdeFeedback(BuildContext context, String goal) {
+    IdeFeedback(BuildContext context, String goal, Log log, Path contextDirectory, File pom) {
         this.context = context;
         this.goal = goal;
+        this.log = log;
+        this.contextDirectory = contextDirectory;
+        this.pom = pom;
     }
 
     /** Whether the build runs in an IDE (a build context other than the command line's). */
@@ -37,7 +46,7 @@ final class IdeFeedback {
      * Whether an incremental IDE build may skip the goal: nothing in the build context (its own outputs left
      * out) nor the POM changed since the IDE's last build. Never on the command line, nor on a full IDE build.
      */
-    boolean nothingChanged(Path contextDirectory, List<Path> outputs, File pom) throws java.io.IOException {
+    private boolean nothingChanged(List<Path> outputs) throws IOException {
         if (!inIde() || !context.isIncremental()) {
             return false;
         }
@@ -59,12 +68,33 @@ final class IdeFeedback {
         return true;
     }
 
+    /** {@link #nothingChanged} in the goal's context, a context that cannot be listed an error naming it. */
+    boolean unchanged(List<Path> outputs) throws MojoExecutionException {
+        try {
+            return nothingChanged(outputs);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot list " + contextDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Logs findings at their severity, in the compiler style IDEs link ({@code Kubefile:7: ...}), then {@link #report}s them. */
+    void show(List<Finding> findings) {
+        for (Finding finding : findings) {
+            switch (finding.severity()) {
+                case ERROR -> log.error(finding.describe());
+                case WARNING -> log.warn(finding.describe());
+                default -> log.info(finding.describe());
+            }
+        }
+        report(findings);
+    }
+
     /**
      * Replaces the goal's markers with {@code findings}: those of its last run are removed (the files fixed
      * since lose theirs), each error or warning becomes a marker on its file and line — on {@code pom} when it
      * names no file.
      */
-    void report(List<Finding> findings, Path contextDirectory, File pom) {
+    private void report(List<Finding> findings) {
         if (!inIde()) {
             return;
         }

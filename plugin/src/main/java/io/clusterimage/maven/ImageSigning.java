@@ -1,5 +1,6 @@
 package io.clusterimage.maven;
 
+import io.clusterimage.image.ImageReports;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.CosignSignatures;
 import io.clusterimage.registry.Digests;
@@ -34,7 +35,7 @@ final class ImageSigning {
     /** The signing the goal is configured for, or null when no key is given. */
     static ImageSigning of(AbstractRegistryMojo mojo, SigningConfig config, String imageName) throws MojoExecutionException {
         SigningConfig pom = config == null ? new SigningConfig() : config;
-        String keyPath = mojo.property("cluster-image.signing.key", pom.key == null ? null : pom.key.getPath());
+        String keyPath = mojo.inputs().property("cluster-image.signing.key", pom.key == null ? null : pom.key.getPath());
         if (keyPath == null || keyPath.isBlank()) {
             return null;
         }
@@ -46,8 +47,8 @@ final class ImageSigning {
             throw new MojoExecutionException("<signing><key> " + keyFile + " does not exist; name the PEM private key that signs the"
                     + " cluster image (generate one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 -out cosign.key)");
         }
-        String serverId = mojo.property("cluster-image.signing.passwordServerId", pom.passwordServerId);
-        String variable = mojo.property("cluster-image.signing.passwordEnvironmentVariable",
+        String serverId = mojo.inputs().property("cluster-image.signing.passwordServerId", pom.passwordServerId);
+        String variable = mojo.inputs().property("cluster-image.signing.passwordEnvironmentVariable",
                 pom.passwordEnvironmentVariable == null ? DEFAULT_PASSWORD_VARIABLE : pom.passwordEnvironmentVariable);
         String where = serverId != null && !serverId.isBlank()
                 ? "settings.xml <server><id>" + serverId.strip() + "</id> (<signing><passwordServerId>)"
@@ -64,14 +65,14 @@ final class ImageSigning {
             throw new MojoExecutionException("<signing><key> " + keyFile + " is a " + key.getAlgorithm() + " key; cosign signs with ECDSA,"
                     + " RSA or Ed25519 keys");
         }
-        String identityValue = mojo.property("cluster-image.signing.identity", pom.identity);
-        String identity = identityValue != null && !identityValue.isBlank() ? identityValue.strip() : io.clusterimage.image.ImageReports.repositoryOf(imageName);
+        String identityValue = mojo.inputs().property("cluster-image.signing.identity", pom.identity);
+        String identity = identityValue != null && !identityValue.isBlank() ? identityValue.strip() : ImageReports.repositoryOf(imageName);
         return new ImageSigning(keyFile, key, identity);
     }
 
     private static char[] password(AbstractRegistryMojo mojo, String serverId, String variable) {
         if (serverId != null && !serverId.isBlank()) {
-            Server server = mojo.decryptedServer(serverId.strip());
+            Server server = mojo.settings().server(serverId.strip());
             return server == null || server.getPassword() == null ? null : server.getPassword().toCharArray();
         }
         String value = mojo.environment.get(variable);

@@ -2,14 +2,14 @@ package io.clusterimage.maven;
 
 import io.clusterimage.inventory.ImageInventory;
 import io.clusterimage.inventory.ImageScanner;
+import io.clusterimage.inventory.InventoryReport;
 import io.clusterimage.inventory.ScanOptions;
-import io.clusterimage.kubefile.KubefileLocator;
 import io.clusterimage.layout.Layout;
-import io.clusterimage.layout.LayoutOptions;
 import io.clusterimage.layout.LayoutReader;
 import org.apache.maven.plugin.MojoExecutionException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -23,28 +23,34 @@ final class InventoryLookup {
     private InventoryLookup() {
     }
 
+    /** Keeps the inventory for the later goals of this build. */
+    static void remember(AbstractClusterImageMojo mojo, ImageInventory inventory) {
+        if (mojo.project != null) {
+            mojo.project.setContextValue(INVENTORY_CONTEXT_KEY, inventory);
+        }
+    }
+
     static Optional<ImageInventory> inventory(AbstractClusterImageMojo mojo) throws MojoExecutionException {
         if (mojo.project != null && mojo.project.getContextValue(INVENTORY_CONTEXT_KEY) instanceof ImageInventory inventory) {
             return Optional.of(inventory);
         }
-        java.nio.file.Path written = mojo.outputDirectory.toPath().resolve(io.clusterimage.inventory.InventoryReport.IMAGES_JSON);
-        if (java.nio.file.Files.isRegularFile(written)) {
+        Path written = mojo.outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON);
+        if (Files.isRegularFile(written)) {
             // scan-images did not run in this build (skipped, or this goal runs alone): use its last
             // result, made with the POM's <images>, <charts>, namespace and kubeVersion
             try {
                 mojo.getLog().info("cluster-image: using the image list of the last scan, " + written);
-                return Optional.of(io.clusterimage.inventory.InventoryReport.read(mojo.outputDirectory.toPath()));
+                return Optional.of(InventoryReport.read(mojo.outputDirectory.toPath()));
             } catch (IOException | RuntimeException e) {
                 mojo.getLog().warn("cannot read " + written + " (" + e.getMessage() + "); scanning again");
             }
         }
-        boolean explicit = mojo.kubefile != null && !mojo.kubefile.isBlank();
-        if (!explicit && KubefileLocator.locate(mojo.contextDirectory.toPath(), null).isEmpty()) {
-            mojo.getLog().info("cluster-image: no Kubefile in " + mojo.contextDescription() + "; nothing to do");
+        if (mojo.inputs().noKubefile()) {
+            mojo.getLog().info("cluster-image: no Kubefile in " + mojo.inputs().contextDescription() + "; nothing to do");
             return Optional.empty();
         }
         try {
-            Layout layout = LayoutReader.read(mojo.layoutOptions());
+            Layout layout = LayoutReader.read(mojo.inputs().layoutOptions());
             // no earlier scan at all: scan with defaults (run scan-images for <images>, <charts>, ...)
             ImageInventory inventory = ImageScanner.scan(layout, ScanOptions.defaults(mojo.outputDirectory.toPath().resolve("work")));
             if (!inventory.errors().isEmpty()) {

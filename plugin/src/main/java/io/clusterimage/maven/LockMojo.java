@@ -1,8 +1,12 @@
 package io.clusterimage.maven;
 
+import io.clusterimage.core.OutputLock;
 import io.clusterimage.core.Platform;
+import io.clusterimage.fetch.ChartSource;
 import io.clusterimage.fetch.DeclaredSources;
 import io.clusterimage.fetch.FetchException;
+import io.clusterimage.fetch.FileSource;
+import io.clusterimage.fetch.GeneratedContext;
 import io.clusterimage.fetch.LockFile;
 import io.clusterimage.inventory.InventoryReport;
 import io.clusterimage.registry.ImagesLock;
@@ -11,8 +15,11 @@ import org.apache.maven.plugins.annotations.Mojo;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Creates or refreshes {@code cluster-image.lock}: every declared chart resolved afresh (a range moves to
@@ -24,26 +31,27 @@ import java.util.Optional;
 @Mojo(name = "lock", threadSafe = true)
 public class LockMojo extends AbstractFetchMojo {
 
+    /** No output lock around the whole goal: it locks the output directory only while it fetches. */
+    public LockMojo() {
+        super("lock");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException {
-        if (skip) {
-            getLog().info("cluster-image: lock skipped");
-            return;
-        }
+    protected void run() throws MojoExecutionException {
         if (offline()) {
             throw new MojoExecutionException("cluster-image:lock resolves versions and digests at their sources, and Maven runs"
                     + " offline (-o); run it online");
         }
         List<Platform> platforms = effectivePlatforms();
-        Optional<LockFile> previous = readLock();
+        Optional<LockFile> previous = inputs().readLock();
         LockFile fetched;
-        List<io.clusterimage.fetch.ChartSource> chartSources = DeclaredSourcesConfig.charts(charts);
-        List<io.clusterimage.fetch.FileSource> fileSources = DeclaredSourcesConfig.files(files, platforms);
-        try (io.clusterimage.core.OutputLock ignored = lockOutput()) {
+        List<ChartSource> chartSources = DeclaredSourcesConfig.charts(charts);
+        List<FileSource> fileSources = DeclaredSourcesConfig.files(files, platforms);
+        try (OutputLock ignored = OutputLocks.acquire(outputDirectory, getLog())) {
             fetched = DeclaredSources.fetch(chartSources, fileSources, platforms, previous, DeclaredSources.LockUse.REFRESH,
                     outputDirectory.toPath(), fetcher(false), message -> getLog().warn(message)).lock();
         } catch (FetchException e) {
-            throw failure(e);
+            throw fetchFailure(e);
         } catch (IOException e) {
             throw new MojoExecutionException("lock could not fetch into " + outputDirectory + ": " + e.getMessage(), e);
         }
@@ -56,10 +64,10 @@ public class LockMojo extends AbstractFetchMojo {
                 lock.write(lockFile.toPath());
             }
             // the trees were just placed from what the lock now says: the next build's fetch has nothing to do
-            List<java.nio.file.Path> outputs = platforms.stream()
-                    .map(p -> io.clusterimage.fetch.GeneratedContext.root(outputDirectory.toPath(), p)).toList();
+            List<Path> outputs = platforms.stream().map(p -> GeneratedContext.root(outputDirectory.toPath(), p)).toList();
             if (!chartSources.isEmpty() || !fileSources.isEmpty()) {
-                fetchFingerprint(chartSources, fileSources, outputs).record(outputDirectory.toPath().resolve("fetch.fingerprint"));
+                fetchInputs(inputs().fingerprint("fetch"), chartSources, fileSources, outputs)
+                        .record(outputDirectory.toPath().resolve("fetch.fingerprint"));
             }
             if (unchanged) {
                 getLog().info("cluster-image: " + lockFile + " is up to date");
@@ -75,7 +83,7 @@ public class LockMojo extends AbstractFetchMojo {
     /** The images save-registry pulled in this build; the previous lock's when save-registry did not run. */
     private List<LockFile.LockedImage> images(Optional<LockFile> previous) throws MojoExecutionException {
         List<ImagesLock.Entry> entries;
-        java.util.Set<String> built = new java.util.HashSet<>();
+        Set<String> built = new HashSet<>();
         try {
             entries = ImagesLock.read(outputDirectory.toPath());
             if (Files.isRegularFile(outputDirectory.toPath().resolve(InventoryReport.IMAGES_JSON))) {

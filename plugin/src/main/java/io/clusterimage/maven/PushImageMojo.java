@@ -1,16 +1,14 @@
 package io.clusterimage.maven;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.image.ImageReports;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.reference.InvalidReferenceException;
 import io.clusterimage.registry.ArchiveImages;
+import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.ImagePusher;
 import io.clusterimage.registry.ImageSaver;
 import io.clusterimage.registry.OciLayoutSource;
 import io.clusterimage.registry.PushOptions;
-import io.clusterimage.registry.Manifest;
 import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.RegistryException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -19,12 +17,8 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,11 +37,6 @@ public class PushImageMojo extends AbstractRegistryMojo {
     /** Where to push: {@code <to><image>registry/repo:tag</image><tags>...</tags></to>}. */
     @Parameter
     protected PushTarget to;
-
-    /** The OCI archive package-image wrote. */
-    @Parameter(property = "cluster-image.outputFile",
-            defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-cluster-image.tar")
-    protected File outputFile;
 
     /** Blobs uploaded (or mounted) at once. */
     @Parameter(property = "cluster-image.maxConcurrentUploads", defaultValue = "4")
@@ -71,13 +60,18 @@ public class PushImageMojo extends AbstractRegistryMojo {
     @Parameter(property = "cluster-image.pushSbom", defaultValue = "true")
     protected boolean pushSbom;
 
+    public PushImageMojo() {
+        super("push-image");
+    }
+
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip || skipPush) {
-            getLog().info("cluster-image: push-image skipped");
-            return;
-        }
-        String image = property("cluster-image.to.image", to == null ? null : to.image);
+    protected boolean skipped() {
+        return skipPush;
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException, IOException {
+        String image = inputs().property("cluster-image.to.image", to == null ? null : to.image);
         if (image == null || image.isBlank()) {
             if (!outputFile.isFile() && !outputFile.isDirectory()) {
                 getLog().info("cluster-image: nothing to push (no cluster image was built)");
@@ -102,13 +96,9 @@ public class PushImageMojo extends AbstractRegistryMojo {
         if (!outputFile.isFile() && !outputFile.isDirectory()) {
             throw new MojoExecutionException(outputFile + " does not exist: run package-image first (mvn package)");
         }
-        List<String> tags = new ArrayList<>();
-        String tagProperty = property("cluster-image.to.tags", null);
-        if (tagProperty != null) {
-            Arrays.stream(tagProperty.split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(tags::add);
-        } else if (to != null && to.tags != null) {
-            tags.addAll(to.tags);
-        }
+        String tagProperty = inputs().property("cluster-image.to.tags", null);
+        List<String> tags = tagProperty != null ? GoalInputs.commaSeparated(List.of(tagProperty))
+                : to != null && to.tags != null ? to.tags : List.of();
         for (String tag : tags) {
             if (!tag.matches("[\\w][\\w.-]{0,127}")) {
                 throw new MojoExecutionException("<to><tags>: '" + tag + "' is not a valid tag");
@@ -120,11 +110,7 @@ public class PushImageMojo extends AbstractRegistryMojo {
         if (uploadChunkSizeMiB < 1) {
             throw new MojoExecutionException("<uploadChunkSizeMiB> must be at least 1, not " + uploadChunkSizeMiB);
         }
-        List<String> mountSources = new ArrayList<>();
-        if (mountFrom != null) {
-            mountFrom.forEach(entry -> Arrays.stream(entry.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(mountSources::add));
-        }
-        PushOptions pushOptions = new PushOptions(maxConcurrentUploads, uploadChunkSizeMiB * 1024L * 1024L, mountSources);
+        PushOptions pushOptions = new PushOptions(maxConcurrentUploads, uploadChunkSizeMiB * 1024L * 1024L, GoalInputs.commaSeparated(mountFrom));
         try {
             OciLayoutSource layout = outputFile.isDirectory() ? new OciLayoutSource(outputFile.toPath())
                     : ArchiveImages.open("oci-archive", outputFile.toPath(), outputDirectory.toPath().resolve("work/push"));
@@ -134,9 +120,11 @@ public class PushImageMojo extends AbstractRegistryMojo {
             getLog().info("cluster-image: pushed " + target.familiar() + " " + result.digest() + " (uploaded " + result.blobsUploaded()
                     + " (" + ImageSaver.humanBytes(result.bytesUploaded()) + "), mounted " + result.blobsMounted() + ", already there "
                     + result.blobsPresent() + ")");
-            writeReport(target, tags, result.digest());
+            List<String> pushedTags = new ArrayList<>(List.of(target.tag().orElse("latest")));
+            pushedTags.addAll(tags);
+            ImageReports.recordPush(outputDirectory.toPath(), target.familiar(), pushedTags, result.digest());
             // what the archive carries beside the image: its signature, its SBOM
-            for (String line : io.clusterimage.registry.Attachments.push(new RegistryClient(registryOptions()), target.domain(),
+            for (String line : Attachments.push(new RegistryClient(registryOptions()), target.domain(),
                     target.repositoryPath(), layout, attachment -> pushSbom || !isSbom(attachment),
                     outputDirectory.toPath().resolve("work/push"))) {
                 getLog().info("cluster-image: pushed " + line);
@@ -145,32 +133,14 @@ public class PushImageMojo extends AbstractRegistryMojo {
             throw new MojoFailureException("push to " + target.familiar() + " failed: " + e.getMessage()
                     + (e.kind() == RegistryException.Kind.UNAUTHORIZED || e.kind() == RegistryException.Kind.FORBIDDEN
                     ? " — add credentials for " + target.domain() + " (settings.xml <server> with that id, <auths>, or docker login)" : ""));
-        } catch (IOException e) {
-            throw new MojoExecutionException("push-image failed: " + e.getMessage(), e);
         }
     }
 
-    private static boolean isSbom(io.clusterimage.registry.Attachments.Stored attachment) {
+    private static boolean isSbom(Attachments.Stored attachment) {
         try {
             return PackageImageMojo.SBOM_TYPE.equals(attachment.artifactType());
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private void writeReport(ImageReference target, List<String> tags, String digest) throws IOException {
-        Path dir = outputDirectory.toPath();
-        Files.createDirectories(dir);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path report = dir.resolve("image.json");
-        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) json.readTree(report.toFile()) : json.createObjectNode();
-        root.put("image", target.familiar());
-        root.put("imageDigest", digest);
-        var tagArray = root.putArray("tags");
-        tagArray.add(target.tag().orElse("latest"));
-        tags.forEach(tagArray::add);
-        root.put("imagePushed", true);
-        json.writeValue(report.toFile(), root);
-        Files.writeString(dir.resolve("image.digest"), digest);
     }
 }

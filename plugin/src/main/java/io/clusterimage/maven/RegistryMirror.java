@@ -1,6 +1,11 @@
 package io.clusterimage.maven;
 
+import io.clusterimage.registry.Mirrors;
+import org.apache.maven.plugin.MojoExecutionException;
+
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code <mirrors><mirror>}: hosts tried, in order, before {@code registry} itself. */
 public class RegistryMirror {
@@ -17,4 +22,26 @@ public class RegistryMirror {
      * {@code harbor.example.com/library-proxy}, it is {@code harbor.example.com/library-proxy/nginx}.
      */
     List<String> mirrors;
+
+    /** {@code conf}'s mirrors (registries.conf) with the POM's laid over them, checked: the POM wins. */
+    static Map<String, List<String>> merge(List<RegistryMirror> pom, Map<String, List<String>> conf) throws MojoExecutionException {
+        Map<String, List<String>> merged = new HashMap<>(conf);
+        for (RegistryMirror mirror : pom == null ? List.<RegistryMirror>of() : pom) {
+            if (mirror.registry == null || mirror.mirrors == null || mirror.mirrors.isEmpty()) {
+                throw new MojoExecutionException("<mirrors><mirror> needs <registry> and at least one <mirrors><mirror>");
+            }
+            String problem = Mirrors.problem(mirror.registry).orElse(null);
+            if (problem != null) {
+                throw new MojoExecutionException("<mirrors><mirror><registry>" + mirror.registry + "</registry> " + problem
+                        + "; write a registry (docker.io) or a namespace in it (docker.io/library)");
+            }
+            Mirrors.override(merged, mirror.registry, mirror.mirrors);
+        }
+        return merged;
+    }
+
+    /** What the up-to-date check compares. */
+    static String describe(List<RegistryMirror> mirrors) {
+        return mirrors == null ? "" : mirrors.stream().map(m -> m.registry + "=" + m.mirrors).toList().toString();
+    }
 }

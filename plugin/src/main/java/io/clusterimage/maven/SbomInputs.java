@@ -3,6 +3,7 @@ package io.clusterimage.maven;
 import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.GeneratedContext;
 import io.clusterimage.fetch.LockedChart;
+import io.clusterimage.image.ImageReports;
 import io.clusterimage.kubefile.Stage;
 import io.clusterimage.layout.Chart;
 import io.clusterimage.layout.Layout;
@@ -35,7 +36,7 @@ final class SbomInputs {
 
     /** The cluster image of {@code name} (its repository part is the SBOM's name) with its digest per platform. */
     static SbomInput.Root root(AbstractClusterImageMojo mojo, String name, String digest, Map<String, String> platforms) {
-        return new SbomInput.Root(io.clusterimage.image.ImageReports.repositoryOf(name), version(mojo), mojo.project != null ? mojo.project.getGroupId() : "unknown",
+        return new SbomInput.Root(ImageReports.repositoryOf(name), version(mojo), mojo.project != null ? mojo.project.getGroupId() : "unknown",
                 mojo.project != null ? mojo.project.getArtifactId() : mojo.contextDirectory.getName(), digest, platforms);
     }
 
@@ -45,7 +46,7 @@ final class SbomInputs {
 
     static SbomInput collect(AbstractClusterImageMojo mojo, SbomInput.Root root, String timestamp) throws MojoExecutionException, IOException {
         Path output = mojo.outputDirectory.toPath();
-        Layout layout = LayoutReader.read(mojo.layoutOptions());
+        Layout layout = LayoutReader.read(mojo.inputs().layoutOptions());
         Map<String, Path> generated = new TreeMap<>();
         for (Platform platform : mojo.effectivePlatforms()) {
             generated.put(platform.toString(), GeneratedContext.root(output, platform));

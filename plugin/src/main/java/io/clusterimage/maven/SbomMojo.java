@@ -1,21 +1,14 @@
 package io.clusterimage.maven;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterimage.kubefile.KubefileLocator;
-import io.clusterimage.registry.Digests;
+import io.clusterimage.image.ImageReports;
 import io.clusterimage.sbom.BuildRecords;
 import io.clusterimage.sbom.CycloneDxWriter;
 import io.clusterimage.sbom.SbomInput;
 import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProjectHelper;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,54 +19,47 @@ import java.nio.file.Path;
  * attaches it, and writes it itself when package-image did not (a docker-archive, an older archive).
  */
 @Mojo(name = "sbom", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class SbomMojo extends AbstractClusterImageMojo {
+public class SbomMojo extends AbstractGoalMojo {
 
     public static final String FILE_NAME = "sbom.cdx.json";
 
-    /** {@code project.build.outputTimestamp}: the SBOM's timestamp, so that it is reproducible. */
-    @Parameter(defaultValue = "${project.build.outputTimestamp}")
-    protected String outputTimestamp;
-
-    @Component
-    protected MavenProjectHelper projectHelper;
+    public SbomMojo() {
+        super("sbom");
+    }
 
     @Override
-    public void execute() throws MojoExecutionException {
-        if (skip || skipSbom) {
-            getLog().info("cluster-image: sbom skipped");
-            return;
-        }
-        if ((kubefile == null || kubefile.isBlank()) && KubefileLocator.locate(contextDirectory.toPath(), null).isEmpty()) {
-            return; // nothing was packaged
-        }
+    protected boolean skipped() {
+        return skipSbom;
+    }
+
+    /** Without a Kubefile nothing was packaged: silent. */
+    @Override
+    protected boolean applies() {
+        return !inputs().noKubefile();
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, IOException {
         Path output = outputDirectory.toPath();
         Path sbom = output.resolve(FILE_NAME);
-        try {
-            if (writtenByPackageImage(output, sbom)) {
-                getLog().info("cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image -> " + sbom);
-            } else {
-                SbomInput input = SbomInputs.collect(this, BuildRecords.root(output, project != null ? project.getGroupId() : "unknown",
-                        project != null ? project.getArtifactId() : contextDirectory.getName(), SbomInputs.version(this)),
-                        outputTimestamp(outputTimestamp).toString());
-                boolean written = CycloneDxWriter.write(input, sbom);
-                getLog().info("cluster-image: SBOM (CycloneDX 1.6) " + (written ? "" : "up to date, ") + "of " + input.images().size()
-                        + " image(s), " + input.charts().size() + " chart(s), " + input.files().size() + " file(s) -> " + sbom);
-            }
-        } catch (IOException e) {
-            throw new MojoExecutionException("sbom: " + e.getMessage(), e);
+        if (ImageReports.storesSbom(output, sbom)) {
+            getLog().info("cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image -> " + sbom);
+        } else {
+            SbomInput input = SbomInputs.collect(this, BuildRecords.root(output, project != null ? project.getGroupId() : "unknown",
+                    project != null ? project.getArtifactId() : contextDirectory.getName(), SbomInputs.version(this)),
+                    outputTimestamp(outputTimestamp).toString());
+            boolean written = CycloneDxWriter.write(input, sbom);
+            getLog().info("cluster-image: SBOM (CycloneDX 1.6) " + (written ? "" : "up to date, ") + "of " + input.images().size()
+                    + " image(s), " + input.charts().size() + " chart(s), " + input.files().size() + " file(s) -> " + sbom);
         }
         if (project != null && projectHelper != null) {
             projectHelper.attachArtifact(project, "json", "cyclonedx", sbom.toFile());
         }
     }
 
-    /** Whether image.json says package-image stored this very file in the archive it built. */
-    static boolean writtenByPackageImage(Path output, Path sbom) throws IOException {
-        Path report = output.resolve("image.json");
-        if (!Files.isRegularFile(report) || !Files.isRegularFile(sbom)) {
-            return false;
-        }
-        JsonNode stored = new ObjectMapper().readTree(report.toFile()).path("sbom");
-        return stored.isTextual() && stored.asText().equals(Digests.of(sbom));
+    /** "sbom: " and what went wrong. */
+    @Override
+    protected MojoExecutionException failure(Step step, IOException e) {
+        return new MojoExecutionException("sbom: " + e.getMessage(), e);
     }
 }

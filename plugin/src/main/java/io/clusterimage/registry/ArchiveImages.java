@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarReader;
+import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns {@code oci-archive:} and {@code docker-archive:} files (images/skopeo/tar.txt) into OCI
@@ -26,6 +28,15 @@ public final class ArchiveImages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ArchiveImages() {
+    }
+
+    /**
+     * The images to pull: those no archive provides. An archive provides {@code repository:tag}; an image pinned
+     * by digest is always pulled.
+     */
+    public static List<ImageReference> notProvided(List<ImageReference> images, Set<String> provided) {
+        return images.stream().filter(ref -> ref.digest().isPresent()
+                || !provided.contains(ref.repositoryPath() + ":" + ref.tag().orElse("latest"))).toList();
     }
 
     /** Unpacks {@code archive} under {@code workDir} and returns it as an OCI layout. */

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,6 +62,26 @@ public final class ImagesLock {
             }
         }
         return entries;
+    }
+
+    /** Writes {@code outputDirectory/images.lock}: save-registry's {@code <os/arch> <reference> <digest>} lines. */
+    public static void write(Path outputDirectory, List<String> lines) throws IOException {
+        Path file = outputDirectory.resolve(FILE_NAME);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines) + (lines.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+    }
+
+    /** Per platform, the {@link #text} of its entries; empty when save-registry has not written images.lock. */
+    public static Map<Platform, String> texts(Path outputDirectory, List<Platform> platforms) throws IOException {
+        Map<Platform, String> texts = new HashMap<>();
+        List<Entry> entries = read(outputDirectory);
+        if (entries.isEmpty() && !Files.isRegularFile(outputDirectory.resolve(FILE_NAME))) {
+            return texts;
+        }
+        for (Platform platform : platforms) {
+            texts.put(platform, text(of(entries, platform)));
+        }
+        return texts;
     }
 
     /** The {@code <reference> <digest>} lines of {@code entries}, as package-image records them in its annotation. */

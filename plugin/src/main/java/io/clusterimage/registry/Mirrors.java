@@ -22,6 +22,15 @@ public final class Mirrors {
     }
 
     /**
+     * Puts {@code hosts} as the mirrors of {@code prefix} into {@code mirrors}, removing the entries at or under
+     * {@code prefix} (from registries.conf), which would otherwise be the longer match: the POM wins.
+     */
+    public static void override(Map<String, List<String>> mirrors, String prefix, List<String> hosts) {
+        mirrors.keySet().removeIf(existing -> existing.equals(prefix) || existing.startsWith(prefix + "/"));
+        mirrors.put(prefix, List.copyOf(hosts));
+    }
+
+    /**
      * One place to ask: a host and the repository's name there.
      *
      * @param mirror the mirror as configured ({@code host[/path]}), or null for the image's own registry

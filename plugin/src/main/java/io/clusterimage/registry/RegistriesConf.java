@@ -2,6 +2,7 @@ package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -105,7 +107,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
         for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
             String prefix = entry.getKey();
             JsonNode registry = entry.getValue();
-            java.util.Optional<String> problem = Mirrors.problem(prefix);
+            Optional<String> problem = Mirrors.problem(prefix);
             if (problem.isPresent()) {
                 warnings.add("registries.conf: [[registry]] prefix \"" + prefix + "\" is not taken: it " + problem.get());
                 continue;
@@ -145,6 +147,16 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
     /** Whether the entry that decides for {@code host/repository} (its longest prefix) blocks it. */
     public boolean blocks(String host, String repository) {
         return Mirrors.longestPrefix(prefixes, host, repository).map(blocked::contains).orElse(false);
+    }
+
+    /** Why {@code image} may not be pulled: the entry that decides for it is blocked; empty when it may. */
+    public Optional<String> blockedReason(ImageReference image) {
+        if (!blocks(image.domain(), image.repositoryPath())) {
+            return Optional.empty();
+        }
+        String prefix = Mirrors.longestPrefix(prefixes, image.domain(), image.repositoryPath()).orElseThrow();
+        return Optional.of(image.canonical() + ": " + prefix + " is blocked in " + files + " ([[registry]] prefix = \"" + prefix
+                + "\", blocked = true); take the image from another registry, or unblock it there");
     }
 
     private static String hostOf(String location) {

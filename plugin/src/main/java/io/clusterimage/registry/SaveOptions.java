@@ -2,6 +2,7 @@ package io.clusterimage.registry;
 
 import io.clusterimage.core.Platform;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -37,6 +38,18 @@ public record SaveOptions(Path outputDirectory, List<Platform> platforms, boolea
 
     /** The registry tree of one platform. */
     public Path registryDirectory(Platform platform) {
+        return registryDirectory(outputDirectory, platform);
+    }
+
+    /** Deletes every platform's tree: a save starts from empty trees. */
+    public void deleteTrees() throws IOException {
+        for (Platform platform : platforms) {
+            DistributionTree.delete(registryDirectory(platform));
+        }
+    }
+
+    /** The registry tree of one platform under {@code outputDirectory}: {@code <os>-<arch>[-<variant>]/registry}. */
+    public static Path registryDirectory(Path outputDirectory, Platform platform) {
         return outputDirectory.resolve(directoryName(platform)).resolve("registry");
     }
 

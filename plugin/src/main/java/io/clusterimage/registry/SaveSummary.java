@@ -1,7 +1,9 @@
 package io.clusterimage.registry;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,4 +20,11 @@ import java.util.Map;
  */
 public record SaveSummary(int images, int blobsFetched, long bytesFetched, long bytesFromCache, Duration duration,
                           List<String> locked, Map<String, String> servedBy) {
+
+    /** What the save did, in a line: {@code saved 3 image(s) in 1.2 s: ...; trees under <outputDirectory>}. */
+    public String describe(Path outputDirectory) {
+        return String.format(Locale.ROOT, "saved %d image(s) in %.1f s: %d blob(s) fetched (%s), %s from cache; trees under %s", images,
+                duration.toMillis() / 1000.0, blobsFetched, ImageSaver.humanBytes(bytesFetched), ImageSaver.humanBytes(bytesFromCache),
+                outputDirectory);
+    }
 }

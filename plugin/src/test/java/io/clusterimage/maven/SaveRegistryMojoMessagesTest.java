@@ -43,7 +43,7 @@ class SaveRegistryMojoMessagesTest {
             ImageSaver.SaveException failure = assertThrows(ImageSaver.SaveException.class,
                     () -> saver.save(List.of(ImageReference.parse(proxy.host() + "/msg/app:1.0"))));
 
-            String line = SaveRegistryMojo.failureLine(failure.failures().get(0), false);
+            String line = SaveFailures.line(failure.failures().get(0), false);
 
             String pattern = java.util.regex.Pattern.quote(proxy.host() + "/msg/app:1.0 [linux/amd64]: the registry served blob "
                     + layer.digest() + " of " + proxy.host() + "/msg/app with the wrong content (sha256:") + "[a-f0-9]{64}"
@@ -60,6 +60,6 @@ class SaveRegistryMojoMessagesTest {
         ImageSaver.Failure failure = new ImageSaver.Failure("oci-archive:app.tar@apps/app:1.0", Platform.LINUX_AMD64, error);
 
         assertEquals("oci-archive:app.tar@apps/app:1.0 [linux/amd64]: " + error.getMessage(),
-                SaveRegistryMojo.failureLine(failure, true));
+                SaveFailures.line(failure, true));
     }
 }
