@@ -46,11 +46,13 @@ final class PackagePlan {
         List<Platform> targets = mojo.effectivePlatforms();
         created = AbstractClusterImageMojo.outputTimestamp(mojo.outputTimestamp);
         Path context = mojo.contextDirectory.toPath();
-        options = new ImageBuildOptions(context, mojo.inputs().outputsInContext(), this::registryTree, targets, mojo.inputs().buildArgs(),
-                created, compression("<registryLayerCompression>", mojo.registryLayerCompression),
-                compression("<layerCompression>", mojo.layerCompression), annotations(mojo.project), imagesLock(targets), mojo.imageName,
-                mojo.outputDirectory.toPath().resolve("work/image"), Runtime.getRuntime().availableProcessors(),
-                mojo.inputs()::generatedContext);
+        options = ImageBuildOptions.of(context, mojo.outputDirectory.toPath().resolve("work/image"))
+                .withExcludedFromContext(mojo.inputs().outputsInContext()).withRegistryTree(this::registryTree).withPlatforms(targets)
+                .withBuildArgs(mojo.inputs().buildArgs()).withCreated(created)
+                .withCompression(compression("<registryLayerCompression>", mojo.registryLayerCompression),
+                        compression("<layerCompression>", mojo.layerCompression))
+                .withAnnotations(annotations(mojo.project)).withImagesLock(imagesLock(targets)).withRefName(mojo.imageName)
+                .withThreads(Runtime.getRuntime().availableProcessors()).withGeneratedContext(mojo.inputs()::generatedContext);
         signer = ImageSigning.of(mojo, mojo.signing, mojo.imageName);
         if (signer != null && format == OciArchiveWriter.Format.DOCKER_ARCHIVE) {
             throw new MojoExecutionException("<signing> with <outputFormat>docker-archive</outputFormat>: a docker-archive has no place for"

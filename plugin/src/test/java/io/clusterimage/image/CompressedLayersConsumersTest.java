@@ -53,9 +53,7 @@ class CompressedLayersConsumersTest {
         Files.write(context.resolve("opt/tool.bin"), binary);
 
         ImageBuildOptions defaults = ImageTestSupport.options(context, temp.resolve("work"), platform -> null, List.of(AMD64));
-        ImageBuildOptions options = new ImageBuildOptions(defaults.contextDir(), defaults.excludedFromContext(), defaults.registryTree(),
-                defaults.platforms(), defaults.buildArgs(), defaults.created(), compression, compression, defaults.annotations(),
-                defaults.imagesLock(), defaults.refName(), defaults.workDir(), 2);
+        ImageBuildOptions options = defaults.withCompression(compression, compression).withThreads(2);
         Path archive = temp.resolve("image.tar");
         BuiltImage image;
         try (OciArchive output = OciArchive.create(archive, Instant.EPOCH)) {

@@ -49,9 +49,7 @@ class GeneratedContextCopyTest {
     private TreeMap<String, String> tree(String kubefile, int platform) throws Exception {
         write(context, "Kubefile", kubefile);
         ImageBuildOptions base = ImageTestSupport.options(context, temp.resolve("work"), p -> null, List.of(AMD64, ARM64));
-        ImageBuildOptions options = new ImageBuildOptions(base.contextDir(), base.excludedFromContext(), base.registryTree(),
-                base.platforms(), base.buildArgs(), base.created(), base.registryCompression(), base.compression(), base.annotations(),
-                base.imagesLock(), base.refName(), base.workDir(), base.threads(), p -> generated.get(p.architecture()));
+        ImageBuildOptions options = base.withGeneratedContext(p -> generated.get(p.architecture()));
         return files(ImageTestSupport.build(kubefile, options).platforms().get(platform));
     }
 

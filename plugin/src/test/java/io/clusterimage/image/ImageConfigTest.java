@@ -175,10 +175,8 @@ class ImageConfigTest {
     @Test
     void manifestAnnotationsCarryTheCreationTimeAndTheImagesLock() throws Exception {
         ImageBuildOptions defaults = ImageTestSupport.options(context, temp.resolve("work"));
-        ImageBuildOptions options = new ImageBuildOptions(defaults.contextDir(), defaults.excludedFromContext(), defaults.registryTree(),
-                defaults.platforms(), defaults.buildArgs(), defaults.created(), defaults.registryCompression(), defaults.compression(),
-                Map.of("org.opencontainers.image.version", "1.0"),
-                Map.of(ImageTestSupport.AMD64, "docker.io/library/nginx:1.25 sha256:abc\n"), "x:1", defaults.workDir(), 1);
+        ImageBuildOptions options = defaults.withAnnotations(Map.of("org.opencontainers.image.version", "1.0"))
+                .withImagesLock(Map.of(ImageTestSupport.AMD64, "docker.io/library/nginx:1.25 sha256:abc\n")).withRefName("x:1").withThreads(1);
         PlatformImage image = ImageTestSupport.build("FROM scratch\nCOPY one.txt .\n", options).platforms().get(0);
         JsonNode annotations = ImageTestSupport.manifest(image).get("annotations");
         assertEquals("1.0", annotations.get("org.opencontainers.image.version").asText());

@@ -135,9 +135,7 @@ class ImageConsumersTest {
     void plainSkopeoCopyKeepsTheDigestOfAnAllGzipImage() throws Exception {
         ImageBuildOptions defaults = ImageTestSupport.options(temp.resolve("context"), temp.resolve("work-gzip"),
                 platform -> temp.resolve("save/linux_amd64/registry"), List.of(AMD64));
-        ImageBuildOptions gzip = new ImageBuildOptions(defaults.contextDir(), defaults.excludedFromContext(), defaults.registryTree(),
-                defaults.platforms(), defaults.buildArgs(), defaults.created(), LayerCompression.GZIP, LayerCompression.GZIP,
-                defaults.annotations(), defaults.imagesLock(), defaults.refName(), defaults.workDir(), defaults.threads());
+        ImageBuildOptions gzip = defaults.withCompression(LayerCompression.GZIP, LayerCompression.GZIP);
         BuiltImage gzipped = ImageTestSupport.build(KUBEFILE, gzip);
         Path gzipArchive = temp.resolve("gzip.tar");
         OciArchiveWriter.write(gzipped, "x:1", Instant.EPOCH, gzipArchive);

@@ -52,9 +52,7 @@ class ImageReproducibilityTest {
         ImageBuildOptions defaults = ImageTestSupport.options(context, temp.resolve(work),
                 platform -> temp.resolve(context.getFileName() + (platform.equals(AMD64) ? "-save" : "-save-arm") + "/registry"),
                 List.of(AMD64, ARM64));
-        ImageBuildOptions options = new ImageBuildOptions(defaults.contextDir(), defaults.excludedFromContext(), defaults.registryTree(),
-                defaults.platforms(), defaults.buildArgs(), defaults.created(), defaults.registryCompression(), defaults.compression(),
-                defaults.annotations(), defaults.imagesLock(), defaults.refName(), defaults.workDir(), threads);
+        ImageBuildOptions options = defaults.withThreads(threads);
         return ImageTestSupport.build(KUBEFILE, options);
     }
 
@@ -116,9 +114,7 @@ class ImageReproducibilityTest {
         assertNotEquals(before.digest(), executable.digest());
 
         ImageBuildOptions defaults = ImageTestSupport.options(context, temp.resolve("work-later"));
-        ImageBuildOptions later = new ImageBuildOptions(defaults.contextDir(), defaults.excludedFromContext(), defaults.registryTree(),
-                defaults.platforms(), defaults.buildArgs(), Instant.parse("2026-01-01T00:00:00Z"), defaults.registryCompression(),
-                defaults.compression(), defaults.annotations(), defaults.imagesLock(), defaults.refName(), defaults.workDir(), 2);
+        ImageBuildOptions later = defaults.withCreated(Instant.parse("2026-01-01T00:00:00Z"));
         BuiltImage atEpoch = ImageTestSupport.build(KUBEFILE, defaults);
         assertNotEquals(atEpoch.digest(), ImageTestSupport.build(KUBEFILE, later).digest());
     }

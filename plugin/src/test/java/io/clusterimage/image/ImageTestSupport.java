@@ -18,11 +18,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +82,8 @@ final class ImageTestSupport {
     // ---- building ----
 
     static ImageBuildOptions options(Path context, Path work, Function<Platform, Path> registry, List<Platform> platforms) {
-        return new ImageBuildOptions(context, List.of(Path.of("target")), registry, platforms, Map.of(), Instant.EPOCH,
-                LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "x:1", work, 2);
+        return ImageBuildOptions.of(context, work).withExcludedFromContext(List.of(Path.of("target"))).withRegistryTree(registry)
+                .withPlatforms(platforms).withRefName("x:1");
     }
 
     static ImageBuildOptions options(Path context, Path work) {

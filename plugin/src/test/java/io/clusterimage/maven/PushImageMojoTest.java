@@ -2,11 +2,9 @@ package io.clusterimage.maven;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.testing.LocalRegistry;
@@ -62,8 +60,7 @@ class PushImageMojoTest {
         Path context = Files.createDirectories(work.resolve(name));
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\nmetadata:\n  name: app\n");
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, List.of(Platform.LINUX_AMD64), Map.of(),
-                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", work.resolve("build-" + name), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, work.resolve("build-" + name)).withRefName("app:1");
         return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
                 "FROM scratch\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests/app.yaml\"]\n"), options);
     }

@@ -7,7 +7,6 @@ import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildException;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.PlatformImage;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.testing.FaultProxy;
@@ -23,7 +22,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,8 +71,7 @@ class BaseImageBuildTest {
         Path context = Files.createDirectories(work.resolve("ctx-" + System.nanoTime()));
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\n");
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, platforms, Map.of(),
-                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", context.resolve("work"), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, context.resolve("work")).withPlatforms(platforms).withRefName("app:1");
         return ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile), options, fetcher);
     }
 

@@ -1,10 +1,8 @@
 package io.clusterimage.registry;
 
-import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.reference.ImageReference;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -57,8 +54,7 @@ class ImagePusherChunkTest {
         new Random(5).nextBytes(data);
         Files.createDirectories(context.resolve("data"));
         Files.write(context.resolve("data/big.bin"), data);
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, List.of(Platform.LINUX_AMD64), Map.of(),
-                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "big:1", context.resolve("work"), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, context.resolve("work")).withRefName("big:1");
         BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), "FROM scratch\nCOPY data data\n"), options);
         Path archive = work.resolve("big.tar");
         OciArchiveWriter.write(image, "big:1", Instant.EPOCH, archive);

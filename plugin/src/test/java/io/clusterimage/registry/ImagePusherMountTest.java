@@ -1,10 +1,8 @@
 package io.clusterimage.registry;
 
-import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.reference.ImageReference;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -72,8 +69,7 @@ class ImagePusherMountTest {
         Path context = Files.createDirectories(work.resolve("ctx-" + name));
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\nmetadata:\n  name: " + name + "\n");
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null, List.of(Platform.LINUX_AMD64), Map.of(),
-                Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", context.resolve("work"), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, context.resolve("work")).withRefName("app:1");
         BaseImageFetcher fetcher = new BaseImageFetcher(fetchClient, new BlobCache(work.resolve("cache-" + name)), false);
         BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
                 "FROM " + base + "\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests\"]\n"), options, fetcher);

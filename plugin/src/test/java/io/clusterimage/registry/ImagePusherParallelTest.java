@@ -4,7 +4,6 @@ import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.reference.ImageReference;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -56,9 +54,8 @@ class ImagePusherParallelTest {
         Path context = Files.createDirectories(work.resolve("ctx"));
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "kind: Namespace\nmetadata:\n  name: app\n");
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), p -> null,
-                List.of(Platform.LINUX_AMD64, Platform.parse("linux/arm64")), Map.of(), Instant.EPOCH, LayerCompression.NONE,
-                LayerCompression.GZIP, Map.of(), Map.of(), "app:1", context.resolve("work"), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, context.resolve("work"))
+                .withPlatforms(List.of(Platform.LINUX_AMD64, Platform.parse("linux/arm64"))).withRefName("app:1");
         BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"),
                 "FROM scratch\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests\"]\n"), options);
         Path archive = work.resolve("app.tar");

@@ -4,13 +4,11 @@ import io.clusterimage.core.Platform;
 import io.clusterimage.image.BuiltImage;
 import io.clusterimage.image.ImageBuildOptions;
 import io.clusterimage.image.ImageBuilder;
-import io.clusterimage.image.LayerCompression;
 import io.clusterimage.image.OciArchiveWriter;
 import io.clusterimage.kubefile.KubefileParser;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.testing.Htpasswd;
 import io.clusterimage.testing.LocalRegistry;
-import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,8 +42,7 @@ class ImagePusherTest {
         Files.createDirectories(context.resolve("manifests"));
         Files.writeString(context.resolve("manifests/app.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n");
         String kubefile = "FROM scratch\nCOPY manifests manifests\nCMD [\"kubectl apply -f manifests/app.yaml\"]\n";
-        ImageBuildOptions options = new ImageBuildOptions(context, List.of(), platform -> null, platforms, Map.of(), Instant.EPOCH,
-                LayerCompression.NONE, LayerCompression.GZIP, Map.of(), Map.of(), "app:1", work.resolve("build"), 2);
+        ImageBuildOptions options = ImageBuildOptions.of(context, work.resolve("build")).withPlatforms(platforms).withRefName("app:1");
         BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile), options);
         Path archive = work.resolve("app.tar");
         OciArchiveWriter.write(image, "app:1", Instant.EPOCH, archive);
