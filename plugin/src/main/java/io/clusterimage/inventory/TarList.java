@@ -2,6 +2,7 @@ package io.clusterimage.inventory;
 
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.Finding;
+import io.clusterimage.layout.TarTxtEntry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code images/skopeo/tar.txt}: {@code docker-archive:|oci-archive:<path>@<repository[:tag]>} lines. */
 final class TarList {
@@ -18,12 +20,12 @@ final class TarList {
 
     static List<TarImage> read(ContextRoot boundary, List<Finding> findings) throws IOException {
         Path context = boundary.root();
-        Path file = context.resolve("images/skopeo/tar.txt");
+        Path file = context.resolve(TarTxtEntry.FILE);
         List<TarImage> images = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
             return images;
         }
-        Path display = Path.of("images/skopeo/tar.txt");
+        Path display = Path.of(TarTxtEntry.FILE);
         try {
             boundary.resolve(file);
         } catch (ContextRoot.LinkEscapeException e) {
@@ -32,27 +34,24 @@ final class TarList {
             return images;
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        Path base = context.resolve("images/skopeo").toAbsolutePath().normalize();
         for (int i = 0; i < lines.size(); i++) {
-            String entry = lines.get(i).strip();
-            if (entry.isEmpty() || entry.startsWith("#")) {
+            Optional<TarTxtEntry> parsed;
+            try {
+                parsed = TarTxtEntry.parse(lines.get(i));
+            } catch (TarTxtEntry.Malformed e) {
+                findings.add(Finding.error("scan.tar", display, i + 1, e.getMessage(), "see validate-layout's finding for this line"));
                 continue;
             }
-            int colon = entry.indexOf(':');
-            int at = entry.indexOf('@');
-            String transport = colon < 0 ? "" : entry.substring(0, colon);
-            if (!(transport.equals("docker-archive") || transport.equals("oci-archive")) || at < colon) {
-                findings.add(Finding.error("scan.tar", display, i + 1, "'" + entry + "' is not of the form"
-                        + " docker-archive:<path>@<repository[:tag]>", "see validate-layout's finding for this line"));
+            if (parsed.isEmpty()) {
                 continue;
             }
-            // sealos joins with Go's path.Join, so "/x.tar" is images/skopeo/x.tar too (as validate-layout reads it)
-            Path archive = Path.of(base + "/" + entry.substring(colon + 1, at)).normalize();
-            if (!archive.startsWith(base)) {
+            Optional<String> inContext = parsed.get().contextPath();
+            if (inContext.isEmpty()) {
                 findings.add(Finding.error("scan.tar", display, i + 1, "archive path points outside images/skopeo/",
                         "put the archive under images/skopeo/"));
                 continue;
             }
+            Path archive = context.resolve(inContext.get());
             try {
                 boundary.resolve(archive); // saved into the image's registry: a link must not bring a file of the machine
             } catch (ContextRoot.LinkEscapeException e) {
@@ -60,11 +59,7 @@ final class TarList {
                         "copy the archive into images/skopeo/ instead of linking to it"));
                 continue;
             }
-            String target = entry.substring(at + 1);
-            if (!target.contains(":") || target.lastIndexOf(':') < target.lastIndexOf('/')) {
-                target = target + ":latest";
-            }
-            images.add(new TarImage(transport, context.toAbsolutePath().normalize().relativize(archive), target, i + 1));
+            images.add(new TarImage(parsed.get().transport(), Path.of(inContext.get()), parsed.get().taggedTarget(), i + 1));
         }
         return images;
     }

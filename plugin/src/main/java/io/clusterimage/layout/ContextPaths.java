@@ -2,6 +2,7 @@ package io.clusterimage.layout;
 
 import io.clusterimage.core.ContextRoot;
 import io.clusterimage.core.GoGlob;
+import io.clusterimage.core.GoPath;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -10,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -41,23 +43,11 @@ final class ContextPaths {
      * context root is never what the user meant.
      */
     Resolved resolve(String written) {
-        boolean absolute = written.startsWith("/");
-        List<String> parts = new ArrayList<>();
-        for (String part : written.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    return new Resolved(Kind.ESCAPES, written);
-                }
-                parts.remove(parts.size() - 1);
-            } else {
-                parts.add(part);
-            }
+        Optional<String> relative = GoPath.cleanWithin(written);
+        if (relative.isEmpty()) {
+            return new Resolved(Kind.ESCAPES, written);
         }
-        String relative = parts.isEmpty() ? "." : String.join("/", parts);
-        return new Resolved(absolute ? Kind.ABSOLUTE : Kind.INSIDE, relative);
+        return new Resolved(written.startsWith("/") ? Kind.ABSOLUTE : Kind.INSIDE, relative.get());
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -83,21 +84,20 @@ final class ImageListChecks {
     private void checkTarList(Path file) throws IOException {
         List<String> lines = readLines(file);
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank() || line.strip().startsWith("#")) {
-                continue;
-            }
-            String entry = line.strip();
-            int at = entry.indexOf('@');
-            boolean transportOk = entry.startsWith("docker-archive:") || entry.startsWith("oci-archive:");
-            if (!transportOk || at < 0) {
-                findings.add(Finding.error("tar.format", rel(file), i + 1,
-                        "'" + entry + "' is not of the form docker-archive:<path>@<repository[:tag]> or oci-archive:<path>@<repository[:tag]>",
+            Optional<TarTxtEntry> parsed;
+            try {
+                parsed = TarTxtEntry.parse(lines.get(i));
+            } catch (TarTxtEntry.Malformed e) {
+                findings.add(Finding.error("tar.format", rel(file), i + 1, e.getMessage(),
                         "write e.g. docker-archive:calico.tar@calico/cni:v3.20.0 (the path is relative to images/skopeo/)"));
                 continue;
             }
-            String archive = entry.substring(entry.indexOf(':') + 1, at);
-            String target = entry.substring(at + 1);
+            if (parsed.isEmpty()) {
+                continue;
+            }
+            String entry = lines.get(i).strip();
+            String archive = parsed.get().archive();
+            String target = parsed.get().target();
             ContextPaths.Resolved resolved = paths.resolve("images/skopeo/" + archive);
             if (resolved.relative().equals("images/skopeo")) {
                 findings.add(Finding.error("tar.format", rel(file), i + 1,
