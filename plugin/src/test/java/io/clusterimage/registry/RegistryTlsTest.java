@@ -1,6 +1,9 @@
 package io.clusterimage.registry;
 
+import io.clusterimage.testing.AuthProxy;
+import io.clusterimage.testing.ChildJvm;
 import io.clusterimage.testing.LocalRegistry;
+import io.clusterimage.testing.SaveMain;
 import io.clusterimage.testing.TestImages;
 import io.clusterimage.testing.Tools;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +96,42 @@ class RegistryTlsTest {
                     "without a client certificate");
             assertEquals(image.digest(), manifest(registry.host(), certsDirectory(registry.host(), true)).digest());
         }
+    }
+
+    /**
+     * An HTTPS registry behind a company proxy that wants Basic credentials: the request goes through a CONNECT
+     * tunnel, whose credentials the JDK sends only when started with {@code -Djdk.http.auth.tunneling.disabledSchemes=}
+     * (it reads the property once, at start: hence a JVM of its own); without it, the build stops with a message
+     * that names the property, after one attempt.
+     */
+    @Test
+    void anHttpsRegistryBehindAnAuthenticatingProxyIsReachedThroughTheTunnel() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.startTls(work.resolve("root"), work.resolve("logs-tunnel"), work.resolve("server.crt"),
+                work.resolve("server.key"), null);
+             AuthProxy proxy = new AuthProxy("builder", "proxy-secret")) {
+            Path certs = certsDirectory(registry.host(), false);
+            List<String> common = List.of("cache=" + work.resolve("tunnel-cache"), "proxy=" + proxy.port(),
+                    "proxyuser=builder:proxy-secret", "certs=" + certs, registry.host() + "/tls/app:1.0");
+
+            String refused = run(List.of(), common, "tunnel-refused");
+            assertTrue(refused.contains("FAILED") && refused.contains("-Djdk.http.auth.tunneling.disabledSchemes="), refused);
+
+            String saved = run(List.of("-Djdk.http.auth.tunneling.disabledSchemes="), common, "tunnel");
+            assertTrue(saved.contains("SAVED 1 "), saved);
+            assertEquals(image.digest(), Files.readString(work.resolve("out-tunnel/linux-amd64/registry/docker/registry/v2/repositories"
+                    + "/tls/app/_manifests/tags/1.0/current/link")));
+            assertTrue(proxy.requests().stream().anyMatch(seen -> seen.method().equals("CONNECT") && seen.authorized()
+                    && seen.url().equals(registry.host())), proxy.requests().toString());
+        }
+    }
+
+    private String run(List<String> jvmOptions, List<String> args, String name) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("out=" + work.resolve("out-" + name)));
+        all.addAll(args);
+        Process process = ChildJvm.command(SaveMain.class, jvmOptions, all).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), output);
+        return output;
     }
 
     @Test

@@ -17,9 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A forward HTTP proxy on 127.0.0.1 that wants Basic credentials (a company proxy): a request without the
  * right {@code Proxy-Authorization} gets 407 with a {@code Proxy-Authenticate} challenge; one with them is
- * forwarded to the absolute URL it names, without that header. Plain HTTP only (no CONNECT): the registries
- * of the tests are plain HTTP on 127.0.0.1. Logs every request: method, URL, whether it was let through,
- * and whether credentials meant for the proxy were seen on a request it forwarded.
+ * forwarded to the absolute URL it names, without that header; a {@code CONNECT host:port} with them gets a
+ * tunnel to that address (how an HTTPS registry is reached through it), bytes relayed both ways unread.
+ * Logs every request: method, URL, whether it was let through, and whether credentials meant for the
+ * proxy were seen on a request it forwarded.
  */
 public final class AuthProxy implements AutoCloseable {
 
@@ -80,6 +81,11 @@ public final class AuthProxy implements AutoCloseable {
                 out.flush();
                 return;
             }
+            if (method.equals("CONNECT")) {
+                log.add(new Seen(method, url, true, false));
+                tunnel(socket, url);
+                return;
+            }
             HttpResponse<byte[]> response = HttpRelay.forward(http, url, method, headers, body);
             log.add(new Seen(method, url, true, headers.containsKey("authorization") && expected.equals(headers.get("authorization"))));
             HttpRelay.relay(out, method, response, responseHeaders -> { });
@@ -89,6 +95,38 @@ public final class AuthProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             open.remove(socket);
+        }
+    }
+
+    /** {@code CONNECT host:port}: connects there, says so, and relays until either side closes. */
+    private void tunnel(Socket client, String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        try (Socket target = new Socket(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
+            open.add(target);
+            OutputStream out = client.getOutputStream();
+            out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            client.setSoTimeout(0);
+            Thread upstream = new Thread(() -> relay(client, target), "auth-proxy-tunnel-up");
+            upstream.setDaemon(true);
+            upstream.start();
+            relay(target, client);
+        } finally {
+            open.removeIf(s -> s.isClosed());
+        }
+    }
+
+    private static void relay(Socket from, Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+        } catch (IOException e) {
+            // one side closed: the tunnel is over
+        } finally {
+            try {
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // already closed
+            }
         }
     }
 

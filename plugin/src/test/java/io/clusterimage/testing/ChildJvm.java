@@ -15,6 +15,14 @@ public final class ChildJvm {
         return command(mainClass, args, "256m");
     }
 
+    /** With JVM options of its own (system properties the JDK reads once, at start). */
+    public static ProcessBuilder command(Class<?> mainClass, List<String> jvmOptions, List<String> args) {
+        ProcessBuilder builder = command(mainClass, args);
+        List<String> command = builder.command();
+        command.addAll(1, jvmOptions);
+        return builder;
+    }
+
     /** With a heap of {@code maxHeap} ({@code -Xmx}), for tests of what happens when it runs out. */
     public static ProcessBuilder command(Class<?> mainClass, List<String> args, String maxHeap) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * {@link ImageSaver} in a JVM of its own, for tests that kill it or that need a PATH of their own.
  * Arguments: {@code out=DIR cache=DIR insecure=HOST [platform=os/arch]... [config=DOCKER_CONFIG_JSON]
- * [concurrency=N] IMAGE...}. Prints {@code READY} just before saving, then {@code SAVED <images>
+ * [concurrency=N] [proxy=PORT [proxyuser=USER:PASSWORD]] [certs=CERTS_D_ROOT] IMAGE...}. Prints {@code READY} just before saving, then {@code SAVED <images>
  * <blobsFetched>} or {@code FAILED <kind> <message>} per failure (exit 1).
  */
 public final class SaveMain {
@@ -35,6 +35,9 @@ public final class SaveMain {
         List<ImageReference> images = new ArrayList<>();
         CredentialProvider credentials = CredentialProvider.ANONYMOUS;
         int concurrency = 4;
+        int proxyPort = 0;
+        String proxyUser = null;
+        Path certs = null;
         for (String arg : args) {
             if (arg.startsWith("out=")) {
                 out = Path.of(arg.substring(4));
@@ -46,6 +49,12 @@ public final class SaveMain {
                 platforms.add(Platform.parse(arg.substring(9)));
             } else if (arg.startsWith("config=")) {
                 credentials = new DockerConfigCredentials(List.of(Path.of(arg.substring(7))));
+            } else if (arg.startsWith("proxy=")) {
+                proxyPort = Integer.parseInt(arg.substring(6));
+            } else if (arg.startsWith("proxyuser=")) {
+                proxyUser = arg.substring(10);
+            } else if (arg.startsWith("certs=")) {
+                certs = Path.of(arg.substring(6));
             } else if (arg.startsWith("concurrency=")) {
                 concurrency = Integer.parseInt(arg.substring(12));
             } else {
@@ -57,6 +66,18 @@ public final class SaveMain {
         }
         RegistryOptions options = RegistryOptions.defaults().withInsecure(insecure).withCredentials(credentials)
                 .withRetries(3, Duration.ofMillis(50));
+        if (proxyPort > 0) {
+            java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP, new java.net.InetSocketAddress("127.0.0.1", proxyPort));
+            options = new RegistryOptions(credentials, insecure, java.util.Map.of(), host -> proxy, 3, Duration.ofMillis(50),
+                    Duration.ofSeconds(30), RegistryOptions.DEFAULT_REQUEST_TIMEOUT, RegistryOptions.DEFAULT_MIN_BYTES_PER_SECOND);
+            if (proxyUser != null) {
+                String[] pair = proxyUser.split(":", 2);
+                options = options.withProxyCredentials(new java.net.PasswordAuthentication(pair[0], pair[1].toCharArray()));
+            }
+        }
+        if (certs != null) {
+            options = options.withTls(new io.clusterimage.registry.RegistryTls(List.of(certs)));
+        }
         ImageSaver saver = new ImageSaver(new RegistryClient(options),
                 new SaveOptions(out, platforms, false, concurrency, cache, false, line -> { }));
         System.out.println("READY");
