@@ -8,6 +8,7 @@ import java.util.List;
  * <pre>
  * &lt;extraDirectories&gt;
  *   &lt;paths&gt;&lt;path&gt;&lt;from&gt;src/main/jib&lt;/from&gt;&lt;into&gt;/&lt;/into&gt;&lt;/path&gt;&lt;/paths&gt;
+ *   (or, as jib's short form, &lt;paths&gt;&lt;path&gt;src/main/jib&lt;/path&gt;&lt;/paths&gt;)
  *   &lt;permissions&gt;&lt;permission&gt;&lt;file&gt;/opt/run.sh&lt;/file&gt;&lt;mode&gt;755&lt;/mode&gt;&lt;/permission&gt;&lt;/permissions&gt;
  * &lt;/extraDirectories&gt;
  * </pre>
@@ -24,6 +25,14 @@ public class AppImageExtraDirectories {
         String from;
         /** The absolute path in the image its content goes to; default {@code /}. */
         String into;
+
+        /**
+         * jib-maven-plugin's short form, {@code <path>src/main/custom</path>}: the directory alone, into {@code /}.
+         * Maven's configurator calls a method named {@code set} with the element's text.
+         */
+        public void set(String directory) {
+            this.from = directory;
+        }
     }
 
     /** {@code <permission>}: the octal mode of the files of the image path {@code file} (a glob) matches. */
