@@ -145,7 +145,8 @@ public final class AppImageBuilder {
             throws IOException, AppImageException {
         AppCode.Jar jar = AppCode.packaged(spec.code(), spec.describe());
         String root = appRoot(spec, DEFAULT_APP_ROOT);
-        String inImage = root + (root.endsWith("/") ? "" : "/") + jar.file().getFileName();
+        String under = root.endsWith("/") ? root : root + "/"; // the app root "/" itself ends with one
+        String inImage = under + jar.file().getFileName();
         List<String> entrypoint = new ArrayList<>(List.of("java"));
         entrypoint.addAll(spec.jvmFlags());
         boolean readsLibs;
@@ -157,7 +158,7 @@ public final class AppImageBuilder {
                         + " the module's jar (" + jar.file() + "); give the fully qualified name of a class of the jar,"
                         + " or leave <mainClass> out to run the jar's Main-Class with java -jar");
             }
-            entrypoint.addAll(List.of("-cp", inImage + ":" + root + (root.endsWith("/") ? "" : "/") + "libs/*", spec.mainClass()));
+            entrypoint.addAll(List.of("-cp", inImage + ":" + under + "libs/*", spec.mainClass()));
             readsLibs = true;
         } else if (jar.manifestMainClass().isPresent()) {
             entrypoint.addAll(List.of("-jar", inImage));

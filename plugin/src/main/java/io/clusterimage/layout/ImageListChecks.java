@@ -98,22 +98,22 @@ final class ImageListChecks {
             String entry = lines.get(i).strip();
             String archive = parsed.get().archive();
             String target = parsed.get().target();
-            ContextPaths.Resolved resolved = paths.resolve("images/skopeo/" + archive);
-            if (resolved.relative().equals("images/skopeo")) {
+            Optional<String> inContext = parsed.get().contextPath();
+            if (parsed.get().namesNoFile()) {
                 findings.add(Finding.error("tar.format", rel(file), i + 1,
                         "'" + entry + "' names no archive file before the '@'",
                         "write e.g. docker-archive:calico.tar@calico/cni:v3.20.0 (the path is relative to images/skopeo/)"));
-            } else if (archive.contains("..") && resolved.kind() == ContextPaths.Kind.ESCAPES || !resolved.relative().startsWith("images/skopeo/")) {
+            } else if (inContext.isEmpty()) {
                 findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
                         "archive path '" + archive + "' points outside images/skopeo/",
                         "put the archive under images/skopeo/ and name it relative to that directory"));
-            } else if (!paths.staysInside(paths.root().resolve(resolved.relative()))) {
+            } else if (!paths.staysInside(paths.root().resolve(inContext.get()))) {
                 findings.add(Finding.error("tar.outside-context", rel(file), i + 1,
-                        "archive '" + resolved.relative() + "' leads outside the build context through a symbolic link",
+                        "archive '" + inContext.get() + "' leads outside the build context through a symbolic link",
                         "copy the archive into images/skopeo/ instead of linking to it"));
-            } else if (!Files.isRegularFile(paths.root().resolve(resolved.relative()))) {
+            } else if (!Files.isRegularFile(paths.root().resolve(inContext.get()))) {
                 findings.add(Finding.error("tar.missing-archive", rel(file), i + 1,
-                        "archive '" + resolved.relative() + "' does not exist",
+                        "archive '" + inContext.get() + "' does not exist",
                         "create it (e.g. skopeo copy docker://<image> docker-archive:images/skopeo/" + archive + ") or remove the line"));
             }
             if (!TAR_TARGET.matcher(target).matches()) {

@@ -53,7 +53,17 @@ public record TarTxtEntry(String transport, String archive, String target) {
      * when it leads out of {@code images/skopeo/} or names the directory itself.
      */
     public Optional<String> contextPath() {
-        return GoPath.cleanWithin(DIRECTORY + "/" + archive).filter(path -> path.startsWith(DIRECTORY + "/"));
+        String joined = joined();
+        return joined.startsWith(DIRECTORY + "/") ? Optional.of(joined) : Optional.empty();
+    }
+
+    /** Whether the path names {@code images/skopeo/} itself, no file in it ({@code @} right after the colon, {@code .}). */
+    public boolean namesNoFile() {
+        return joined().equals(DIRECTORY);
+    }
+
+    private String joined() {
+        return GoPath.clean(DIRECTORY + "/" + archive);
     }
 
     /** The target with {@code :latest} when it has no tag, as the image is stored. */

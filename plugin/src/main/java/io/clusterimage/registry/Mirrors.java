@@ -46,9 +46,8 @@ public final class Mirrors {
             String rest = rest(prefix.get(), host, repository);
             for (String mirror : mirrors.get(prefix.get())) {
                 String location = mirror.replaceAll("/+$", "");
-                int slash = location.indexOf('/');
-                String mirrorHost = slash < 0 ? location : location.substring(0, slash);
-                String path = slash < 0 ? "" : location.substring(slash + 1);
+                String mirrorHost = hostOf(location);
+                String path = location.length() == mirrorHost.length() ? "" : location.substring(mirrorHost.length() + 1);
                 String name = path.isEmpty() ? rest : rest.isEmpty() ? path : path + "/" + rest;
                 if (!name.isEmpty()) { // a bare host standing for a whole repository names no repository: nothing to ask
                     sources.add(new Source(mirrorHost, name, location));
@@ -57,6 +56,12 @@ public final class Mirrors {
         }
         sources.add(new Source(host, repository, null));
         return sources;
+    }
+
+    /** The host of a location or prefix ({@code host[:port][/path]}). */
+    public static String hostOf(String location) {
+        int slash = location.indexOf('/');
+        return slash < 0 ? location : location.substring(0, slash);
     }
 
     /** The longest of {@code prefixes} that {@code host/repository} falls under, if any. */

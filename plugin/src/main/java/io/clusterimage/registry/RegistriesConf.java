@@ -121,7 +121,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
                 }
                 sources.add(mirrorLocation);
                 if (mirror.path("insecure").asBoolean(false)) {
-                    insecure.add(hostOf(mirrorLocation));
+                    insecure.add(Mirrors.hostOf(mirrorLocation));
                 }
             }
             if (!location.equals(prefix)) {
@@ -132,8 +132,8 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
                 mirrors.put(prefix, List.copyOf(sources));
             }
             if (registry.path("insecure").asBoolean(false)) {
-                insecure.add(hostOf(prefix));
-                insecure.add(hostOf(location));
+                insecure.add(Mirrors.hostOf(prefix));
+                insecure.add(Mirrors.hostOf(location));
             }
             if (registry.path("blocked").asBoolean(false)) {
                 blocked.add(prefix);
@@ -146,21 +146,18 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
 
     /** Whether the entry that decides for {@code host/repository} (its longest prefix) blocks it. */
     public boolean blocks(String host, String repository) {
-        return Mirrors.longestPrefix(prefixes, host, repository).map(blocked::contains).orElse(false);
+        return blockingPrefix(host, repository).isPresent();
     }
 
     /** Why {@code image} may not be pulled: the entry that decides for it is blocked; empty when it may. */
     public Optional<String> blockedReason(ImageReference image) {
-        if (!blocks(image.domain(), image.repositoryPath())) {
-            return Optional.empty();
-        }
-        String prefix = Mirrors.longestPrefix(prefixes, image.domain(), image.repositoryPath()).orElseThrow();
-        return Optional.of(image.canonical() + ": " + prefix + " is blocked in " + files + " ([[registry]] prefix = \"" + prefix
-                + "\", blocked = true); take the image from another registry, or unblock it there");
+        return blockingPrefix(image.domain(), image.repositoryPath()).map(prefix -> image.canonical() + ": " + prefix
+                + " is blocked in " + files + " ([[registry]] prefix = \"" + prefix + "\", blocked = true); take the image from"
+                + " another registry, or unblock it there");
     }
 
-    private static String hostOf(String location) {
-        int slash = location.indexOf('/');
-        return slash < 0 ? location : location.substring(0, slash);
+    /** The prefix that decides for {@code host/repository} (the longest that matches), when it is a blocked one. */
+    private Optional<String> blockingPrefix(String host, String repository) {
+        return Mirrors.longestPrefix(prefixes, host, repository).filter(blocked::contains);
     }
 }

@@ -62,14 +62,13 @@ public final class AuthProxy implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(30_000);
             InputStream in = socket.getInputStream();
-            String requestLine = FaultProxy.readLine(in);
-            if (requestLine == null || requestLine.isEmpty()) {
+            HttpRelay.RequestHead head = HttpRelay.readHead(in);
+            if (head == null) {
                 return;
             }
-            Map<String, String> headers = HttpRelay.readHeaders(in);
-            String[] parts = requestLine.split(" ");
-            String method = parts[0];
-            String url = parts[1];
+            Map<String, String> headers = head.headers();
+            String method = head.method();
+            String url = head.target();
             OutputStream out = socket.getOutputStream();
             byte[] body = in.readNBytes((int) Long.parseLong(headers.getOrDefault("content-length", "0")));
             boolean authorized = expected.equals(headers.get("proxy-authorization"));

@@ -169,14 +169,13 @@ public final class FaultProxy implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(30_000);
             InputStream in = socket.getInputStream();
-            String requestLine = readLine(in);
-            if (requestLine == null || requestLine.isEmpty()) {
+            HttpRelay.RequestHead head = HttpRelay.readHead(in);
+            if (head == null) {
                 return;
             }
-            Map<String, String> headers = HttpRelay.readHeaders(in);
-            String[] parts = requestLine.split(" ");
-            String method = parts[0];
-            String path = parts[1];
+            Map<String, String> headers = head.headers();
+            String method = head.method();
+            String path = head.target();
             OutputStream out = socket.getOutputStream();
             Rule rule = match(path);
             if (rule != null && rule.fault() == Fault.STATUS) {

@@ -23,8 +23,22 @@ final class HttpRelay {
     private HttpRelay() {
     }
 
+    /** A request's first line, split, and its headers (names in lower case). */
+    record RequestHead(String method, String target, Map<String, String> headers) {
+    }
+
+    /** The next request's head; null when the client closed the connection or sent an empty line. */
+    static RequestHead readHead(InputStream in) throws IOException {
+        String requestLine = FaultProxy.readLine(in);
+        if (requestLine == null || requestLine.isEmpty()) {
+            return null;
+        }
+        String[] parts = requestLine.split(" ");
+        return new RequestHead(parts[0], parts[1], readHeaders(in));
+    }
+
     /** The header lines after the request line, names in lower case, up to the empty line. */
-    static Map<String, String> readHeaders(InputStream in) throws IOException {
+    private static Map<String, String> readHeaders(InputStream in) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String line = FaultProxy.readLine(in); line != null && !line.isEmpty(); line = FaultProxy.readLine(in)) {
             int colon = line.indexOf(':');

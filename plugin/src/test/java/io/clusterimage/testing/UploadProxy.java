@@ -167,14 +167,13 @@ public final class UploadProxy implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(30_000);
             InputStream in = socket.getInputStream();
-            String requestLine = FaultProxy.readLine(in);
-            if (requestLine == null || requestLine.isEmpty()) {
+            HttpRelay.RequestHead head = HttpRelay.readHead(in);
+            if (head == null) {
                 return;
             }
-            Map<String, String> headers = HttpRelay.readHeaders(in);
-            String[] parts = requestLine.split(" ");
-            String method = parts[0];
-            URI target = URI.create(parts[1]);
+            Map<String, String> headers = head.headers();
+            String method = head.method();
+            URI target = URI.create(head.target());
             String path = target.getRawPath();
             String query = target.getRawQuery();
             OutputStream out = socket.getOutputStream();
@@ -202,7 +201,7 @@ public final class UploadProxy implements AutoCloseable {
             for (Gate gate : gates) {
                 gate.pass(method, path);
             }
-            HttpResponse<byte[]> response = HttpRelay.forward(http, backend + parts[1], method, headers, body);
+            HttpResponse<byte[]> response = HttpRelay.forward(http, backend + head.target(), method, headers, body);
             log.add(new Exchange(method, path, query, headers.get("content-range"), headers.get("authorization"), body.length,
                     response.statusCode(), fault));
             if (fault == Fault.RESET_AFTER_FORWARDING) {
