@@ -72,6 +72,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
      */
     public static RegistriesConf read(List<Path> candidates) throws IOException {
         Map<String, JsonNode> entries = new LinkedHashMap<>();
+        Map<String, Path> entryFiles = new LinkedHashMap<>(); // where each entry was last written, for warnings
         List<Path> read = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (Path file : candidates) {
@@ -97,6 +98,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
                 String prefix = registry.path("prefix").asText(registry.path("location").asText(""));
                 if (!prefix.isEmpty()) {
                     entries.put(prefix, registry);
+                    entryFiles.put(prefix, file);
                 }
             }
         }
@@ -109,7 +111,7 @@ public record RegistriesConf(Map<String, List<String>> mirrors, Set<String> inse
             JsonNode registry = entry.getValue();
             Optional<String> problem = Mirrors.problem(prefix);
             if (problem.isPresent()) {
-                warnings.add("registries.conf: [[registry]] prefix \"" + prefix + "\" is not taken: it " + problem.get());
+                warnings.add(entryFiles.get(prefix) + ": [[registry]] prefix \"" + prefix + "\" is not taken: it " + problem.get());
                 continue;
             }
             String location = registry.path("location").asText(prefix).replaceAll("/+$", "");

@@ -103,7 +103,8 @@ class RegistriesConfTest {
                 Mirrors.sources(conf.mirrors(), "docker.io", "library/nginx"),
                 "mirrors in order, then the location, then the registry itself; the prefix replaced by each");
         assertEquals(2, conf.warnings().size(), conf.warnings().toString());
-        assertTrue(conf.warnings().get(0).contains("prefix \"*.example.org\" is not taken: it is a wildcard domain"), conf.warnings().toString());
+        assertTrue(conf.warnings().get(0).startsWith(file + ": [[registry]] prefix \"*.example.org\" is not taken: it is a wildcard domain"),
+                conf.warnings().toString());
         assertTrue(conf.warnings().get(1).contains("prefix \"quay.io/team/app:1.0\" is not taken: it has a tag or digest"),
                 conf.warnings().toString());
     }
