@@ -2,12 +2,14 @@ package io.clusterimage.fetch;
 
 import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
+import io.clusterimage.core.Pools;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -249,7 +251,8 @@ public final class DeclaredSources {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching", e);
         } finally {
-            pool.shutdownNow();
+            // a failed fetch returns once the other downloads stopped and removed their temporary files
+            Pools.stop(Duration.ofSeconds(60), pool);
         }
     }
 

@@ -2,6 +2,7 @@ package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Pools;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.reference.InvalidReferenceException;
 
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -166,13 +166,8 @@ public final class ImagePusher {
             Thread.currentThread().interrupt();
             throw new RegistryException(RegistryException.Kind.TRANSIENT, "push to " + host + "/" + repository + " interrupted");
         } finally {
-            pool.shutdownNow();
-            try {
-                // a failed push returns once the other uploads stopped, not while they still write
-                pool.awaitTermination(client.options().timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // a failed push returns once the other uploads stopped, not while they still write
+            Pools.stop(client.options().timeout(), pool);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clusterimage.registry;
 
 import io.clusterimage.core.Platform;
+import io.clusterimage.core.Pools;
 import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -122,11 +122,8 @@ public final class ImageSaver {
                 tree.close();
             }
         } finally {
-            imagePool.shutdownNow();
-            blobPool.shutdownNow();
             // let downloads still running settle (and remove their temporary files) before returning
-            awaitQuietly(imagePool);
-            awaitQuietly(blobPool);
+            Pools.stop(Duration.ofSeconds(60), imagePool, blobPool);
         }
         if (!failures.isEmpty()) {
             throw new SaveException(failures);
@@ -237,14 +234,6 @@ public final class ImageSaver {
             tree.tag(repository, tag, tagTarget);
         }
         return new SavedImage(pinned ? top.digest() : tagTarget, sizes[0], sizes[1]);
-    }
-
-    private static void awaitQuietly(ExecutorService pool) {
-        try {
-            pool.awaitTermination(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void waitFor(List<Future<?>> jobs) throws IOException {
