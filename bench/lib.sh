@@ -33,8 +33,9 @@ bench_build() {
   deps=$(cat "$BENCH_TARGET/cp.txt")
   rm -rf "$BENCH_TARGET/classes"
   mkdir -p "$BENCH_TARGET/classes"
+  # (|| return: callers run this without set -e, .ci/run among them, and must see a compile error)
   javac --release 17 -nowarn -d "$BENCH_TARGET/classes" -cp "$REPO_DIR/plugin/target/classes:$deps" \
-    "$BENCH_DIR"/src/bench/*.java
+    "$BENCH_DIR"/src/bench/*.java || return 1
   BENCH_CP="$BENCH_TARGET/classes:$REPO_DIR/plugin/target/classes:$deps"
   export BENCH_CP
 }

@@ -62,4 +62,21 @@ assert sbomArtifact.artifactType == 'application/vnd.cyclonedx+json'
 assert sbomArtifact.subject.digest == digest
 def storedSbom = entries["blobs/sha256/${sbomArtifact.layers[0].digest.substring(7)}"]
 assert storedSbom == new File(basedir, 'target/cluster-image/sbom.cdx.json').bytes : 'the archive holds the SBOM the build wrote'
+
+// The plugin as Maven got it: its libraries inside the jar (Maven then reads one POM, not 40, before every
+// build), except helm-java (its POM picks the native Helm of the user's OS and CPU) and plexus-build-api
+// (m2e hands its BuildContext only to a plugin that depends on that artifact), which stay dependencies.
+def pluginDir = new File(localRepositoryPath, 'io/clusterimage/cluster-image-maven-plugin/0.1.0-SNAPSHOT')
+def pluginPom = new groovy.xml.XmlSlurper().parse(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-SNAPSHOT.pom'))
+def runtimeDeps = pluginPom.dependencies.dependency.findAll { !(it.scope.text() in ['test', 'provided']) }*.artifactId*.text().sort()
+assert runtimeDeps == ['helm-java', 'plexus-build-api', 'plexus-utils'] : "the plugin's POM names ${runtimeDeps}"
+new java.util.zip.ZipFile(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-SNAPSHOT.jar')).withCloseable { jar ->
+    assert jar.getEntry('com/google/cloud/tools/jib/api/Jib.class') != null : 'Jib Core is bundled'
+    // the bundled libraries by their coordinates, for whoever audits the plugin
+    def listed = jar.getInputStream(jar.getEntry('META-INF/cluster-image/bundled-libraries.txt')).text
+    assert listed.contains('com.google.cloud.tools:jib-core:jar:') && listed.contains('com.fasterxml.jackson.core:jackson-databind:jar:')
+    assert !listed.contains('helm-java') && !listed.contains('plexus-build-api')
+    assert jar.getEntry('META-INF/maven/com.fasterxml.jackson.core/jackson-databind/pom.properties') != null
+    assert jar.getEntry('com/marcnuri/helm/Helm.class') == null : 'helm-java is not bundled'
+}
 return true

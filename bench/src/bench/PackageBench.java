@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * One package-image build, as the package-image goal does it once its inputs are known, in this JVM:
@@ -74,9 +73,9 @@ public final class PackageBench {
                 SaveBench.warmSha256();
             }
             Kubefile kubefile = KubefileParser.parse(context.resolve("Kubefile"), Path.of("Kubefile"));
-            ImageBuildOptions options = new ImageBuildOptions(context, List.of(), platform -> registryTree,
-                    List.of(Platform.LINUX_AMD64), Map.of(), Instant.EPOCH, LayerCompression.NONE, LayerCompression.GZIP,
-                    Map.of(), Map.of(), "bench/package:1", work, Runtime.getRuntime().availableProcessors());
+            ImageBuildOptions options = ImageBuildOptions.of(context, work).withRegistryTree(platform -> registryTree)
+                    .withPlatforms(List.of(Platform.LINUX_AMD64)).withCompression(LayerCompression.NONE, LayerCompression.GZIP)
+                    .withRefName("bench/package:1").withThreads(Runtime.getRuntime().availableProcessors());
             deleteBlobs(work.resolve("blobs"));
             long built;
             try (OciArchive output = OciArchive.create(archive, Instant.EPOCH)) {
