@@ -143,3 +143,67 @@ tree_summary() {
   (cd "$v2/repositories" && for link in $(find . -path '*/_manifests/tags/*/current/link' | LC_ALL=C sort); do
     printf '%s %s\n' "$link" "$(cat "$link")"; done)
 }
+
+# ---- Maven runs (bench/package.sh, bench/inner.sh) ----
+
+# Maven's log with a time on every line, for mvn_times
+MVN_LOG_OPTS=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
+
+# the plugin's goals in a Maven log with timestamps (-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS):
+# prints "validate-layout scan-images save-registry package-image plugin maven_total start_up exit" in ms:
+# start_up = from the launch of ./mvnw to Maven's first log line, exit = from BUILD SUCCESS to the end of
+# the process (the launch and end times are in LOG.stamps)
+mvn_times() {
+  awk '
+    function ms(t,  a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+    FILENAME ~ /\.stamps$/ { if (launch == "") launch = ms($1); else ended = ms($1); next }
+    /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] / {
+      if (firstline == "") firstline = ms($1)
+      t = ms($1)
+      goal = ""
+      if ($0 ~ /\] --- .*:validate-layout \(/) goal = "validate-layout"
+      if ($0 ~ /\] --- .*:scan-images \(/) goal = "scan-images"
+      if ($0 ~ /\] --- .*:save-registry \(/) goal = "save-registry"
+      if ($0 ~ /\] --- .*:package-image \(/) goal = "package-image"
+      if ($0 ~ /\] --- /) { if (cur != "") d[cur] += t - start; cur = goal; start = t; if (goal != "" && first == "") first = t }
+      if ($0 ~ /BUILD SUCCESS/) { if (cur != "") d[cur] += t - start; cur = ""; end = t }
+      if ($0 ~ /Total time:/) { v = $0; sub(/.*Total time: */, "", v); split(v, p, " "); total = (p[2] == "min") ? 0 : p[1] * 1000 }
+    }
+    END { printf "%d %d %d %d %d %d %d %d\n", d["validate-layout"], d["scan-images"], d["save-registry"], d["package-image"], end - first, total,
+          firstline - launch, ended - end }
+  ' "$1.stamps" "$1"
+}
+
+# offline_maven_settings FILE: a settings.xml for running Maven without -o (offline, save-registry takes
+# images from its cache only, by design, and a cold build has an empty cache) while Maven itself resolves
+# nothing from the network: every Maven repository is mirrored to an address that refuses connections,
+# with the id central, so that what ~/.m2 holds from Maven Central is used without being checked (callers
+# check that no log says "Downloading").
+offline_maven_settings() {
+  cat > "$1" <<'EOF'
+<settings>
+  <mirrors>
+    <mirror>
+      <id>central</id>
+      <mirrorOf>*</mirrorOf>
+      <url>http://127.0.0.1:9/</url>
+    </mirror>
+  </mirrors>
+</settings>
+EOF
+}
+
+# empty_project DIR: Maven's own fixed cost, the floor: a project with nothing bound (packaging pom; run
+# `validate` in it)
+empty_project() {
+  mkdir -p "$1"
+  cat > "$1/pom.xml" <<'EOF'
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.clusterimage.bench</groupId>
+  <artifactId>empty</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+</project>
+EOF
+}

@@ -304,30 +304,6 @@ fi
 # Part 2: mvn package of a cluster-image project vs skopeo copy + buildah bud + buildah push
 # =====================================================================================================
 
-# the plugin's goals in a Maven log with timestamps (-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS):
-# prints "validate-layout scan-images save-registry package-image plugin maven_total start_up exit" in ms:
-# start_up = from the launch of ./mvnw to Maven's first log line, exit = from BUILD SUCCESS to the end of
-# the process (the launch and end times are in LOG.stamps)
-mvn_times() {
-  awk '
-    function ms(t,  a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
-    FILENAME ~ /\.stamps$/ { if (launch == "") launch = ms($1); else ended = ms($1); next }
-    /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] / {
-      if (firstline == "") firstline = ms($1)
-      t = ms($1)
-      goal = ""
-      if ($0 ~ /\] --- .*:validate-layout \(/) goal = "validate-layout"
-      if ($0 ~ /\] --- .*:scan-images \(/) goal = "scan-images"
-      if ($0 ~ /\] --- .*:save-registry \(/) goal = "save-registry"
-      if ($0 ~ /\] --- .*:package-image \(/) goal = "package-image"
-      if ($0 ~ /\] --- /) { if (cur != "") d[cur] += t - start; cur = goal; start = t; if (goal != "" && first == "") first = t }
-      if ($0 ~ /BUILD SUCCESS/) { if (cur != "") d[cur] += t - start; cur = ""; end = t }
-      if ($0 ~ /Total time:/) { v = $0; sub(/.*Total time: */, "", v); split(v, p, " "); total = (p[2] == "min") ? 0 : p[1] * 1000 }
-    }
-    END { printf "%d %d %d %d %d %d %d %d\n", d["validate-layout"], d["scan-images"], d["save-registry"], d["package-image"], end - first, total,
-          firstline - launch, ended - end }
-  ' "$1.stamps" "$1"
-}
 
 if part pipeline; then
   PROJECT="$WORK/project"
@@ -362,22 +338,9 @@ if part pipeline; then
 </project>
 EOF
   SEALOS="$WORK/sealos"
-  MVN_LOG_OPTS=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
   # Not -o: offline, save-registry takes images from its cache only (by design), and a cold build has an
-  # empty cache. Instead every Maven repository is mirrored to an address that refuses connections (with
-  # the id central, so that what ~/.m2 holds from Maven Central is used without being checked), so
-  # Maven itself resolves nothing from the network (checked below: no "Downloading" in the logs).
-  cat > "$WORK/settings.xml" <<'EOF'
-<settings>
-  <mirrors>
-    <mirror>
-      <id>central</id>
-      <mirrorOf>*</mirrorOf>
-      <url>http://127.0.0.1:9/</url>
-    </mirror>
-  </mirrors>
-</settings>
-EOF
+  # empty cache (see offline_maven_settings in lib.sh).
+  offline_maven_settings "$WORK/settings.xml"
   mvn_package() { # LOG; the launch and exit times go to LOG.stamps, as the log's HH:MM:SS.mmm
     date +%H:%M:%S.%3N > "$1.stamps"
     (cd "$PROJECT" && "$REPO_DIR/mvnw" -B -s "$WORK/settings.xml" package "${MVN_LOG_OPTS[@]}" \
@@ -402,16 +365,7 @@ EOF
   JAR_CHANGED=()
   # Maven's own fixed cost, for reference: a project with nothing bound (packaging pom, phase validate)
   EMPTY="$WORK/empty"
-  mkdir -p "$EMPTY"
-  cat > "$EMPTY/pom.xml" <<'EOF'
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>io.clusterimage.bench</groupId>
-  <artifactId>empty</artifactId>
-  <version>1.0.0</version>
-  <packaging>pom</packaging>
-</project>
-EOF
+  empty_project "$EMPTY"
   mvn_empty() { (cd "$EMPTY" && "$REPO_DIR/mvnw" -B -s "$WORK/settings.xml" validate) > "$WORK/mvn-empty.log" 2>&1 || { tail -20 "$WORK/mvn-empty.log" >&2; return 1; }; }
 
   for run in $(seq 1 "$RUNS"); do

@@ -38,8 +38,14 @@ final class PreviousArchive {
     /** When the previous archive is being extended in place: the length it had and its tail, kept to undo. */
     private long keptLength = -1;
     private Path keptTail;
-    /** The previous archive, opened when a layer is first copied from it. */
+    /** Where the archive was cut: the kept tail's first byte was the archive's byte at this offset. */
+    private long cutAt;
+    /**
+     * What a layer is copied from, opened when one first is: the previous archive, or once it is being extended
+     * in place (moved, cut), the tail kept aside — the layers after the cut are there now, {@link #cutAt} earlier.
+     */
     private FileChannel reader;
+    private long readerStart;
 
     PreviousArchive(Path target, Path memoFile) {
         this.target = target;
@@ -76,7 +82,8 @@ final class PreviousArchive {
         }
         try (FileChannel check = FileChannel.open(target, StandardOpenOption.READ)) {
             for (int i = 0; i < kept; i++) {
-                if (!holds(check, old.get(i).getValue(), Digests.hex(old.get(i).getValue().digest()))) {
+                LayerMemo.Entry entry = old.get(i).getValue();
+                if (!holds(check, entry.offset(), entry, Digests.hex(entry.digest()))) {
                     return List.of();
                 }
             }
@@ -110,6 +117,7 @@ final class PreviousArchive {
         }
         channel.truncate(length);
         channel.position(length);
+        cutAt = length;
     }
 
     /** Whether the archive is being extended in place (then a build that fails {@link #restore}s it). */
@@ -124,16 +132,17 @@ final class PreviousArchive {
     /** Whether the previous archive holds that layer's blob where the memo says. */
     boolean holds(LayerMemo.Entry entry, String hex) throws IOException {
         if (reader == null) {
-            reader = FileChannel.open(target, StandardOpenOption.READ);
+            reader = FileChannel.open(extended() ? keptTail : target, StandardOpenOption.READ);
+            readerStart = extended() ? cutAt : 0;
         }
-        return holds(reader, entry, hex);
+        return holds(reader, entry.offset() - readerStart, entry, hex);
     }
 
     /** Copies the layer's bytes ({@link #holds} said they are there) to where {@code channel} is. */
     void copyTo(LayerMemo.Entry entry, FileChannel channel) throws IOException {
         // the kernel copies the range from the old archive into the new one
         for (long copied = 0; copied < entry.size(); ) {
-            long n = reader.transferTo(entry.offset() + copied, entry.size() - copied, channel);
+            long n = reader.transferTo(entry.offset() - readerStart + copied, entry.size() - copied, channel);
             if (n <= 0) {
                 throw new IOException(target + " ended inside the layer " + entry.digest() + " it held at the last build");
             }
@@ -141,14 +150,17 @@ final class PreviousArchive {
         }
     }
 
-    /** Whether the tar header in front of the entry's range names that blob with that size. */
-    private static boolean holds(FileChannel archive, LayerMemo.Entry entry, String hex) throws IOException {
-        if (entry.offset() < OciArchive.BLOCK || entry.offset() + entry.size() > archive.size()) {
+    /**
+     * Whether the tar header in front of the entry's range names that blob with that size; {@code offset}: where
+     * the entry's bytes start in {@code archive} (the archive itself, or its kept tail).
+     */
+    private static boolean holds(FileChannel archive, long offset, LayerMemo.Entry entry, String hex) throws IOException {
+        if (offset < OciArchive.BLOCK || offset + entry.size() > archive.size()) {
             return false;
         }
         ByteBuffer header = ByteBuffer.allocate(OciArchive.BLOCK);
         while (header.hasRemaining()) {
-            if (archive.read(header, entry.offset() - OciArchive.BLOCK + header.position()) < 0) {
+            if (archive.read(header, offset - OciArchive.BLOCK + header.position()) < 0) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.clusterimage.maven;
 
 import io.clusterimage.core.Fingerprint;
+import io.clusterimage.core.IoErrors;
 import io.clusterimage.core.OutputLock;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -130,7 +131,7 @@ public abstract class AbstractGoalMojo extends AbstractClusterImageMojo {
             case RUN -> goal + " failed";
             case RELEASE -> "cannot release the lock of " + outputDirectory;
         };
-        return new MojoExecutionException(what + ": " + e.getMessage(), e);
+        return new MojoExecutionException(what + ": " + IoErrors.describe(e), e);
     }
 
     /** Where the goal's fingerprint is recorded. */

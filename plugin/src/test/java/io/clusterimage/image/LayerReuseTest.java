@@ -51,8 +51,12 @@ class LayerReuseTest {
 
     /** Builds into {@code archive}, with the layer memo when {@code memo} is not null. */
     private Build build(Path archive, Path memo, List<Platform> platforms) throws Exception {
+        return build(ImageTestSupport.CLUSTER_IMAGE_KUBEFILE, archive, memo, platforms);
+    }
+
+    private Build build(String kubefile, Path archive, Path memo, List<Platform> platforms) throws Exception {
         try (OciArchive output = OciArchive.create(archive, Instant.EPOCH, memo)) {
-            BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+            BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), kubefile),
                     ImageTestSupport.options(context(), temp.resolve("work"), this::registry, platforms), null, output);
             output.finish(image, "x:1");
             return new Build(image, output.reusedLayers());
@@ -142,6 +146,33 @@ class LayerReuseTest {
         }
         assertEquals(1, build(archive, memo, List.of(AMD64)).reused(), "and the memo still describes it");
         assertSameAsFromScratch(archive, List.of(AMD64));
+    }
+
+    @Test
+    void anUnchangedLayerAfterAChangedOneIsTakenFromThePreviousArchivesTailWhenItIsExtendedInPlace() throws Exception {
+        // charts (the middle-sized layer) changes, the registry layer before it is kept in place and the smaller
+        // manifests layer after it must come from the tail cut off the previous archive (found by bench/inner.sh:
+        // the build failed, NoSuchFileException, reading the previous archive after it had been moved)
+        String kubefile = """
+                FROM scratch
+                COPY charts charts
+                COPY manifests manifests
+                COPY registry registry
+                """;
+        Path archive = temp.resolve("charts.tar");
+        Path memo = temp.resolve("charts.memo.json");
+        write(context(), "charts/app/values.yaml", "replicaCount: 1\n" + "# padding\n".repeat(2_000));
+        Build first = build(kubefile, archive, memo, List.of(AMD64));
+        assertEquals(0, first.reused());
+        write(context(), "charts/app/values.yaml", "replicaCount: 2\n" + "# padding\n".repeat(2_000));
+        Object inode = Files.getAttribute(archive, "unix:ino");
+        Build edited = build(kubefile, archive, memo, List.of(AMD64));
+        assertEquals(2, edited.reused(), "the registry layer kept in place, the manifests layer copied from the tail");
+        assertEquals(inode, Files.getAttribute(archive, "unix:ino"), "the archive was extended in place");
+        assertNotEquals(first.image().digest(), edited.image().digest());
+        Path scratch = temp.resolve("charts-scratch.tar");
+        build(kubefile, scratch, null, List.of(AMD64));
+        assertEquals(-1, Files.mismatch(archive, scratch), "the same bytes as a build from scratch");
     }
 
     private Path writeTemp(byte[] bytes) throws Exception {
