@@ -104,7 +104,6 @@ done
 [ "${MVN:-1}" = 1 ] || exit 0
 log "installing the plugin (./mvnw -q -B -o install -DskipTests -Dinvoker.skip=true)"
 mvnw_quiet install -DskipTests -Dinvoker.skip=true >&2
-PLUGIN_VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$REPO_DIR/pom.xml" | head -1)
 project() { # DIR CHARTS_XML
   mkdir -p "$1/manifests"
   printf 'FROM scratch\nLABEL sealos.io.type="application"\nCOPY charts charts\nCOPY manifests manifests\nCOPY registry registry\nCMD ["helm upgrade -i demo charts/demo"]\n' > "$1/Kubefile"

@@ -43,16 +43,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   mvnw_quiet install -DskipTests -Dinvoker.skip=true >&2
 fi
 BENCH_SKIP_BUILD=1 bench_build
-PLUGIN_VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$REPO_DIR/pom.xml" | head -1)
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cluster-image-bench-inner.XXXXXX")
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_workdir inner
 RESULTS="$BENCH_TARGET/inner-results.tsv"
 printf 'run\tstep\twall_ms\tcpu_ms\tplugin_ms\tvalidate_ms\tscan_ms\tsave_ms\tpackage_ms\n' > "$RESULTS"
 
@@ -112,31 +104,7 @@ EOF
     printf -- '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app-%s\nspec:\n  containers:\n    - name: app\n      image: %s\n' \
       "$i" "$SRC/bench/app-$i:v1"
   done > "$1/manifests/apps.yaml"
-  cat > "$1/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>io.clusterimage.bench</groupId>
-  <artifactId>inner-app</artifactId>
-  <version>1.0.0</version>
-  <packaging>cluster-image</packaging>
-  <properties>
-    <project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp>
-  </properties>
-  <build>
-    <plugins>
-      <plugin>
-        <groupId>io.clusterimage</groupId>
-        <artifactId>cluster-image-maven-plugin</artifactId>
-        <version>$PLUGIN_VERSION</version>
-        <extensions>true</extensions>
-        <configuration>
-          <insecureRegistries><insecureRegistry>$SRC</insecureRegistry></insecureRegistries>
-        </configuration>
-      </plugin>
-    </plugins>
-  </build>
-</project>
-EOF
+  cluster_image_pom "$1" inner-app "$SRC"
 }
 
 offline_maven_settings "$WORK/settings.xml"

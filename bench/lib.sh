@@ -9,6 +9,7 @@
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 BENCH_TARGET="$BENCH_DIR/target"
+PLUGIN_VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$REPO_DIR/pom.xml" | head -1)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -206,4 +207,50 @@ empty_project() {
   <packaging>pom</packaging>
 </project>
 EOF
+}
+
+# cluster_image_pom DIR ARTIFACT_ID REGISTRY: DIR/pom.xml of a <packaging>cluster-image</packaging> project
+# with this checkout's plugin version, reading images from REGISTRY (plain HTTP on 127.0.0.1)
+cluster_image_pom() {
+  cat > "$1/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.clusterimage.bench</groupId>
+  <artifactId>$2</artifactId>
+  <version>1.0.0</version>
+  <packaging>cluster-image</packaging>
+  <properties>
+    <project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp>
+  </properties>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>io.clusterimage</groupId>
+        <artifactId>cluster-image-maven-plugin</artifactId>
+        <version>$PLUGIN_VERSION</version>
+        <extensions>true</extensions>
+        <configuration>
+          <insecureRegistries>
+            <insecureRegistry>$3</insecureRegistry>
+          </insecureRegistries>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+EOF
+}
+
+# bench_workdir NAME: WORK, a fresh scratch directory, and PIDS, the processes started there (start_registry
+# adds to it); both go on exit. A script that needs more cleaning sets its own trap after this.
+bench_workdir() {
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/cluster-image-bench-$1.XXXXXX")
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
+  rm -rf "$WORK"
 }

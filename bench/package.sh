@@ -52,7 +52,6 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   mvnw_quiet install -DskipTests >&2
 fi
 BENCH_SKIP_BUILD=1 bench_build # install compiled plugin/target/classes
-PLUGIN_VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$REPO_DIR/pom.xml" | head -1)
 jar_sum() { [ -f "$PLUGIN_JAR" ] && sha256sum "$PLUGIN_JAR" | cut -c1-16 || echo none; }
 PLUGIN_JAR_SUM=$(jar_sum) # the jar is reproducible: the same sources give the same sum
 # ~/.m2 is shared: another developer's install may replace the plugin while this runs. Before each cold
@@ -308,35 +307,7 @@ fi
 if part pipeline; then
   PROJECT="$WORK/project"
   write_context "$PROJECT"
-  cat > "$PROJECT/pom.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>io.clusterimage.bench</groupId>
-  <artifactId>bench-app</artifactId>
-  <version>1.0.0</version>
-  <packaging>cluster-image</packaging>
-  <properties>
-    <project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp>
-  </properties>
-  <build>
-    <plugins>
-      <plugin>
-        <groupId>io.clusterimage</groupId>
-        <artifactId>cluster-image-maven-plugin</artifactId>
-        <version>$PLUGIN_VERSION</version>
-        <extensions>true</extensions>
-        <configuration>
-          <insecureRegistries>
-            <insecureRegistry>$SRC</insecureRegistry>
-          </insecureRegistries>
-        </configuration>
-      </plugin>
-    </plugins>
-  </build>
-</project>
-EOF
+  cluster_image_pom "$PROJECT" bench-app "$SRC"
   SEALOS="$WORK/sealos"
   # Not -o: offline, save-registry takes images from its cache only (by design), and a cold build has an
   # empty cache (see offline_maven_settings in lib.sh).

@@ -41,14 +41,7 @@ for tool in docker-registry skopeo curl java javac; do
 done
 
 bench_build
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cluster-image-bench-save.XXXXXX")
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_workdir save
 RESULTS="$BENCH_TARGET/save-results.tsv"
 printf 'set\trun\twhat\twall_ms\tsave_ms\tclient_cpu_ms\tregistry_cpu_ms\theap_peak_mib\theap_sampled_max_mib\tgc_live_max_mib\tbytes_fetched\n' > "$RESULTS"
 
