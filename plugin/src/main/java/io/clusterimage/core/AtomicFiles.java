@@ -34,11 +34,7 @@ public final class AtomicFiles {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 20)) {
                 writer.write(out);
             }
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the default permissions are fine
-            }
+            makeReadable(temp);
             replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
@@ -54,6 +50,18 @@ public final class AtomicFiles {
     public static void replace(Path finished, Path target) throws IOException {
         Files.deleteIfExists(target);
         Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Gives a file the usual mode of an output, rw-r--r-- (a temporary file is created rw-------), where the
+     * file system has POSIX modes.
+     */
+    public static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions are fine
+        }
     }
 
     public static void write(Path target, byte[] content) throws IOException {

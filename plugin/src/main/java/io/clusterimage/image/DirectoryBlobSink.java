@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.registry.Digests;
 
 import java.io.BufferedOutputStream;
@@ -10,8 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Blobs as files named by their digest in one directory (the build's work directory): for outputs
- * written after the build (an OCI layout directory, a docker-archive) and for tests. Base image layers
+ * Blobs as files named by their digest in one directory: the build's work directory, for outputs written
+ * after the build (a docker-archive) and for tests; {@code blobs/sha256/} of an {@link OciDirectory}. Base image layers
  * stay where they are (the blob cache).
  */
 public final class DirectoryBlobSink implements BlobSink {
@@ -39,6 +40,7 @@ public final class DirectoryBlobSink implements BlobSink {
             public Path commit(String digest, long size) throws IOException {
                 out.close();
                 Path target = directory.resolve(Digests.hex(digest));
+                AtomicFiles.makeReadable(temp);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
                 committed = true;
                 return target;

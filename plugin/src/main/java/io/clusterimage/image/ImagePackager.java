@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Builds the cluster image into the format asked for: an oci-archive with every layer written once, straight into
- * the archive (a layer whose inputs did not change taken from the previous archive as a byte range); an OCI
- * directory or a docker-archive built first, then written.
+ * Builds the cluster image into the format asked for: an oci-archive or an OCI directory with every layer written
+ * once, straight into it (a layer whose inputs did not change taken from the previous output: a byte range of the
+ * archive, a hard link to the directory's blob); a docker-archive built first, then written.
  */
 public final class ImagePackager {
 
@@ -35,7 +35,7 @@ public final class ImagePackager {
 
     /**
      * @param target where the archive (or directory) goes; the image is named {@code options.refName()} in it
-     * @param memo   what the previous oci-archive's layers were made of (for an oci-archive)
+     * @param memo   what the previous output's layers were made of (for an oci-archive or an OCI directory)
      * @param log    what is worth saying: layers taken from the previous archive
      */
     public static <E extends Exception> BuiltImage pack(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages,
@@ -48,6 +48,17 @@ public final class ImagePackager {
                 if (archive.reusedLayers() > 0) {
                     log.accept("took " + archive.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(archive.reusedBytes())
                             + ") from the previous archive");
+                }
+                return image;
+            }
+        }
+        if (format == OciArchiveWriter.Format.OCI_DIRECTORY) {
+            try (OciDirectory directory = OciDirectory.create(target, memo)) {
+                BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, directory);
+                directory.finish(image, options.refName(), attacher.attach(image));
+                if (directory.reusedLayers() > 0) {
+                    log.accept("took " + directory.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(directory.reusedBytes())
+                            + ") from the previous directory (hard links)");
                 }
                 return image;
             }

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -364,11 +363,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
         out.write(new byte[2 * BLOCK]);
         out.flush();
         channel.close();
-        try {
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the default permissions are fine
-        }
+        AtomicFiles.makeReadable(temp);
         previous.closeReader();
         AtomicFiles.replace(temp, target);
         finished = true;

@@ -3,7 +3,6 @@ package io.clusterimage.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
-import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -11,10 +10,8 @@ import io.clusterimage.registry.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +35,7 @@ public final class OciArchiveWriter {
     }
 
     /** A blob to write: bytes in memory (JSON documents) or a file (layers). */
-    private record BlobContent(byte[] bytes, Path file) {
+    record BlobContent(byte[] bytes, Path file) {
         long size() throws IOException {
             return bytes != null ? bytes.length : Files.size(file);
         }
@@ -96,7 +93,14 @@ public final class OciArchiveWriter {
                 archive.finish(image, refName, attachments);
             }
         } else if (format == Format.OCI_DIRECTORY) {
-            writeDirectory(ociLayout(image, refName, attachments), target);
+            try (OciDirectory directory = OciDirectory.create(target, null)) {
+                for (PlatformImage platform : image.platforms()) {
+                    for (Layer layer : platform.layers()) {
+                        directory.add(layer.digest(), layerFile(layer));
+                    }
+                }
+                directory.finish(image, refName, attachments);
+            }
         } else {
             writeTar(dockerArchive(image, refName), time, target);
         }
@@ -134,7 +138,8 @@ public final class OciArchiveWriter {
         return files;
     }
 
-    private static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName, List<Attachments.Attachment> attachments)
+    /** Every file of the image's OCI layout, by its path in the layout; a layer's content is its file. */
+    static TreeMap<String, BlobContent> ociLayout(BuiltImage image, String refName, List<Attachments.Attachment> attachments)
             throws IOException {
         TreeMap<String, BlobContent> files = new TreeMap<>();
         for (PlatformImage platform : image.platforms()) {
@@ -162,20 +167,6 @@ public final class OciArchiveWriter {
         files.put("index.json", new BlobContent(OciArchive.indexJson(image, refName, attachmentIndex), null));
         files.put("oci-layout", new BlobContent(OciArchive.layoutFile(), null));
         return files;
-    }
-
-    private static void writeDirectory(TreeMap<String, BlobContent> files, Path target) throws IOException {
-        Path staging = target.resolveSibling(target.getFileName() + ".partial");
-        PathTrees.deleteTree(staging);
-        for (var file : files.entrySet()) {
-            Path path = staging.resolve(file.getKey());
-            Files.createDirectories(path.getParent());
-            try (InputStream in = file.getValue().open()) {
-                Files.copy(in, path);
-            }
-        }
-        PathTrees.deleteTree(target);
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Entries sorted, directories first where needed, fixed owners and times: same files, same bytes. */

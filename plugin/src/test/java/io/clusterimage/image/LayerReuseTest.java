@@ -2,6 +2,7 @@ package io.clusterimage.image;
 
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.KubefileParser;
+import io.clusterimage.registry.Digests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,12 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static io.clusterimage.image.ImageTestSupport.AMD64;
 import static io.clusterimage.image.ImageTestSupport.ARM64;
 import static io.clusterimage.image.ImageTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -173,6 +178,82 @@ class LayerReuseTest {
         Path scratch = temp.resolve("charts-scratch.tar");
         build(kubefile, scratch, null, List.of(AMD64));
         assertEquals(-1, Files.mismatch(archive, scratch), "the same bytes as a build from scratch");
+    }
+
+    private record DirectoryBuild(BuiltImage image, int reused) {
+    }
+
+    private DirectoryBuild buildDirectory(Path directory, Path memo, List<Platform> platforms) throws Exception {
+        try (OciDirectory output = OciDirectory.create(directory, memo)) {
+            BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                    ImageTestSupport.options(context(), temp.resolve("work"), this::registry, platforms), null, output);
+            output.finish(image, "x:1", List.of());
+            return new DirectoryBuild(image, output.reusedLayers());
+        }
+    }
+
+    /** Every file of a directory by its relative path, with its bytes' digest. */
+    private static Map<String, String> files(Path root) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString(), Digests.of(Files.readAllBytes(file)));
+            }
+        }
+        return files;
+    }
+
+    private void assertSameDirectoryAsFromScratch(Path directory, List<Platform> platforms) throws Exception {
+        Path scratch = temp.resolve("scratch-layout-" + System.nanoTime());
+        buildDirectory(scratch, null, platforms);
+        assertEquals(files(scratch), files(directory), "the reused layout has the files of one built from scratch");
+    }
+
+    private static Path registryBlob(Path directory, BuiltImage image) {
+        Layer largest = image.platforms().get(0).layers().stream().max(Comparator.comparingLong(Layer::size)).orElseThrow();
+        return directory.resolve("blobs/sha256/" + Digests.hex(largest.digest()));
+    }
+
+    @Test
+    void anOciDirectoryTakesUnchangedLayersAsHardLinksToThePreviousDirectorysBlobs() throws Exception {
+        Path directory = temp.resolve("layout");
+        Path memo = temp.resolve("layout.memo.json");
+        DirectoryBuild first = buildDirectory(directory, memo, List.of(AMD64));
+        assertEquals(0, first.reused());
+        Object inode = Files.getAttribute(registryBlob(directory, first.image()), "unix:ino");
+
+        DirectoryBuild again = buildDirectory(directory, memo, List.of(AMD64));
+        assertEquals(2, again.reused());
+        assertEquals(first.image().digest(), again.image().digest());
+        assertEquals(inode, Files.getAttribute(registryBlob(directory, again.image()), "unix:ino"), "a hard link, not a copy");
+        assertSameDirectoryAsFromScratch(directory, List.of(AMD64));
+
+        write(context(), "manifests/app.yaml", "kind: Pod\nmetadata: {name: in-a-directory}\n");
+        DirectoryBuild edited = buildDirectory(directory, memo, List.of(AMD64));
+        assertEquals(1, edited.reused(), "the registry layer taken over, the manifests layer built again");
+        assertNotEquals(first.image().digest(), edited.image().digest());
+        assertSameDirectoryAsFromScratch(directory, List.of(AMD64));
+
+        // the previous layout's blob damaged (a byte appended): not taken over, built again, the same image
+        Files.write(registryBlob(directory, edited.image()), new byte[]{1}, java.nio.file.StandardOpenOption.APPEND);
+        DirectoryBuild repaired = buildDirectory(directory, memo, List.of(AMD64));
+        assertEquals(1, repaired.reused(), "only the manifests layer");
+        assertEquals(edited.image().digest(), repaired.image().digest());
+        assertSameDirectoryAsFromScratch(directory, List.of(AMD64));
+
+        // a build that fails before finishing leaves the layout as it was, and no staging directory
+        Map<String, String> before = files(directory);
+        try (OciDirectory output = OciDirectory.create(directory, memo)) {
+            ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                    ImageTestSupport.options(context(), temp.resolve("work"), this::registry, List.of(AMD64)), null, output);
+        }
+        assertEquals(before, files(directory));
+        assertFalse(Files.exists(temp.resolve("layout.partial")));
+
+        // two platforms: the manifests layer they share is taken over once
+        buildDirectory(directory, memo, List.of(AMD64, ARM64));
+        assertEquals(3, buildDirectory(directory, memo, List.of(AMD64, ARM64)).reused());
+        assertSameDirectoryAsFromScratch(directory, List.of(AMD64, ARM64));
     }
 
     private Path writeTemp(byte[] bytes) throws Exception {
