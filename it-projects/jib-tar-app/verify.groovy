@@ -1,5 +1,5 @@
 // jib-maven-plugin's buildTar writes orders/target/jib-image.tar in the package phase; deploy/ imports
-// it with <imageArchives>: the image is listed as "built", stored in the linux-amd64 tree under the
+// it with <imageArchives> by the coordinates orders/ attached it under (<artifact>): the image is listed as "built", stored in the linux-amd64 tree under the
 // declared repository and tag, locked with that digest, and its config runs the class as Jib does.
 import groovy.json.JsonSlurper
 

@@ -94,7 +94,8 @@ public record DeclaredArchive(ImageReference image, String written, Path file, S
             String written = entry.image() == null ? "" : entry.image().strip();
             if (entry.file() == null || entry.file().isBlank()) {
                 throw new InvalidDeclarationException(where + " has no <file>: name the archive a tool of the build writes"
-                        + " (e.g. ../orders/target/jib-image.tar), relative to the project directory");
+                        + " (e.g. ../orders/target/jib-image.tar), relative to the project directory, or the artifact a module"
+                        + " of the build makes with <artifact>groupId:artifactId:type:classifier</artifact>");
             }
             if (written.isEmpty()) {
                 throw new InvalidDeclarationException(where + " (<file>" + entry.file() + "</file>) has no <image>: give the"

@@ -61,7 +61,8 @@ class DeclaredArchiveScanTest {
     @Test
     void eachBadDeclarationNamesTheElementAndWhatToDo() {
         assertEquals("<imageArchives><imageArchive> number 1 has no <file>: name the archive a tool of the build writes"
-                + " (e.g. ../orders/target/jib-image.tar), relative to the project directory", parseFails(entry(" ", "a/b:1")));
+                + " (e.g. ../orders/target/jib-image.tar), relative to the project directory, or the artifact a module of the"
+                + " build makes with <artifact>groupId:artifactId:type:classifier</artifact>", parseFails(entry(" ", "a/b:1")));
         assertEquals("<imageArchives><imageArchive> number 2 (<file>b.tar</file>) has no <image>: give the reference the"
                         + " manifests use for it, e.g. registry.example.com/team/orders:1.0",
                 parseFails(entry("a.tar", "a/b:1"), entry("b.tar", null)));
