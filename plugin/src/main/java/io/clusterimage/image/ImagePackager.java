@@ -36,7 +36,7 @@ public final class ImagePackager {
     /**
      * @param target where the archive (or directory) goes; the image is named {@code options.refName()} in it
      * @param memo   what the previous output's layers were made of (for an oci-archive or an OCI directory)
-     * @param log    what is worth saying: layers taken from the previous archive
+     * @param log    what is worth saying: layers taken from the previous output
      */
     public static <E extends Exception> BuiltImage pack(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages,
                                                         OciArchiveWriter.Format format, Path target, Path memo, Attacher<E> attacher,

@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import io.clusterimage.core.BackgroundDigestOutputStream;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Digests;
 
@@ -25,10 +26,8 @@ final class LayerWriter {
 
     /**
      * @param threads threads the compression may use; the bytes do not depend on it
-     */
-    /**
-     * @param key the layer's {@link LayerMemo#key} (computed once, when the archive was planned), or null when
-     *            there is none: then it is built, not looked up or remembered
+     * @param key     the layer's {@link LayerMemo#key} (computed once, when the archive was planned), or null when
+     *                there is none: then it is built, not looked up or remembered
      */
     static Layer write(List<FileEntry> entries, long mtimeSeconds, LayerCompression compression, int threads, BlobSink sink,
                        String createdBy, String key) throws IOException {
@@ -50,28 +49,48 @@ final class LayerWriter {
         MessageDigest blobDigest = Digests.sha256();
         MessageDigest diffDigest = Digests.sha256();
         try (BlobSink.NewBlob blob = sink.begin()) {
-            DigestOutputStream hashedBlob = new DigestOutputStream(blob.out(), blobDigest);
-            // an uncompressed layer's blob is its tar: hash it once (the registry layer is hundreds of MB)
-            hashedBlob.on(compression != LayerCompression.NONE);
-            CountingOutputStream counted = new CountingOutputStream(hashedBlob);
-            OutputStream compressed = compression.compress(counted, threads);
-            DigestOutputStream tarStream = new DigestOutputStream(compressed, diffDigest);
-            TarWriter tar = new TarWriter(tarStream);
-            for (FileEntry entry : entries) {
-                switch (entry.type()) {
-                    case DIRECTORY -> tar.directory(entry.path(), entry.mode(), entry.uid(), entry.gid(), mtimeSeconds);
-                    case SYMLINK -> tar.symlink(entry.path(), entry.link(), entry.uid(), entry.gid(), mtimeSeconds);
-                    case FILE -> {
-                        try (InputStream in = Files.newInputStream(entry.source())) {
-                            tar.file(entry.path(), entry.mode(), entry.uid(), entry.gid(), mtimeSeconds, entry.size(), in);
+            CountingOutputStream counted;
+            OutputStream compressed = null;
+            OutputStream tarStream;
+            BackgroundDigestOutputStream background = null;
+            if (compression == LayerCompression.NONE) {
+                // the blob is the tar (the registry layer, hundreds of MB): hashed once, on another core while this
+                // thread reads the files and writes
+                counted = new CountingOutputStream(blob.out());
+                background = new BackgroundDigestOutputStream(counted, diffDigest);
+                tarStream = background;
+            } else {
+                counted = new CountingOutputStream(new DigestOutputStream(blob.out(), blobDigest));
+                compressed = compression.compress(counted, threads);
+                tarStream = new DigestOutputStream(compressed, diffDigest);
+            }
+            try {
+                TarWriter tar = new TarWriter(tarStream);
+                for (FileEntry entry : entries) {
+                    switch (entry.type()) {
+                        case DIRECTORY -> tar.directory(entry.path(), entry.mode(), entry.uid(), entry.gid(), mtimeSeconds);
+                        case SYMLINK -> tar.symlink(entry.path(), entry.link(), entry.uid(), entry.gid(), mtimeSeconds);
+                        case FILE -> {
+                            try (InputStream in = Files.newInputStream(entry.source())) {
+                                tar.file(entry.path(), entry.mode(), entry.uid(), entry.gid(), mtimeSeconds, entry.size(), in);
+                            }
                         }
                     }
                 }
+                tar.finish();
+                if (background != null) {
+                    background.finishDigest();
+                    background.flush();
+                } else {
+                    // ends the gzip or zstd stream and flushes it into the blob, whose stream stays open
+                    // (tarStream, a digest on top of it, holds no bytes of its own)
+                    compressed.close();
+                }
+            } finally {
+                if (background != null) {
+                    background.close(); // stops its thread, also when writing failed
+                }
             }
-            tar.finish();
-            // ends the gzip or zstd stream and flushes it into the blob, whose stream stays open
-            // (tarStream, a digest on top of it, holds no bytes of its own)
-            compressed.close();
             String diffId = Digests.format(diffDigest);
             String digest = compression == LayerCompression.NONE ? diffId : Digests.format(blobDigest);
             Path file = blob.commit(digest, counted.count);
