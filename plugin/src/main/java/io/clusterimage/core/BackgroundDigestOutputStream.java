@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -95,7 +96,10 @@ public final class BackgroundDigestOutputStream extends OutputStream {
                 spare.offer(chunk.bytes());
             }
         } catch (InterruptedException e) {
-            // stopped by close(): the digest is not wanted any more
+            // stopped by close(), when the digest is not wanted any more; stopped by anyone else, a writer must not
+            // wait for it
+            failure = e;
+            toHash.clear();
         } catch (RuntimeException | Error e) {
             failure = e;
             toHash.clear(); // a writer waiting for room goes on, and finds the failure
@@ -133,8 +137,11 @@ public final class BackgroundDigestOutputStream extends OutputStream {
 
     private void put(Chunk chunk) throws IOException {
         try {
-            while (!toHash.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!toHash.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 rethrow(); // the hashing thread failed and takes no more
+                if (!hasher.isAlive()) {
+                    throw new IOException("the hashing thread stopped");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

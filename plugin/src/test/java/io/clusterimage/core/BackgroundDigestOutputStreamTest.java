@@ -83,6 +83,24 @@ class BackgroundDigestOutputStreamTest {
         assertFalse(hashThreadAlive(), "no hashing thread left");
     }
 
+    @Test
+    void aHashingThreadStoppedByAnotherHandFailsTheWriterInsteadOfLeavingItWaiting() throws Exception {
+        BackgroundDigestOutputStream stream = new BackgroundDigestOutputStream(OutputStream.nullOutputStream(), sha256());
+        byte[] data = new byte[BackgroundDigestOutputStream.BLOCK];
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        stream.write(data); // starts the thread
+        Thread.getAllStackTraces().keySet().stream() // only this stream's, whatever else runs
+                .filter(t -> t.getName().startsWith("cluster-image-hash-") && !before.contains(t)).forEach(Thread::interrupt);
+        IOException failure = assertThrows(IOException.class, () -> {
+            for (int i = 0; i < 100; i++) {
+                stream.write(data);
+            }
+            stream.finishDigest();
+        });
+        assertTrue(failure.getMessage().contains("hashing"), failure.getMessage());
+        stream.close();
+    }
+
     private static boolean hashThreadAlive() throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("cluster-image-hash-") && t.isAlive())) {
