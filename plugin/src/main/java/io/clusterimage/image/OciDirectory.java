@@ -128,8 +128,8 @@ public final class OciDirectory implements BlobSink, AutoCloseable {
      * {@code index.json} and {@code oci-layout}, and puts the layout at its target.
      */
     public void finish(BuiltImage image, String refName, List<Attachments.Attachment> attachments) throws IOException {
-        TreeMap<String, OciArchiveWriter.BlobContent> files = OciArchiveWriter.ociLayout(image, refName, attachments);
-        for (Map.Entry<String, OciArchiveWriter.BlobContent> file : files.entrySet()) {
+        TreeMap<String, OciArchiveWriter.BlobContent> layout = OciArchiveWriter.ociLayout(image, refName, attachments);
+        for (Map.Entry<String, OciArchiveWriter.BlobContent> file : layout.entrySet()) {
             Path path = staging.resolve(file.getKey());
             if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 continue; // a layer, placed while building
