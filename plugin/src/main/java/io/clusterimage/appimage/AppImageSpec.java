@@ -74,8 +74,8 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
         return ELEMENT + " <image>" + written + "</image>";
     }
 
-    /** Where the base image comes from: {@code <from><image>} or {@code <from><archive>}. */
-    public sealed interface Base permits RegistryBase, ArchiveBase {
+    /** Where the base image comes from: {@code <from><image>}, {@code <from><archive>} or {@code <from><docker>}. */
+    public sealed interface Base permits RegistryBase, ArchiveBase, DockerBase {
     }
 
     /** A base image pulled the way save-registry pulls (mirrors, credentials, the blob cache, {@code mvn -o}). */
@@ -84,6 +84,13 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
 
     /** A base image read from a docker-archive, an oci-archive or an OCI layout directory. */
     public record ArchiveBase(Path file) implements Base {
+    }
+
+    /**
+     * A base image of the local container engine, by the name the engine knows it under, taken with
+     * {@code <executable> save} ({@code docker}, or {@code podman}, which needs no daemon).
+     */
+    public record DockerBase(String name, String executable) implements Base {
     }
 
     /** jib-maven-plugin's {@code <containerizingMode>}. */

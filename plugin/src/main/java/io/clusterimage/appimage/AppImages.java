@@ -41,6 +41,12 @@ public final class AppImages {
                 try {
                     if (spec.base() instanceof AppImageSpec.RegistryBase registry) {
                         BaseImageTar.fromRegistry(fetcher, registry, platform, baseTar);
+                    } else if (spec.base() instanceof AppImageSpec.DockerBase engine) {
+                        try {
+                            BaseImageTar.fromDocker(engine, platform, platformDir.resolve(number + "-base"), baseTar);
+                        } catch (IOException e) {
+                            throw new AppImageException(spec.describe() + ": " + describe(spec.base()) + ": " + e.getMessage(), e);
+                        }
                     } else {
                         BaseImageTar.fromArchive((AppImageSpec.ArchiveBase) spec.base(), platform,
                                 platformDir.resolve(number + "-base"), baseTar);
@@ -70,8 +76,12 @@ public final class AppImages {
     }
 
     private static String describe(AppImageSpec.Base base) {
-        return base instanceof AppImageSpec.RegistryBase registry
-                ? "<from><image>" + registry.reference().canonical() + "</image>"
-                : "<from><archive>" + ((AppImageSpec.ArchiveBase) base).file() + "</archive>";
+        if (base instanceof AppImageSpec.RegistryBase registry) {
+            return "<from><image>" + registry.reference().canonical() + "</image>";
+        }
+        if (base instanceof AppImageSpec.DockerBase engine) {
+            return "<from><docker>" + engine.name() + "</docker>";
+        }
+        return "<from><archive>" + ((AppImageSpec.ArchiveBase) base).file() + "</archive>";
     }
 }

@@ -99,6 +99,40 @@ public final class BaseImageTar {
         inputs.record(stampOf(tar));
     }
 
+    /**
+     * A base image of the local container engine ({@code docker} or {@code podman}): saved as a docker-archive and
+     * read as {@link #fromArchive} reads one, but only when the engine's image ID (the digest of its config, which
+     * names every layer) changed since the tar was written: an unchanged base costs one {@code image inspect}.
+     */
+    public static void fromDocker(AppImageSpec.DockerBase base, Platform platform, Path workDir, Path tar)
+            throws IOException, RegistryException {
+        DockerEngine engine = new DockerEngine(base);
+        DockerEngine.Inspected image = engine.inspect();
+        if (!image.platform().os().equals(platform.os()) || !image.platform().architecture().equals(platform.architecture())) {
+            throw new RegistryException(RegistryException.Kind.UNSUPPORTED, base.name() + " in " + base.executable() + " is an image for "
+                    + image.platform() + ", not for " + platform + "; pull or build it for " + platform + " (" + base.executable()
+                    + " pull --platform " + platform + "), or leave " + platform + " out of <platforms>");
+        }
+        Fingerprint inputs = new Fingerprint("app-image base").add("format", FORMAT).add("engine", base.name())
+                .add("image", image.id()).add("platform", platform);
+        if (inputs.matches(stampOf(tar), List.of(tar))) {
+            return;
+        }
+        Path saved = workDir.resolve("engine-save.tar");
+        try {
+            engine.save(saved);
+            fromArchive(new AppImageSpec.ArchiveBase(saved), platform, workDir.resolve("saved"), tar);
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+        inputs.record(stampOf(tar));
+    }
+
+    /** The ID the engine gives its image now (for up-to-date checks: a base rebuilt under the same name is another). */
+    public static String engineImageId(AppImageSpec.DockerBase base) throws IOException {
+        return new DockerEngine(base).inspect().id();
+    }
+
     /** Beside the tar: what it was written from, so an unchanged base is not written again on the next build. */
     private static Path stampOf(Path tar) {
         return tar.resolveSibling(tar.getFileName() + ".fingerprint");

@@ -174,10 +174,16 @@ public class AppImageConfig {
     private static AppImageSpec.Base base(AppImageFrom from, MavenProject project, String element) throws MojoExecutionException {
         String image = from == null || from.image == null ? "" : from.image.strip();
         String archive = from == null || from.archive == null ? "" : from.archive.strip();
-        if (image.isEmpty() == archive.isEmpty()) {
-            throw new MojoExecutionException(element + ": <from> needs " + (image.isEmpty() ? "" : "only one of ")
-                    + "<image> (a base image reference, e.g. eclipse-temurin:21-jre) or <archive> (a docker-archive,"
-                    + " oci-archive or OCI layout directory holding it)");
+        String docker = from == null || from.docker == null ? "" : from.docker.strip();
+        long given = java.util.stream.Stream.of(image, archive, docker).filter(s -> !s.isEmpty()).count();
+        if (given != 1) {
+            throw new MojoExecutionException(element + ": <from> needs " + (given == 0 ? "" : "only one of ")
+                    + "<image> (a base image reference, e.g. eclipse-temurin:21-jre), <archive> (a docker-archive,"
+                    + " oci-archive or OCI layout directory holding it) or <docker> (an image of the local Docker or Podman)");
+        }
+        if (!docker.isEmpty()) {
+            String executable = from.dockerExecutable == null || from.dockerExecutable.isBlank() ? "docker" : from.dockerExecutable.strip();
+            return new AppImageSpec.DockerBase(docker, executable);
         }
         if (!archive.isEmpty()) {
             return new AppImageSpec.ArchiveBase(project.getBasedir().toPath().resolve(archive).toAbsolutePath().normalize());

@@ -2,6 +2,7 @@ package io.clusterimage.maven;
 
 import io.clusterimage.appimage.AppImageException;
 import io.clusterimage.appimage.AppImageSpec;
+import io.clusterimage.appimage.BaseImageTar;
 import io.clusterimage.appimage.AppImages;
 import io.clusterimage.core.Fingerprint;
 import io.clusterimage.core.Platform;
@@ -81,6 +82,13 @@ final class SavePlan {
             }
             if (spec.base() instanceof AppImageSpec.ArchiveBase archive) {
                 fingerprint.addTree(archive.file(), p -> false);
+            }
+            if (spec.base() instanceof AppImageSpec.DockerBase engine) {
+                try {
+                    fingerprint.add("engine image " + engine.name(), BaseImageTar.engineImageId(engine));
+                } catch (IOException e) {
+                    throw new IOException(spec.describe() + ": <from><docker>" + engine.name() + "</docker>: " + e.getMessage(), e);
+                }
             }
             for (AppImageSpec.ExtraDirectory extra : spec.extraDirectories()) {
                 fingerprint.addTree(extra.from(), p -> false);
