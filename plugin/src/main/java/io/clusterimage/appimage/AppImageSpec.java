@@ -76,14 +76,24 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
 
     /** Where the base image comes from: {@code <from><image>}, {@code <from><archive>} or {@code <from><docker>}. */
     public sealed interface Base permits RegistryBase, ArchiveBase, DockerBase {
+        /** How messages name it: the POM element, e.g. {@code <from><archive>/src/base.tar</archive>}. */
+        String element();
     }
 
     /** A base image pulled the way save-registry pulls (mirrors, credentials, the blob cache, {@code mvn -o}). */
     public record RegistryBase(ImageReference reference) implements Base {
+        @Override
+        public String element() {
+            return "<from><image>" + reference.canonical() + "</image>";
+        }
     }
 
     /** A base image read from a docker-archive, an oci-archive or an OCI layout directory. */
     public record ArchiveBase(Path file) implements Base {
+        @Override
+        public String element() {
+            return "<from><archive>" + file + "</archive>";
+        }
     }
 
     /**
@@ -91,6 +101,10 @@ public record AppImageSpec(ImageReference image, String written, Path code, List
      * {@code <executable> save} ({@code docker}, or {@code podman}, which needs no daemon).
      */
     public record DockerBase(String name, String executable) implements Base {
+        @Override
+        public String element() {
+            return "<from><docker>" + name + "</docker>";
+        }
     }
 
     /** jib-maven-plugin's {@code <containerizingMode>}. */

@@ -45,14 +45,14 @@ public final class AppImages {
                         try {
                             BaseImageTar.fromDocker(engine, platform, platformDir.resolve(number + "-base"), baseTar);
                         } catch (IOException e) {
-                            throw new AppImageException(spec.describe() + ": " + describe(spec.base()) + ": " + e.getMessage(), e);
+                            throw new AppImageException(spec.describe() + ": " + spec.base().element() + ": " + e.getMessage(), e);
                         }
                     } else {
                         BaseImageTar.fromArchive((AppImageSpec.ArchiveBase) spec.base(), platform,
                                 platformDir.resolve(number + "-base"), baseTar);
                     }
                 } catch (RegistryException e) {
-                    throw new AppImageException(spec.describe() + ": " + describe(spec.base()) + ": " + e.getMessage()
+                    throw new AppImageException(spec.describe() + ": " + spec.base().element() + ": " + e.getMessage()
                             + (e.kind() == RegistryException.Kind.OFFLINE_MISSING
                             ? "; the base image is not in the cache and the build is offline (-o): run once online to fill it,"
                               + " or use <from><archive>" : ""), e);
@@ -73,15 +73,5 @@ public final class AppImages {
             }
         }
         return archives;
-    }
-
-    private static String describe(AppImageSpec.Base base) {
-        if (base instanceof AppImageSpec.RegistryBase registry) {
-            return "<from><image>" + registry.reference().canonical() + "</image>";
-        }
-        if (base instanceof AppImageSpec.DockerBase engine) {
-            return "<from><docker>" + engine.name() + "</docker>";
-        }
-        return "<from><archive>" + ((AppImageSpec.ArchiveBase) base).file() + "</archive>";
     }
 }

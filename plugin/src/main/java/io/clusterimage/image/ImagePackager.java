@@ -41,24 +41,14 @@ public final class ImagePackager {
     public static <E extends Exception> BuiltImage pack(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages,
                                                         OciArchiveWriter.Format format, Path target, Path memo, Attacher<E> attacher,
                                                         Consumer<String> log) throws IOException, ImageBuildException, FormatException, E {
-        if (format == OciArchiveWriter.Format.OCI_ARCHIVE) {
-            try (OciArchive archive = OciArchive.create(target, options.created(), memo)) {
-                BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, archive);
-                archive.finish(image, options.refName(), attacher.attach(image));
-                if (archive.reusedLayers() > 0) {
-                    log.accept("took " + archive.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(archive.reusedBytes())
-                            + ") from the previous archive");
-                }
-                return image;
-            }
-        }
-        if (format == OciArchiveWriter.Format.OCI_DIRECTORY) {
-            try (OciDirectory directory = OciDirectory.create(target, memo)) {
-                BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, directory);
-                directory.finish(image, options.refName(), attacher.attach(image));
-                if (directory.reusedLayers() > 0) {
-                    log.accept("took " + directory.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(directory.reusedBytes())
-                            + ") from the previous directory (hard links)");
+        if (format != OciArchiveWriter.Format.DOCKER_ARCHIVE) {
+            try (ReusingOutput output = format == OciArchiveWriter.Format.OCI_ARCHIVE
+                    ? OciArchive.create(target, options.created(), memo) : OciDirectory.create(target, memo)) {
+                BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, output);
+                output.finish(image, options.refName(), attacher.attach(image));
+                if (output.reusedLayers() > 0) {
+                    log.accept("took " + output.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(output.reusedBytes())
+                            + ") from " + output.reusedFrom());
                 }
                 return image;
             }

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * other unchanged layers are copied from it as byte ranges ({@link #reuse}). What the previous archive can
  * give, and how it is put back, is {@link PreviousArchive}'s.
  */
-public final class OciArchive implements BlobSink, AutoCloseable {
+public final class OciArchive implements ReusingOutput {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int BLOCK = 512;
@@ -295,12 +295,19 @@ public final class OciArchive implements BlobSink, AutoCloseable {
     }
 
     /** Layers this archive took from the previous one, and their bytes. */
+    @Override
     public int reusedLayers() {
         return reusedLayers;
     }
 
+    @Override
     public long reusedBytes() {
         return reusedBytes;
+    }
+
+    @Override
+    public String reusedFrom() {
+        return "the previous archive";
     }
 
     private void addBytes(String name, byte[] content) throws IOException {
@@ -330,6 +337,7 @@ public final class OciArchive implements BlobSink, AutoCloseable {
      * {@link #finish(BuiltImage, String)} with {@code attachments} (the image's signature) stored beside the
      * image: their blobs, and the index of them that index.json's annotation names ({@link Attachments}).
      */
+    @Override
     public void finish(BuiltImage image, String refName, List<Attachments.Attachment> attachments) throws IOException {
         if (writingBlob) {
             throw new IllegalStateException("a blob is still being written");

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * {@code index.json}, which is written last, and is not used for any other. A blob is taken over only when its
  * file is there, regular, and of the size the memo says (the same trust as the archive's tar header check).
  */
-public final class OciDirectory implements BlobSink, AutoCloseable {
+public final class OciDirectory implements ReusingOutput {
 
     private final Path target;
     private final Path staging;
@@ -115,18 +115,26 @@ public final class OciDirectory implements BlobSink, AutoCloseable {
     }
 
     /** Layers this layout took from the previous one, and their bytes. */
+    @Override
     public int reusedLayers() {
         return reusedLayers;
     }
 
+    @Override
     public long reusedBytes() {
         return reusedBytes;
+    }
+
+    @Override
+    public String reusedFrom() {
+        return "the previous directory (hard links)";
     }
 
     /**
      * Adds the image's configs, manifests and index, {@code attachments} (its signature, its SBOM),
      * {@code index.json} and {@code oci-layout}, and puts the layout at its target.
      */
+    @Override
     public void finish(BuiltImage image, String refName, List<Attachments.Attachment> attachments) throws IOException {
         TreeMap<String, OciArchiveWriter.BlobContent> layout = OciArchiveWriter.ociLayout(image, refName, attachments);
         for (Map.Entry<String, OciArchiveWriter.BlobContent> file : layout.entrySet()) {

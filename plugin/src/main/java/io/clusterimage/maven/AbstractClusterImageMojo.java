@@ -88,8 +88,9 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
     /**
      * Images other tools of the build write to files (jib:buildTar, docker save), each with the reference the
      * manifests use — the file by its path ({@code <file>}) or as an artifact a module of the build made
-     * ({@code <artifact>groupId:artifactId:type:classifier</artifact>}): scan-images lists them as images of source {@code built}, save-registry stores them under
-     * that reference in every platform's tree instead of pulling them.
+     * ({@code <artifact>groupId:artifactId:type:classifier</artifact>}): scan-images lists them as images of
+     * source {@code built}, save-registry stores them under that reference in every platform's tree instead of
+     * pulling them.
      */
     @Parameter
     protected List<ImageArchiveConfig> imageArchives;

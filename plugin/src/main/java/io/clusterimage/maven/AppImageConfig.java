@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code <appImages><appImage>} of the POM: the application's own image, built by the plugin with Jib
@@ -175,7 +176,7 @@ public class AppImageConfig {
         String image = from == null || from.image == null ? "" : from.image.strip();
         String archive = from == null || from.archive == null ? "" : from.archive.strip();
         String docker = from == null || from.docker == null ? "" : from.docker.strip();
-        long given = java.util.stream.Stream.of(image, archive, docker).filter(s -> !s.isEmpty()).count();
+        long given = Stream.of(image, archive, docker).filter(s -> !s.isEmpty()).count();
         if (given != 1) {
             throw new MojoExecutionException(element + ": <from> needs " + (given == 0 ? "" : "only one of ")
                     + "<image> (a base image reference, e.g. eclipse-temurin:21-jre), <archive> (a docker-archive,"

@@ -87,7 +87,7 @@ final class SavePlan {
                 try {
                     fingerprint.add("engine image " + engine.name(), BaseImageTar.engineImageId(engine));
                 } catch (IOException e) {
-                    throw new IOException(spec.describe() + ": <from><docker>" + engine.name() + "</docker>: " + e.getMessage(), e);
+                    throw new IOException(spec.describe() + ": " + engine.element() + ": " + e.getMessage(), e);
                 }
             }
             for (AppImageSpec.ExtraDirectory extra : spec.extraDirectories()) {
