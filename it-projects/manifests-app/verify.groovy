@@ -71,6 +71,9 @@ def pluginDir = new File(localRepositoryPath, 'io/clusterimage/cluster-image-mav
 def pluginPom = new groovy.xml.XmlSlurper().parse(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-SNAPSHOT.pom'))
 def runtimeDeps = pluginPom.dependencies.dependency.findAll { !(it.scope.text() in ['test', 'provided']) }*.artifactId*.text().sort()
 assert runtimeDeps == ['helm-java', 'plexus-build-api'] : "the plugin's POM names ${runtimeDeps}"
+// a consumer POM: no parent, no imported BOMs, no build or profiles, which Maven would read in every build
+assert pluginPom.parent.size() == 0 && pluginPom.dependencyManagement.size() == 0 : 'the published POM is flattened'
+assert pluginPom.build.size() == 0 && pluginPom.profiles.size() == 0 : 'the published POM is flattened'
 new java.util.zip.ZipFile(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-SNAPSHOT.jar')).withCloseable { jar ->
     assert jar.getEntry('com/google/cloud/tools/jib/api/Jib.class') != null : 'Jib Core is bundled'
     // the bundled libraries by their coordinates, for whoever audits the plugin

@@ -1,9 +1,9 @@
 package io.clusterimage.appimage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.Fingerprint;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.ArchiveImages;
@@ -32,7 +32,6 @@ import java.util.List;
  */
 public final class BaseImageTar {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Raised when what {@link #write} puts into the tar changes, so that tars of an older plugin are written again. */
     private static final int FORMAT = 1;
 
@@ -151,7 +150,7 @@ public final class BaseImageTar {
             }
         }
         String configName = Digests.hex(Digests.of(parts.config())) + ".json";
-        ObjectNode entry = JSON.createObjectNode();
+        ObjectNode entry = Json.MAPPER.createObjectNode();
         entry.put("Config", configName);
         entry.putArray("RepoTags");
         ArrayNode layers = entry.putArray("Layers");
@@ -162,7 +161,7 @@ public final class BaseImageTar {
             layerNames.add(layerName);
             layers.add(layerName);
         }
-        byte[] manifest = JSON.writeValueAsBytes(JSON.createArrayNode().add(entry));
+        byte[] manifest = Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry));
         Files.createDirectories(tar.getParent());
         Path temp = tar.resolveSibling(tar.getFileName() + ".partial");
         try (OutputStream out = Files.newOutputStream(temp); TarWriter writer = new TarWriter(out)) {

@@ -74,6 +74,20 @@ public record Platform(String os, String architecture, String variant) {
         };
     }
 
+    // Written out rather than generated: a record's generated equals/hashCode bootstrap through invokedynamic on
+    // first call, and Platform, a map key in every goal, was the first record a build hashed — ~10 ms of method-handle
+    // set-up in each Maven JVM (JFR of a no-op build).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Platform that && os.equals(that.os) && architecture.equals(that.architecture)
+                && variant.equals(that.variant);
+    }
+
+    @Override
+    public int hashCode() {
+        return (os.hashCode() * 31 + architecture.hashCode()) * 31 + variant.hashCode();
+    }
+
     @Override
     public String toString() {
         return variant.isEmpty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;

@@ -1,9 +1,9 @@
 package io.clusterimage.fetch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 import io.clusterimage.core.Platform;
 import io.clusterimage.registry.SaveOptions;
 
@@ -23,20 +23,19 @@ public final class GeneratedContext {
     private GeneratedContext() {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Records the charts a fetch placed (name, version, repository, archive digest) as JSON next to the trees,
      * for the SBOM: reading it costs less than parsing the lock, and it is right without a lock too.
      */
     public static void recordCharts(Path outputDirectory, List<LockedChart> charts) throws IOException {
-        ArrayNode array = JSON.createArrayNode();
+        ArrayNode array = Json.MAPPER.createArrayNode();
         for (LockedChart chart : charts) {
             array.addObject().put("name", chart.name()).put("version", chart.version()).put("repository", chart.repository())
                     .put("url", chart.url()).put("digest", chart.digest());
         }
         Files.createDirectories(outputDirectory);
-        AtomicFiles.write(outputDirectory.resolve(CHARTS_FILE), JSON.writeValueAsBytes(array));
+        AtomicFiles.write(outputDirectory.resolve(CHARTS_FILE), Json.MAPPER.writeValueAsBytes(array));
     }
 
     /** The charts the last fetch placed; empty when it placed none (or never ran). */
@@ -46,7 +45,7 @@ public final class GeneratedContext {
         if (!Files.isRegularFile(file)) {
             return charts;
         }
-        for (JsonNode node : JSON.readTree(file.toFile())) {
+        for (JsonTree node : JsonTree.read(file).elements()) {
             charts.add(new LockedChart(node.path("name").asText(), node.path("repository").asText(), node.path("version").asText(),
                     node.path("url").asText(), node.path("digest").asText()));
         }

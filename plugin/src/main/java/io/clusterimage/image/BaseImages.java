@@ -1,7 +1,7 @@
 package io.clusterimage.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarReader;
 import io.clusterimage.kubefile.Instruction;
@@ -29,7 +29,6 @@ import java.util.zip.GZIPInputStream;
  */
 final class BaseImages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The Kubefile, for messages. */
     private final Path kubefile;
@@ -69,7 +68,7 @@ final class BaseImages {
     /** FROM an image: its layers are reused as they are, its config is inherited as buildah does. */
     StageState fromBaseImage(Instruction.From from, Platform platform) throws IOException, ImageBuildException {
         BaseImageFetcher.Fetched base = fetch(from.image(), from.lines().first(), platform);
-        JsonNode root = JSON.readTree(base.config());
+        JsonNode root = Json.MAPPER.readTree(base.config());
         JsonNode config = root.path("config");
         StageState state = new StageState();
         state.fromImage = true;
@@ -98,7 +97,7 @@ final class BaseImages {
             state.onbuild.add(onbuild.asText());
         }
         for (JsonNode history : root.path("history")) {
-            state.history.add(JSON.convertValue(history, Map.class));
+            state.history.add(Json.MAPPER.convertValue(history, Map.class));
         }
         JsonNode diffIds = root.path("rootfs").path("diff_ids");
         if (diffIds.size() != base.layers().size()) {

@@ -1,7 +1,7 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.Severity;
 import io.clusterimage.kubefile.BuildPlan;
@@ -36,7 +36,6 @@ public final class ImageBuilder {
 
     /** What buildah puts in Env even for FROM scratch. */
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Kubefile kubefile;
     private final ImageBuildOptions options;

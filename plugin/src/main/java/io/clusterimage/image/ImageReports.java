@@ -1,9 +1,8 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.List;
  */
 public final class ImageReports {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ImageReports() {
     }
@@ -32,7 +30,7 @@ public final class ImageReports {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("image.digest"), image.digest(), StandardCharsets.UTF_8);
         Files.writeString(directory.resolve("image.id"), image.imageId(), StandardCharsets.UTF_8);
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("image", imageName);
         root.put("imageId", image.imageId());
         root.put("imageDigest", image.digest());
@@ -49,7 +47,7 @@ public final class ImageReports {
             root.put("sbom", sbomDigest);
         }
         root.put("imagePushed", false);
-        JSON.writeValue(directory.resolve("image.json").toFile(), root);
+        Json.PRETTY.writeValue(directory.resolve("image.json").toFile(), root);
     }
 
     /**
@@ -61,13 +59,13 @@ public final class ImageReports {
     public static void recordPush(Path directory, String image, List<String> tags, String digest) throws IOException {
         Files.createDirectories(directory);
         Path report = directory.resolve("image.json");
-        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) JSON.readTree(report.toFile()) : JSON.createObjectNode();
+        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) Json.MAPPER.readTree(report.toFile()) : Json.MAPPER.createObjectNode();
         root.put("image", image);
         root.put("imageDigest", digest);
         var tagArray = root.putArray("tags");
         tags.forEach(tagArray::add);
         root.put("imagePushed", true);
-        JSON.writeValue(report.toFile(), root);
+        Json.PRETTY.writeValue(report.toFile(), root);
         Files.writeString(directory.resolve("image.digest"), digest);
     }
 
@@ -77,7 +75,7 @@ public final class ImageReports {
         if (!Files.isRegularFile(report) || !Files.isRegularFile(sbom)) {
             return false;
         }
-        JsonNode stored = JSON.readTree(report.toFile()).path("sbom");
+        JsonTree stored = JsonTree.read(report).path("sbom");
         return stored.isTextual() && stored.asText().equals(Digests.of(sbom));
     }
 

@@ -1,9 +1,9 @@
 package io.clusterimage.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
 import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
@@ -39,7 +39,6 @@ import java.util.TreeMap;
  */
 final class LayerMemo {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 1;
 
     /** A layer as the archive holds it: its blob's digest and size, its diff_id, and where its bytes start. */
@@ -121,7 +120,7 @@ final class LayerMemo {
             if (!Files.isRegularFile(memoFile) || !Files.isRegularFile(archive) || Files.size(memoFile) > 16L * 1024 * 1024) {
                 return empty();
             }
-            JsonNode root = JSON.readTree(memoFile.toFile());
+            JsonNode root = Json.MAPPER.readTree(memoFile.toFile());
             if (root.path("version").asInt() != VERSION || !identity(archive).equals(root.path("archive").asText())) {
                 return empty();
             }
@@ -148,7 +147,7 @@ final class LayerMemo {
 
     /** Writes the memo of {@code archive} (the archive as it now is on disk). */
     void save(Path memoFile, Path archive) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", VERSION);
         root.put("archive", identity(archive));
         root.put("mtime", mtime);
@@ -156,7 +155,7 @@ final class LayerMemo {
         layers.forEach((key, entry) -> entries.putObject(key).put("digest", entry.digest()).put("size", entry.size())
                 .put("diffId", entry.diffId()).put("mediaType", entry.mediaType()).put("offset", entry.offset()));
         Files.createDirectories(memoFile.toAbsolutePath().getParent());
-        AtomicFiles.write(memoFile, JSON.writeValueAsBytes(root));
+        AtomicFiles.write(memoFile, Json.MAPPER.writeValueAsBytes(root));
     }
 
     /** Which file the archive is: size, modification time and inode (a rebuilt or copied archive is another file). */

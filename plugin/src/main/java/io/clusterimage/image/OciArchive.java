@@ -1,8 +1,8 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -49,7 +49,6 @@ import java.util.stream.Stream;
  */
 public final class OciArchive implements ReusingOutput {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int BLOCK = 512;
     static final String BLOB_DIRECTORY = "blobs/sha256/";
 
@@ -406,7 +405,7 @@ public final class OciArchive implements ReusingOutput {
      * is the image, the index of the image's attachments (when there are any) is named by its annotation.
      */
     static byte[] indexJson(BuiltImage image, String refName, String attachmentIndex) throws IOException {
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", "application/vnd.oci.image.index.v1+json");
         ObjectNode entry = index.putArray("manifests").addObject();
@@ -423,6 +422,6 @@ public final class OciArchive implements ReusingOutput {
         if (attachmentIndex != null) {
             index.putObject("annotations").put(Attachments.ANNOTATION, attachmentIndex);
         }
-        return JSON.writeValueAsBytes(index);
+        return Json.MAPPER.writeValueAsBytes(index);
     }
 }

@@ -1,8 +1,8 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -29,7 +29,6 @@ import java.util.TreeMap;
  */
 public final class OciArchiveWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OciArchiveWriter() {
     }
@@ -120,7 +119,7 @@ public final class OciArchiveWriter {
         }
         PlatformImage single = image.platforms().get(0);
         TreeMap<String, BlobContent> files = new TreeMap<>();
-        ObjectNode entry = JSON.createArrayNode().addObject();
+        ObjectNode entry = Json.MAPPER.createArrayNode().addObject();
         String config = "blobs/sha256/" + Digests.hex(single.configDigest());
         files.put(config, new BlobContent(single.config(), null));
         entry.put("Config", config);
@@ -134,7 +133,7 @@ public final class OciArchiveWriter {
             files.put(name, new BlobContent(null, layerFile(layer)));
             layers.add(name);
         }
-        files.put("manifest.json", new BlobContent(JSON.writeValueAsBytes(JSON.createArrayNode().add(entry)), null));
+        files.put("manifest.json", new BlobContent(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry)), null));
         return files;
     }
 

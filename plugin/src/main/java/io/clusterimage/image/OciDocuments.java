@@ -1,8 +1,8 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.registry.Manifest;
@@ -27,14 +27,13 @@ import java.util.regex.Pattern;
 final class OciDocuments {
 
     static final String CONFIG = "application/vnd.oci.image.config.v1+json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OciDocuments() {
     }
 
 
     static byte[] config(StageState state, List<Layer> layers, Platform platform, Instant created) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("created", timestamp(created));
         if (state.author != null) {
             root.put("author", state.author);
@@ -77,7 +76,7 @@ final class OciDocuments {
             config.put("StopSignal", state.stopSignal);
         }
         if (state.healthcheck != null) {
-            config.set("Healthcheck", JSON.valueToTree(state.healthcheck));
+            config.set("Healthcheck", Json.MAPPER.valueToTree(state.healthcheck));
         }
         if (!state.onbuild.isEmpty()) {
             ArrayNode onbuild = config.putArray("OnBuild");
@@ -88,13 +87,13 @@ final class OciDocuments {
         ArrayNode diffIds = rootfs.putArray("diff_ids");
         layers.forEach(layer -> diffIds.add(layer.diffId()));
         ArrayNode history = root.putArray("history");
-        state.history.forEach(entry -> history.add(JSON.valueToTree(entry)));
-        return JSON.writeValueAsBytes(root);
+        state.history.forEach(entry -> history.add(Json.MAPPER.valueToTree(entry)));
+        return Json.MAPPER.writeValueAsBytes(root);
     }
 
     static byte[] manifest(byte[] config, String configDigest, List<Layer> layers, Platform platform, StageState state,
                            ImageBuildOptions options) throws IOException {
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
         ObjectNode configDescriptor = manifest.putObject("config");
@@ -120,11 +119,11 @@ final class OciDocuments {
         }
         ObjectNode annotationNode = manifest.putObject("annotations");
         annotations.forEach(annotationNode::put);
-        return JSON.writeValueAsBytes(manifest);
+        return Json.MAPPER.writeValueAsBytes(manifest);
     }
 
     static byte[] index(List<PlatformImage> images, ImageBuildOptions options) throws IOException {
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", Manifest.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
@@ -134,7 +133,7 @@ final class OciDocuments {
         ObjectNode annotations = index.putObject("annotations");
         new TreeMap<>(options.annotations()).forEach(annotations::put);
         annotations.put("org.opencontainers.image.created", timestamp(options.created()));
-        return JSON.writeValueAsBytes(index);
+        return Json.MAPPER.writeValueAsBytes(index);
     }
 
     static Map<String, Object> healthcheck(Instruction.Healthcheck healthcheck) {

@@ -1,12 +1,12 @@
 package io.clusterimage.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.Fingerprint;
+import io.clusterimage.core.Json;
 import io.clusterimage.layout.Chart;
 
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.util.TreeMap;
  */
 final class ChartMemo {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Bump when what is kept, or how a render is scanned, changes. */
     private static final String FORMAT = "chart-memo-1";
 
@@ -76,7 +75,7 @@ final class ChartMemo {
             return null;
         }
         try {
-            JsonNode root = JSON.readTree(file.toFile());
+            JsonNode root = Json.MAPPER.readTree(file.toFile());
             List<Found> images = new ArrayList<>();
             for (JsonNode node : root.path("images")) {
                 images.add(new Found(node.path("canonical").asText(), new Occurrence(Path.of(node.path("file").asText()),
@@ -97,7 +96,7 @@ final class ChartMemo {
     }
 
     void write(Result result) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode images = root.putArray("images");
         for (Found found : result.images()) {
             ObjectNode node = images.addObject();
@@ -116,6 +115,6 @@ final class ChartMemo {
             uses.addObject().put("canonical", use.canonical()).put("file", use.file().toString()).put("line", use.line());
         }
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
     }
 }

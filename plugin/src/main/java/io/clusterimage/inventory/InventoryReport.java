@@ -1,12 +1,12 @@
 package io.clusterimage.inventory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
@@ -27,7 +27,6 @@ public final class InventoryReport {
     public static final String IMAGES_TXT = "images.txt";
     public static final String IMAGES_JSON = "images.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private InventoryReport() {
     }
@@ -37,7 +36,7 @@ public final class InventoryReport {
         StringBuilder text = new StringBuilder();
         inventory.images().forEach(image -> text.append(image.canonical()).append('\n'));
         AtomicFiles.write(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(directory.resolve(IMAGES_JSON), JSON.writeValueAsBytes(toJson(inventory)));
+        AtomicFiles.write(directory.resolve(IMAGES_JSON), Json.PRETTY.writeValueAsBytes(toJson(inventory)));
     }
 
     /**
@@ -54,35 +53,39 @@ public final class InventoryReport {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        JsonNode root = JSON.readTree(file.toFile());
+        // read without databind first: the builds that save nothing (most) change nothing here
         boolean changed = false;
+        for (JsonTree image : JsonTree.read(file).path("images").elements()) {
+            String mirror = servedBy.get(image.path("canonical").asText());
+            changed |= mirror != null ? !mirror.equals(image.path("servedBy").asText(null)) : image.has("servedBy");
+        }
+        if (!changed) {
+            return;
+        }
+        JsonNode root = Json.MAPPER.readTree(file.toFile());
         for (JsonNode node : root.path("images")) {
             ObjectNode image = (ObjectNode) node;
             String mirror = servedBy.get(image.path("canonical").asText());
             if (mirror != null && !mirror.equals(image.path("servedBy").asText(null))) {
                 image.put("servedBy", mirror);
-                changed = true;
             } else if (mirror == null && image.has("servedBy")) {
                 image.remove("servedBy");
-                changed = true;
             }
         }
-        if (changed) {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(root));
-        }
+        AtomicFiles.write(file, Json.PRETTY.writeValueAsBytes(root));
     }
 
     public static ImageInventory read(Path directory) throws IOException {
-        JsonNode root = JSON.readTree(directory.resolve(IMAGES_JSON).toFile());
+        JsonTree root = JsonTree.read(directory.resolve(IMAGES_JSON));
         List<InventoryImage> images = readImages(root.path("images"));
         List<InventoryImage> ignored = readImages(root.path("ignored"));
         List<TarImage> tars = new ArrayList<>();
-        for (JsonNode tar : root.path("tarImages")) {
+        for (JsonTree tar : root.path("tarImages").elements()) {
             tars.add(new TarImage(tar.path("transport").asText(), Path.of(tar.path("archive").asText()), tar.path("target").asText(),
                     tar.path("line").asInt()));
         }
         List<DeclaredArchive> built = new ArrayList<>();
-        for (JsonNode archive : root.path("builtImages")) {
+        for (JsonTree archive : root.path("builtImages").elements()) {
             built.add(new DeclaredArchive(ImageReference.parse(archive.path("canonical").asText()),
                     archive.path("written").asText(), Path.of(archive.path("file").asText()),
                     archive.path("element").asText(DeclaredArchive.ELEMENT)));
@@ -90,11 +93,11 @@ public final class InventoryReport {
         return new ImageInventory(images, tars, ignored, List.of(), built);
     }
 
-    private static List<InventoryImage> readImages(JsonNode array) {
+    private static List<InventoryImage> readImages(JsonTree array) {
         List<InventoryImage> images = new ArrayList<>();
-        for (JsonNode node : array) {
+        for (JsonTree node : array.elements()) {
             List<Occurrence> occurrences = new ArrayList<>();
-            for (JsonNode place : node.path("foundIn")) {
+            for (JsonTree place : node.path("foundIn").elements()) {
                 occurrences.add(new Occurrence(Path.of(place.path("file").asText()), place.path("line").asInt(),
                         SourceKind.valueOf(place.path("source").asText().toUpperCase(Locale.ROOT).replace(' ', '_')),
                         place.path("written").asText()));
@@ -105,7 +108,7 @@ public final class InventoryReport {
     }
 
     static ObjectNode toJson(ImageInventory inventory) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode images = root.putArray("images");
         inventory.images().forEach(image -> image(images.addObject(), image));
         ArrayNode tars = root.putArray("tarImages");

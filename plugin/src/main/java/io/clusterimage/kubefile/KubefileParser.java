@@ -1,11 +1,7 @@
 package io.clusterimage.kubefile;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.JsonTree;
 import io.clusterimage.core.Severity;
 import io.clusterimage.kubefile.Instruction.CommandLine;
 import io.clusterimage.kubefile.Instruction.KeyValue;
@@ -36,9 +32,6 @@ public final class KubefileParser {
 
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
     private static final Set<String> KNOWN_DIRECTIVES = Set.of("syntax", "escape", "check");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private static final Map<String, Set<String>> ALLOWED_FLAGS = Map.ofEntries(
             Map.entry("from", Set.of("platform")),
@@ -429,8 +422,8 @@ public final class KubefileParser {
     /** A valid JSON array that {@link #jsonArray} rejected because an element is not a string. */
     private static boolean isJsonArrayOfNonStrings(String text) {
         try {
-            return JSON.readTree(text).isArray();
-        } catch (JsonProcessingException e) {
+            return JsonTree.parse(text).isArray();
+        } catch (IOException e) {
             return false;
         }
     }
@@ -441,19 +434,19 @@ public final class KubefileParser {
             return null;
         }
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonTree node = JsonTree.parse(text);
             if (!node.isArray()) {
                 return null;
             }
             List<String> values = new ArrayList<>();
-            for (JsonNode element : node) {
+            for (JsonTree element : node.elements()) {
                 if (!element.isTextual()) {
                     return null;
                 }
                 values.add(element.asText());
             }
             return values;
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             return null;
         }
     }

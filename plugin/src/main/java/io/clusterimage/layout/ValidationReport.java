@@ -1,11 +1,10 @@
 package io.clusterimage.layout;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +19,13 @@ import java.util.function.Consumer;
  */
 public final class ValidationReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ValidationReport() {
     }
 
     /** Writes the report atomically (temp file + rename), so a reader never sees half a file. */
     public static void write(Layout layout, Path target) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("contextDirectory", layout.contextDir().toString());
         root.put("kubefile", layout.kubefilePath().map(p -> layout.contextDir().relativize(p).toString()).orElse(null));
         root.put("errors", layout.errors().size());
@@ -36,7 +34,7 @@ public final class ValidationReport {
         for (Finding finding : layout.findings()) {
             finding.writeTo(findings.addObject());
         }
-        AtomicFiles.write(target, out -> JSON.writeValue(out, root));
+        AtomicFiles.write(target, out -> Json.PRETTY.writeValue(out, root));
     }
 
     /** The findings as the log shows them, one {@code SEVERITY<tab>text} line each, written atomically. */

@@ -1,9 +1,9 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.PathTrees;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.TarReader;
@@ -25,7 +25,6 @@ import java.util.Set;
  */
 public final class ArchiveImages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ArchiveImages() {
     }
@@ -108,9 +107,9 @@ public final class ArchiveImages {
         for (Platform platform : platforms) {
             if (top.isIndex()) {
                 ImageIndexes.platformChain(name, top, platform, digest -> layout.manifest(digest, null));
-            } else if (top.isImageManifest() && JSON.readTree(top.bytes()).path("config").has("digest")) {
-                String config = JSON.readTree(top.bytes()).path("config").path("digest").asText();
-                JsonNode json = JSON.readTree(layout.blob(config).toFile());
+            } else if (top.isImageManifest() && Json.MAPPER.readTree(top.bytes()).path("config").has("digest")) {
+                String config = Json.MAPPER.readTree(top.bytes()).path("config").path("digest").asText();
+                JsonNode json = Json.MAPPER.readTree(layout.blob(config).toFile());
                 String os = json.path("os").asText("");
                 String architecture = json.path("architecture").asText("");
                 Manifest.Descriptor own = new Manifest.Descriptor("", config, -1, os, architecture, json.path("variant").asText(""));
@@ -138,7 +137,7 @@ public final class ArchiveImages {
         if (!Files.isRegularFile(manifestJson)) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, archive + " is not a docker archive (no manifest.json)");
         }
-        JsonNode entries = JSON.readTree(manifestJson.toFile());
+        JsonNode entries = Json.MAPPER.readTree(manifestJson.toFile());
         if (!entries.isArray() || entries.size() != 1) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, archive + " must hold exactly one image (it holds "
                     + entries.size() + ")");
@@ -147,7 +146,7 @@ public final class ArchiveImages {
         PathTrees.deleteTree(layout);
         Path blobs = layout.resolve("blobs/sha256");
         Files.createDirectories(blobs);
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
         manifest.set("config", addBlob(unpacked, entry.path("Config").asText(), blobs, "application/vnd.oci.image.config.v1+json", archive));
@@ -157,16 +156,16 @@ public final class ArchiveImages {
             String mediaType = isGzip(file) ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar";
             layers.add(addBlob(unpacked, layer.asText(), blobs, mediaType, archive));
         }
-        byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+        byte[] manifestBytes = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestDigest = Digests.of(manifestBytes);
         Files.write(blobs.resolve(Digests.hex(manifestDigest)), manifestBytes);
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.put("schemaVersion", 2);
         ObjectNode descriptor = index.putArray("manifests").addObject();
         descriptor.put("mediaType", Manifest.OCI_MANIFEST);
         descriptor.put("digest", manifestDigest);
         descriptor.put("size", manifestBytes.length);
-        Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.write(layout.resolve("index.json"), Json.MAPPER.writeValueAsBytes(index));
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}", StandardCharsets.UTF_8);
         return new OciLayoutSource(layout, "docker-archive " + archive);
     }
@@ -179,7 +178,7 @@ public final class ArchiveImages {
         if (!Files.exists(target)) {
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        ObjectNode descriptor = JSON.createObjectNode();
+        ObjectNode descriptor = Json.MAPPER.createObjectNode();
         descriptor.put("mediaType", mediaType);
         descriptor.put("digest", digest);
         descriptor.put("size", Files.size(target));

@@ -1,9 +1,9 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,6 @@ public final class Attachments {
     /** The annotation of index.json naming the index of attachments. */
     public static final String ANNOTATION = "io.clusterimage.attachments";
     private static final String REF_NAME = "org.opencontainers.image.ref.name";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Attachments() {
     }
@@ -48,7 +47,7 @@ public final class Attachments {
 
     /** The index blob listing {@code attachments}: each manifest with its tag. */
     public static byte[] index(List<Attachment> attachments) {
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", Manifest.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
@@ -60,7 +59,7 @@ public final class Attachments {
             }
         }
         try {
-            return JSON.writeValueAsBytes(index);
+            return Json.MAPPER.writeValueAsBytes(index);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -70,7 +69,7 @@ public final class Attachments {
     public record Stored(String tag, Manifest manifest) {
         /** The artifact type of an artifact ({@code application/vnd.cyclonedx+json}), null for a signature. */
         public String artifactType() throws IOException {
-            JsonNode type = JSON.readTree(manifest.bytes()).path("artifactType");
+            JsonNode type = Json.MAPPER.readTree(manifest.bytes()).path("artifactType");
             return type.isTextual() ? type.asText() : null;
         }
     }
@@ -83,7 +82,7 @@ public final class Attachments {
         }
         Manifest index = layout.manifest(digest.get(), Manifest.OCI_INDEX);
         List<Stored> stored = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(index.bytes()).path("manifests")) {
+        for (JsonNode entry : Json.MAPPER.readTree(index.bytes()).path("manifests")) {
             JsonNode name = entry.path("annotations").path(REF_NAME);
             String tag = name.isMissingNode() ? null : name.asText("");
             if (tag != null && !tag.matches("[\\w][\\w.-]{0,127}")) {

@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
  */
 final class AuthChallenges {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int MAX_TOKEN_BYTES = 1024 * 1024;
 
@@ -118,7 +117,7 @@ final class AuthChallenges {
         }
         JsonNode body;
         try (InputStream in = new BoundedBody(connection.getInputStream(), MAX_TOKEN_BYTES, RequestDeadline.current())) {
-            body = JSON.readTree(in.readAllBytes());
+            body = Json.MAPPER.readTree(in.readAllBytes());
         } catch (BoundedBody.TooLarge e) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the token service of " + host + " sent more than "
                     + MAX_TOKEN_BYTES + " bytes for a token (a token is a few KiB); stopped reading there");

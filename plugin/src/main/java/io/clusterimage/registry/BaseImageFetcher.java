@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.reference.ImageReference;
 
@@ -24,7 +24,6 @@ public final class BaseImageFetcher {
     private static final Map<String, String> OCI_LAYER_TYPES = Map.of(
             "application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip",
             "application/vnd.docker.image.rootfs.diff.tar", "application/vnd.oci.image.layer.v1.tar");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CachedRegistry registry;
 
@@ -75,7 +74,7 @@ public final class BaseImageFetcher {
      * linux/arm64 on linux/amd64 files would make an image that cannot run where it claims to.
      */
     private static void requirePlatform(ImageReference image, byte[] config, Platform platform) throws IOException, RegistryException {
-        JsonNode json = JSON.readTree(config);
+        JsonNode json = Json.MAPPER.readTree(config);
         String os = json.path("os").asText("");
         String architecture = json.path("architecture").asText("");
         if (os.isEmpty() || architecture.isEmpty()) {

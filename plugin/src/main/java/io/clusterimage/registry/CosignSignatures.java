@@ -2,9 +2,9 @@ package io.clusterimage.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,7 +34,6 @@ public final class CosignSignatures {
     /** A payload is a few hundred bytes; this bounds what a hostile registry can make us read. */
     static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CosignSignatures() {
     }
@@ -88,14 +87,14 @@ public final class CosignSignatures {
      * whitespace: the same digest and identity give the same bytes.
      */
     public static byte[] payload(String digest, String identity) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode critical = root.putObject("critical");
         critical.putObject("identity").put("docker-reference", identity);
         critical.putObject("image").put("docker-manifest-digest", digest);
         critical.put("type", "cosign container image signature");
         root.putNull("optional");
         try {
-            return JSON.writeValueAsBytes(root);
+            return Json.MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // a tree of strings always serialises
         }
@@ -128,7 +127,7 @@ public final class CosignSignatures {
 
     /** The {@code .sig} manifest holding {@code layers}, in their order, with the config cosign gives it. */
     public static SignatureManifest signatureManifest(List<Layer> layers) {
-        ObjectNode config = JSON.createObjectNode();
+        ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("architecture", "");
         config.put("created", "0001-01-01T00:00:00Z");
         config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
@@ -139,8 +138,8 @@ public final class CosignSignatures {
         layers.forEach(layer -> diffIds.add(layer.payload().digest()));
         config.putObject("config");
         try {
-            byte[] configBytes = JSON.writeValueAsBytes(config);
-            ObjectNode manifest = JSON.createObjectNode();
+            byte[] configBytes = Json.MAPPER.writeValueAsBytes(config);
+            ObjectNode manifest = Json.MAPPER.createObjectNode();
             manifest.put("schemaVersion", 2);
             manifest.put("mediaType", Manifest.OCI_MANIFEST);
             manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
@@ -151,7 +150,7 @@ public final class CosignSignatures {
                         .put("digest", layer.payload().digest()).putObject("annotations")
                         .put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(layer.signature()));
             }
-            return new SignatureManifest(configBytes, JSON.writeValueAsBytes(manifest));
+            return new SignatureManifest(configBytes, Json.MAPPER.writeValueAsBytes(manifest));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -160,7 +159,7 @@ public final class CosignSignatures {
     /** The simple-signing layers of a {@code .sig} manifest (a layer without a readable signature is left out). */
     public static List<Layer> layers(Manifest signatures) throws IOException {
         List<Layer> layers = new ArrayList<>();
-        JsonNode root = JSON.readTree(signatures.bytes());
+        JsonNode root = Json.MAPPER.readTree(signatures.bytes());
         for (JsonNode layer : root.path("layers")) {
             if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText())) {
                 continue;
@@ -181,7 +180,7 @@ public final class CosignSignatures {
     /** The digest a payload says it signs, or null when it is not a cosign simple-signing payload. */
     static String signedDigest(byte[] payload) {
         try {
-            JsonNode root = JSON.readTree(payload);
+            JsonNode root = Json.MAPPER.readTree(payload);
             JsonNode digest = root.path("critical").path("image").path("docker-manifest-digest");
             return digest.isTextual() ? digest.asText() : null;
         } catch (IOException e) {

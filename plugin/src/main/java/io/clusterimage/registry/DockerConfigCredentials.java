@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerConfigCredentials implements CredentialProvider {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Path> files;
 
@@ -57,7 +56,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
             }
             JsonNode config;
             try {
-                config = JSON.readTree(file.toFile());
+                config = Json.MAPPER.readTree(file.toFile());
             } catch (IOException e) {
                 continue; // an unreadable config must not stop builds that do not need it
             }
@@ -136,7 +135,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
             if (process.exitValue() != 0) {
                 return Optional.empty(); // "credentials not found"
             }
-            JsonNode json = JSON.readTree(output);
+            JsonNode json = Json.MAPPER.readTree(output);
             String user = json.path("Username").asText("");
             String secret = json.path("Secret").asText("");
             return secret.isEmpty() ? Optional.empty() : Optional.of(new Credentials(user, secret));

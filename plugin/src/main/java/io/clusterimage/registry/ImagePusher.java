@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Pools;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.reference.InvalidReferenceException;
@@ -37,7 +37,6 @@ public final class ImagePusher {
 
     /** The annotation package-image writes on a manifest built FROM an image: that image's canonical name. */
     public static final String BASE_NAME_ANNOTATION = "org.opencontainers.image.base.name";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistryClient client;
     private final PushOptions options;
@@ -208,7 +207,7 @@ public final class ImagePusher {
      * A base on another registry cannot: mounts never cross registries.
      */
     static Optional<String> baseRepository(Manifest manifest, ImageReference target) throws IOException {
-        JsonNode name = JSON.readTree(manifest.bytes()).path("annotations").path(BASE_NAME_ANNOTATION);
+        JsonNode name = Json.MAPPER.readTree(manifest.bytes()).path("annotations").path(BASE_NAME_ANNOTATION);
         if (!name.isTextual()) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,14 +29,13 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     public static final int MAX_BYTES = 8 * 1024 * 1024;
     private static final Set<String> INDEX_TYPES = Set.of(OCI_INDEX, DOCKER_LIST);
     private static final Set<String> MANIFEST_TYPES = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A descriptor: what a manifest or index points to. */
     public record Descriptor(String mediaType, String digest, long size, String os, String architecture, String variant) {
     }
 
     public static Manifest of(byte[] bytes, String headerMediaType) throws IOException {
-        JsonNode json = JSON.readTree(bytes);
+        JsonNode json = Json.MAPPER.readTree(bytes);
         String mediaType = json.path("mediaType").asText("");
         if (mediaType.isEmpty()) {
             mediaType = headerMediaType == null ? "" : headerMediaType.split(";")[0].strip();
@@ -65,7 +64,7 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     /** Index entries, each with its platform. */
     public List<Descriptor> children() throws IOException {
         List<Descriptor> children = new ArrayList<>();
-        for (JsonNode entry : JSON.readTree(bytes).path("manifests")) {
+        for (JsonNode entry : Json.MAPPER.readTree(bytes).path("manifests")) {
             JsonNode platform = entry.path("platform");
             children.add(new Descriptor(entry.path("mediaType").asText(""), entry.path("digest").asText(""),
                     entry.path("size").asLong(-1), platform.path("os").asText(""), platform.path("architecture").asText(""),
@@ -76,7 +75,7 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
 
     /** The config and the layers of an image manifest (config first). */
     public List<Descriptor> blobs() throws IOException {
-        JsonNode json = JSON.readTree(bytes);
+        JsonNode json = Json.MAPPER.readTree(bytes);
         List<Descriptor> blobs = new ArrayList<>();
         JsonNode config = json.path("config");
         if (!config.isMissingNode()) {

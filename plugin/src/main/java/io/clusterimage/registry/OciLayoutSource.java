@@ -2,7 +2,7 @@ package io.clusterimage.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.util.Optional;
  */
 public final class OciLayoutSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
     private final String name;
@@ -79,7 +78,7 @@ public final class OciLayoutSource {
 
     private JsonNode indexJson() throws IOException, RegistryException {
         try {
-            return JSON.readTree(readBounded(root.resolve("index.json"), "index.json"));
+            return Json.MAPPER.readTree(readBounded(root.resolve("index.json"), "index.json"));
         } catch (JsonProcessingException e) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "index.json of " + name + " is not valid JSON: "
                     + e.getOriginalMessage() + "; re-create the archive (e.g. with skopeo copy ... oci-archive:...)");

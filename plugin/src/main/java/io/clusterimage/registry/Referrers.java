@@ -1,9 +1,9 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,6 @@ public final class Referrers {
 
     public static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Referrers() {
     }
@@ -29,7 +28,7 @@ public final class Referrers {
      * {@code subject}; found by its subject, so it has no tag. The same content gives the same bytes.
      */
     public static Attachments.Attachment artifact(Manifest.Descriptor subject, String artifactType, byte[] content) {
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
         manifest.put("artifactType", artifactType);
@@ -37,7 +36,7 @@ public final class Referrers {
         manifest.putArray("layers").addObject().put("mediaType", artifactType).put("digest", Digests.of(content)).put("size", content.length);
         manifest.putObject("subject").put("mediaType", subject.mediaType()).put("digest", subject.digest()).put("size", subject.size());
         try {
-            return new Attachments.Attachment(null, JSON.writeValueAsBytes(manifest), List.of(EMPTY, content));
+            return new Attachments.Attachment(null, Json.MAPPER.writeValueAsBytes(manifest), List.of(EMPTY, content));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -50,7 +49,7 @@ public final class Referrers {
      * @return the fallback tag it is listed under
      */
     static String list(RegistryClient client, String host, String repository, Manifest artifact) throws IOException, RegistryException {
-        JsonNode root = JSON.readTree(artifact.bytes());
+        JsonNode root = Json.MAPPER.readTree(artifact.bytes());
         String subject = root.path("subject").path("digest").asText("");
         if (!Digests.isSha256(subject)) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the artifact " + artifact.digest() + " names no subject");
@@ -58,12 +57,12 @@ public final class Referrers {
         String tag = subject.replace(':', '-');
         ObjectNode index;
         try {
-            index = (ObjectNode) JSON.readTree(client.manifest(host, repository, tag).bytes());
+            index = (ObjectNode) Json.MAPPER.readTree(client.manifest(host, repository, tag).bytes());
         } catch (RegistryException e) {
             if (e.kind() != RegistryException.Kind.NOT_FOUND) {
                 throw e;
             }
-            index = JSON.createObjectNode();
+            index = Json.MAPPER.createObjectNode();
             index.put("schemaVersion", 2);
             index.put("mediaType", Manifest.OCI_INDEX);
             index.putArray("manifests");
@@ -79,7 +78,7 @@ public final class Referrers {
         if (root.hasNonNull("artifactType")) {
             entry.put("artifactType", root.path("artifactType").asText());
         }
-        client.pushManifest(host, repository, tag, JSON.writeValueAsBytes(index), Manifest.OCI_INDEX);
+        client.pushManifest(host, repository, tag, Json.MAPPER.writeValueAsBytes(index), Manifest.OCI_INDEX);
         return tag;
     }
 }

@@ -2,9 +2,9 @@ package io.clusterimage.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class RegistryClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A blob whose manifest gives no size (invalid: OCI requires one) is still not read without end. */
     static final long MAX_UNSIZED_BLOB_BYTES = 1024L * 1024 * 1024;
 
@@ -121,7 +120,7 @@ public final class RegistryClient {
             });
             JsonNode page;
             try {
-                page = JSON.readTree(body);
+                page = Json.MAPPER.readTree(body);
             } catch (JsonProcessingException e) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the referrers of " + RegistryTransport.describe(host, repository, digest)
                         + " are not JSON: " + e.getOriginalMessage());
@@ -141,7 +140,7 @@ public final class RegistryClient {
             }
             next = nextPage(link[0], url);
         }
-        return Manifest.of(JSON.writeValueAsBytes(merged), Manifest.OCI_INDEX);
+        return Manifest.of(Json.MAPPER.writeValueAsBytes(merged), Manifest.OCI_INDEX);
     }
 
     /** The most tags read for one repository (pages of the list together): a bound against a hostile registry. */
@@ -160,7 +159,7 @@ public final class RegistryClient {
             List<String> page = transport.withRetries(host, repository, "tags", () -> {
                 HttpURLConnection connection = transport.request("GET", url, host, repository, Map.of("Accept", "application/json"));
                 try (InputStream in = new BoundedBody(connection.getInputStream(), Manifest.MAX_BYTES, RequestDeadline.current())) {
-                    JsonNode root = JSON.readTree(in.readAllBytes());
+                    JsonNode root = Json.MAPPER.readTree(in.readAllBytes());
                     List<String> found = new ArrayList<>();
                     root.path("tags").forEach(tag -> found.add(tag.asText()));
                     link[0] = connection.getHeaderField("Link");

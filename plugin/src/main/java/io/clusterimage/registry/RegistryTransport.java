@@ -1,7 +1,7 @@
 package io.clusterimage.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterimage.core.Json;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.util.function.Function;
  */
 final class RegistryTransport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_ERROR_BYTES = 16 * 1024;
     static final String USER_AGENT = "cluster-image-maven-plugin";
 
@@ -281,7 +280,7 @@ final class RegistryTransport {
             return "";
         }
         try {
-            JsonNode errors = JSON.readTree(body).path("errors");
+            JsonNode errors = Json.MAPPER.readTree(body).path("errors");
             if (errors.isArray() && !errors.isEmpty()) {
                 return ": " + errors.get(0).path("code").asText("") + " " + errors.get(0).path("message").asText("");
             }

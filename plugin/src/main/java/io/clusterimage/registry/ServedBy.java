@@ -1,7 +1,8 @@
 package io.clusterimage.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.TreeMap;
  */
 public final class ServedBy {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ServedBy() {
     }
@@ -27,7 +27,7 @@ public final class ServedBy {
     public static void write(Path outputDirectory, Map<String, String> servedBy) throws IOException {
         Path file = file(outputDirectory);
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, JSON.writeValueAsBytes(servedBy));
+        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(servedBy));
     }
 
     /** What the last save recorded; empty when it recorded nothing. */
@@ -37,7 +37,7 @@ public final class ServedBy {
             return Map.of();
         }
         Map<String, String> servedBy = new TreeMap<>();
-        JSON.readTree(file.toFile()).fields().forEachRemaining(field -> servedBy.put(field.getKey(), field.getValue().asText()));
+        JsonTree.read(file).fields().forEach((name, mirror) -> servedBy.put(name, mirror.asText()));
         return servedBy;
     }
 }

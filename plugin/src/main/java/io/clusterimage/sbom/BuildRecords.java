@@ -1,8 +1,8 @@
 package io.clusterimage.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterimage.core.ContextRoot;
+import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.registry.CosignSignatures;
@@ -33,7 +33,6 @@ import java.util.TreeMap;
  */
 public final class BuildRecords {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Where a cluster image keeps binaries (the seeds' layout): each file there is listed with its hash. */
     static final List<String> FILE_DIRECTORIES = List.of("opt", "bin");
 
@@ -46,7 +45,7 @@ public final class BuildRecords {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist: package-image writes it, so run the sbom goal after it (mvn package)");
         }
-        JsonNode image = JSON.readTree(file.toFile());
+        JsonNode image = Json.MAPPER.readTree(file.toFile());
         Map<String, String> platforms = new TreeMap<>();
         for (JsonNode platform : image.path("platforms")) {
             platforms.put(platform.path("platform").asText(), platform.path("manifestDigest").asText());
@@ -62,7 +61,7 @@ public final class BuildRecords {
         Map<String, List<String>> sources = new HashMap<>();
         Path inventory = outputDirectory.resolve("images.json");
         if (Files.isRegularFile(inventory)) {
-            for (JsonNode image : JSON.readTree(inventory.toFile()).path("images")) {
+            for (JsonNode image : Json.MAPPER.readTree(inventory.toFile()).path("images")) {
                 List<String> kinds = new ArrayList<>();
                 image.path("foundIn").forEach(found -> kinds.add(found.path("source").asText()));
                 sources.put(image.path("canonical").asText(), kinds);
@@ -98,19 +97,19 @@ public final class BuildRecords {
         for (String digest : digests) {
             Optional<Manifest> cosign = DistributionTree.taggedManifest(tree, repository, CosignSignatures.tag(digest, "sbom"));
             if (cosign.isPresent()) {
-                JsonNode layers = JSON.readTree(cosign.get().bytes()).path("layers");
+                JsonNode layers = Json.MAPPER.readTree(cosign.get().bytes()).path("layers");
                 String format = layers.size() > 0 ? layers.get(0).path("mediaType").asText("") : "";
                 found.put(cosign.get().digest(), new SbomInput.UpstreamSbom(cosign.get().digest(), format, "cosign .sbom tag"));
             }
             Optional<Manifest> referrers = DistributionTree.taggedManifest(tree, repository, digest.replace(':', '-'));
             if (referrers.isPresent() && referrers.get().isIndex()) {
-                for (JsonNode listed : JSON.readTree(referrers.get().bytes()).path("manifests")) {
+                for (JsonNode listed : Json.MAPPER.readTree(referrers.get().bytes()).path("manifests")) {
                     String artifact = listed.path("digest").asText("");
                     String type = listed.path("artifactType").asText("");
                     if (type.isEmpty()) { // older tools say it only in the manifest
                         Optional<Manifest> stored = DistributionTree.storedManifest(tree, artifact);
                         if (stored.isPresent()) {
-                            JsonNode manifest = JSON.readTree(stored.get().bytes());
+                            JsonNode manifest = Json.MAPPER.readTree(stored.get().bytes());
                             type = manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText(""));
                         }
                     }

@@ -1,11 +1,10 @@
 package io.clusterimage.sbom;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Json;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.registry.Digests;
 
@@ -34,7 +33,6 @@ public final class CycloneDxWriter {
 
     static final String SPEC_VERSION = "1.6";
     private static final String ROOT_REF = "cluster-image";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CycloneDxWriter() {
     }
@@ -60,7 +58,7 @@ public final class CycloneDxWriter {
     }
 
     public static String toJson(SbomInput input) throws JsonProcessingException {
-        ObjectNode bom = JSON.createObjectNode();
+        ObjectNode bom = Json.MAPPER.createObjectNode();
         bom.put("bomFormat", "CycloneDX");
         bom.put("specVersion", SPEC_VERSION);
         bom.put("serialNumber", "urn:uuid:00000000-0000-0000-0000-000000000000"); // replaced below, once the rest is known
@@ -93,13 +91,13 @@ public final class CycloneDxWriter {
             dependencies.addObject().put("ref", ref).putArray("dependsOn");
         }
         // a serial number that changes exactly when the content does (RFC 4122 name-based UUID)
-        String content = JSON.writeValueAsString(bom);
+        String content = Json.PRETTY.writeValueAsString(bom);
         bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(content.getBytes(StandardCharsets.UTF_8)));
-        return JSON.writeValueAsString(bom) + "\n";
+        return Json.PRETTY.writeValueAsString(bom) + "\n";
     }
 
     private static ObjectNode root(SbomInput.Root root) {
-        ObjectNode component = JSON.createObjectNode();
+        ObjectNode component = Json.MAPPER.createObjectNode();
         component.put("type", "container");
         component.put("bom-ref", ROOT_REF);
         component.put("group", root.group());
