@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,19 +19,26 @@ import java.util.function.Predicate;
  * A digest of everything a goal's result depends on — parameters and the files it reads (by path,
  * size, modification time and identity, so computing it costs a directory walk, not a read of every byte). A
  * goal whose fingerprint matches the one recorded after its last run, and whose outputs are still
- * there, has nothing to do.
+ * there, has nothing to do. With a {@link ContentMemo} ({@link #byContent}), the user's files count by their
+ * content instead, still at the cost of a walk while they keep their identity; the plugin's own outputs stay
+ * counted by identity (only its goals write them, and hashing the registry trees would cost a cold build).
  */
 public final class Fingerprint {
 
     private final MessageDigest digest;
+    private ContentMemo contents;
+    private Path ownOutputs;
 
     public Fingerprint(String goal) {
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        digest = Sha256.digest();
         add("goal", goal);
+    }
+
+    /** From now on, regular files outside {@code ownOutputs} are added by content, their hashes kept in {@code memo}. */
+    public Fingerprint byContent(ContentMemo memo, Path ownOutputs) {
+        this.contents = memo;
+        this.ownOutputs = ownOutputs.toAbsolutePath().normalize();
+        return this;
     }
 
     public Fingerprint add(String key, Object value) {
@@ -49,7 +55,7 @@ public final class Fingerprint {
         TreeMap<String, String> entries = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                 if (!dir.equals(root) && exclude.test(dir)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
@@ -58,14 +64,18 @@ public final class Fingerprint {
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                 if (!exclude.test(file)) {
                     record(file, attributes);
                 }
                 return FileVisitResult.CONTINUE;
             }
 
-            private void record(Path path, BasicFileAttributes attributes) {
+            private void record(Path path, BasicFileAttributes attributes) throws IOException {
+                if (contents != null && attributes.isRegularFile() && !path.toAbsolutePath().normalize().startsWith(ownOutputs)) {
+                    entries.put(root.relativize(path).toString(), "f" + attributes.size() + ":" + contents.sha256(path, attributes));
+                    return;
+                }
                 // a directory by its name only: its size and time change with every excluded child (target/ appearing);
                 // a file by size, modification time to the nanosecond and identity (device and inode): one moved
                 // over it with the same size and time (an mtime-preserving copy, a checkout tool) is another file

@@ -1,5 +1,6 @@
 package io.clusterimage.maven;
 
+import io.clusterimage.core.ContentMemo;
 import io.clusterimage.core.OutputTimestamp;
 import io.clusterimage.core.Platform;
 import io.clusterimage.fetch.LockFile;
@@ -122,6 +123,19 @@ public abstract class AbstractClusterImageMojo extends AbstractMojo {
 
     @Component
     protected MavenProjectHelper projectHelper;
+
+    private ContentMemo contentMemo;
+
+    /**
+     * The content hashes of the user's files the goal's fingerprints read, loaded once per goal from the output
+     * directory; the goal saves it after its up-to-date check.
+     */
+    ContentMemo contentMemo() {
+        if (contentMemo == null) {
+            contentMemo = ContentMemo.load(outputDirectory.toPath());
+        }
+        return contentMemo;
+    }
 
     /** What the parameters say, read from them as they are now. */
     protected GoalInputs inputs() {

@@ -66,6 +66,7 @@ public abstract class AbstractGoalMojo extends AbstractClusterImageMojo {
         try {
             if (checksUpToDate()) {
                 checked = fingerprint(inputs().fingerprint(goal));
+                contentMemo().save();
                 if (mayBeUpToDate() && !(options.contains(Option.IDE_FEEDBACK) && ide().inIde()) && checked.matches(stamp(), outputs())) {
                     upToDate();
                     return;

@@ -171,9 +171,12 @@ final class GoalInputs {
         return excluded;
     }
 
-    /** A fingerprint seeded with what every goal depends on: this plugin's build, the Kubefile choice, build args, platforms. */
+    /**
+     * A fingerprint seeded with what every goal depends on: this plugin's build, the Kubefile choice, build args, platforms;
+     * the user's files it is given count by content (the goal's {@link AbstractClusterImageMojo#contentMemo()}).
+     */
     Fingerprint fingerprint(String goal) throws MojoExecutionException {
-        Fingerprint seeded = new Fingerprint(goal);
+        Fingerprint seeded = new Fingerprint(goal).byContent(mojo.contentMemo(), mojo.outputDirectory.toPath());
         if (mojo.plugin != null && mojo.plugin.getPluginArtifact() != null && mojo.plugin.getPluginArtifact().getFile() != null) {
             File jar = mojo.plugin.getPluginArtifact().getFile();
             seeded.add("plugin", mojo.plugin.getVersion() + "@" + jar.lastModified() + "/" + jar.length());

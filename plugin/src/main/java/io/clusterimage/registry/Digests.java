@@ -1,11 +1,10 @@
 package io.clusterimage.registry;
 
+import io.clusterimage.core.Sha256;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -18,11 +17,7 @@ public final class Digests {
     }
 
     public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return Sha256.digest();
     }
 
     public static String of(byte[] content) {
@@ -30,15 +25,7 @@ public final class Digests {
     }
 
     public static String of(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        byte[] buffer = new byte[256 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, read);
-            }
-        }
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        return "sha256:" + Sha256.hex(file);
     }
 
     public static String format(MessageDigest digest) {

@@ -10,7 +10,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The up-to-date checks' fingerprint of a tree: unchanged files give the same value without being read; a file
@@ -49,5 +51,68 @@ class FingerprintTest {
         // the same millisecond, another nanosecond
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00.000000200Z")));
         assertNotEquals(replaced, of(root), "a time that differs below the millisecond");
+    }
+
+    private String byContent(Path root, Path outputs) throws Exception {
+        Fingerprint fingerprint = new Fingerprint("test").byContent(ContentMemo.load(outputs), outputs)
+                .addTree(root, path -> false);
+        ContentMemo.load(outputs); // a second reader while the first has not saved: harmless
+        return fingerprint.value();
+    }
+
+    /** By content: a file saved again unchanged, or put back by a checkout, leaves the value as it was; an edit does not. */
+    @Test
+    void byContentATouchOrACopyOfTheSameBytesIsNoChange() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("context"));
+        Path outputs = dir.resolve("out");
+        Path file = Files.writeString(root.resolve("manifest.yaml"), "kind: Pod\n");
+        ContentMemo memo = ContentMemo.load(outputs);
+        String first = new Fingerprint("test").byContent(memo, outputs).addTree(root, path -> false).value();
+        memo.save();
+        assertTrue(Files.isRegularFile(outputs.resolve(ContentMemo.FILE_NAME)), "the memo is kept for the next build");
+
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+        assertEquals(first, byContent(root, outputs), "touched, same bytes");
+        Path copy = Files.writeString(dir.resolve("copy.yaml"), "kind: Pod\n");
+        Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(first, byContent(root, outputs), "another file with the same bytes");
+
+        Files.writeString(file, "kind: Job\n"); // same size, other bytes
+        assertNotEquals(first, byContent(root, outputs), "edited");
+        Files.writeString(root.resolve("new.yaml"), "");
+        Files.writeString(file, "kind: Pod\n");
+        assertNotEquals(first, byContent(root, outputs), "a new file");
+    }
+
+    /** The memo is what makes it cheap: a file whose identity is the one recorded is not read again. */
+    @Test
+    void byContentAFileWithTheRecordedIdentityIsNotReadAgain() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("context"));
+        Path outputs = dir.resolve("out");
+        Path file = Files.writeString(root.resolve("big.bin"), "aaaa");
+        FileTime time = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(file, time);
+        ContentMemo memo = ContentMemo.load(outputs);
+        String first = new Fingerprint("test").byContent(memo, outputs).addTree(root, path -> false).value();
+        memo.save();
+        // the bytes change in place with size and time kept (nothing but a deliberate `touch -r` does this): the
+        // memo answers, so the value is the old one; a damaged memo makes it read the file again
+        Files.writeString(file, "bbbb");
+        Files.setLastModifiedTime(file, time);
+        assertEquals(first, byContent(root, outputs));
+        Files.writeString(outputs.resolve(ContentMemo.FILE_NAME), "garbage\tline\n\u0000");
+        assertNotEquals(first, byContent(root, outputs));
+    }
+
+    /** The plugin's own outputs count by identity: hashing the registry trees would cost a cold build their size again. */
+    @Test
+    void byContentTheOwnOutputsStayByIdentity() throws Exception {
+        Path outputs = Files.createDirectories(dir.resolve("out"));
+        Path tree = Files.createDirectories(outputs.resolve("registry"));
+        Path blob = Files.writeString(tree.resolve("data"), "layer");
+        String first = byContent(tree, outputs);
+        Files.setLastModifiedTime(blob, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+        assertNotEquals(first, byContent(tree, outputs));
+        assertFalse(Files.exists(outputs.resolve(ContentMemo.FILE_NAME)), "nothing of the outputs was hashed");
     }
 }

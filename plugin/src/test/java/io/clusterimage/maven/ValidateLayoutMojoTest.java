@@ -123,6 +123,11 @@ class ValidateLayoutMojoTest {
             Files.setLastModifiedTime(context.resolve("manifests/a.yaml"), java.nio.file.attribute.FileTime.fromMillis(1_000));
             mojo.execute();
             assertTrue(log.get(log.size() - 1).contains(context.getFileName() + " — 0 error(s), 1 warning(s)"), log.toString());
+
+            // saved again with the same bytes (an editor, a checkout, a restored cache): the layout is unchanged
+            Files.setLastModifiedTime(context.resolve("manifests/a.yaml"), java.nio.file.attribute.FileTime.fromMillis(2_000));
+            mojo.execute();
+            assertTrue(log.get(log.size() - 1).contains(" unchanged since it was validated"), log.toString());
         } finally {
             io.clusterimage.core.PathTrees.deleteTree(context);
             io.clusterimage.core.PathTrees.deleteTree(mojo.outputDirectory.toPath());
