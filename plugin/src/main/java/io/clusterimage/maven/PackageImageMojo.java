@@ -128,7 +128,13 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         long start = System.nanoTime();
         OciArchive.removeLeftovers(outputFile.toPath()); // of killed builds: the lock says none is writing now
         PathTrees.deleteFiles(outputDirectory.toPath().resolve("work/image/blobs"));
-        BaseImageFetcher baseImages = new BaseImageFetcher(new RegistryClient(registryOptions()), new BlobCache(cache()), offline());
+        BaseImageFetcher baseImages = new BaseImageFetcher(() -> { // opened only for a base image: FROM scratch reads no registry settings
+            try {
+                return new RegistryClient(registryOptions());
+            } catch (MojoExecutionException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }, new BlobCache(cache()), offline());
         ImageAttachments attachments = new ImageAttachments(this, plan.signer, plan.format);
         BuiltImage image = plan.pack(parsed, baseImages, attachments);
         ImageReports.write(outputDirectory.toPath(), image, imageName, outputFile.toPath(), attachments.sbomDigest());

@@ -25,15 +25,41 @@ public final class BaseImageFetcher {
             "application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip",
             "application/vnd.docker.image.rootfs.diff.tar", "application/vnd.oci.image.layer.v1.tar");
 
-    private final CachedRegistry registry;
+    /** Opens the registry client; called on the first fetch only. */
+    @FunctionalInterface
+    public interface ClientOpener {
+        RegistryClient open() throws IOException;
+    }
+
+    private final ClientOpener opener;
+    private final BlobCache cache;
+    private final boolean offline;
+    private CachedRegistry registry;
 
     /**
      * @param client  its options' mirrors are used as save-registry uses them
      * @param offline use only the cache (mvn -o)
      */
     public BaseImageFetcher(RegistryClient client, BlobCache cache, boolean offline) {
-        // layers are downloaded one after the other in the build's thread: the build waits for them anyway
-        this.registry = new CachedRegistry(client, cache, offline, Runnable::run);
+        this(() -> client, cache, offline);
+    }
+
+    /**
+     * With the client opened on the first fetch: a build FROM scratch fetches nothing, and opening a client reads
+     * registries.conf, the credential stores and the certificate directories (20–30 ms of an edit rebuild).
+     */
+    public BaseImageFetcher(ClientOpener client, BlobCache cache, boolean offline) {
+        this.opener = client;
+        this.cache = cache;
+        this.offline = offline;
+    }
+
+    private synchronized CachedRegistry registry() throws IOException {
+        if (registry == null) {
+            // layers are downloaded one after the other in the build's thread: the build waits for them anyway
+            registry = new CachedRegistry(opener.open(), cache, offline, Runnable::run);
+        }
+        return registry;
     }
 
     /** A layer of a base image: the cached blob file and its descriptor. */
@@ -50,6 +76,7 @@ public final class BaseImageFetcher {
      *                           image of another platform)
      */
     public Fetched fetch(ImageReference image, Platform platform) throws IOException, RegistryException {
+        CachedRegistry registry = registry();
         CachedRegistry.Resolved resolved = registry.resolve(image, platform);
         List<Manifest.Descriptor> blobs = resolved.manifest().blobs();
         if (blobs.isEmpty()) {

@@ -95,6 +95,27 @@ class BaseImageBuildTest {
                 "COPY --from: the base's file");
     }
 
+    /** Opening a client reads registries.conf, credentials and certificates: a build FROM scratch does none of it. */
+    @Test
+    void theRegistryClientIsOpenedOnlyForABaseImage() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        BaseImageFetcher.ClientOpener failing = () -> {
+            opened.incrementAndGet();
+            throw new java.io.IOException("registries.conf: broken");
+        };
+        build("FROM scratch\nCOPY manifests manifests\n", new BaseImageFetcher(failing, new BlobCache(work.resolve("cache-lazy")), false),
+                List.of(Platform.LINUX_AMD64));
+        assertEquals(0, opened.get(), "FROM scratch opens no client");
+
+        BaseImageFetcher.ClientOpener counting = () -> {
+            opened.incrementAndGet();
+            return new RegistryClient(RegistryOptions.defaults().withInsecure(Set.of(registry.host())));
+        };
+        assertBuiltOnTheBase(build(String.format(FROM_AND_COPY, registry.host()),
+                new BaseImageFetcher(counting, new BlobCache(work.resolve("cache-lazy")), false), List.of(Platform.LINUX_AMD64)));
+        assertEquals(1, opened.get(), "FROM and COPY --from share the one client");
+    }
+
     @Test
     void aBaseImageComesThroughAMirrorWhenItsRegistryIsDown() throws Exception {
         String down = "127.0.0.1:" + LocalRegistry.freePort(); // nothing listens there
