@@ -60,7 +60,7 @@ final class ChartMemo {
     }
 
     /** The plugin's own build (its jar or class directory, by size and time): another build may scan differently. */
-    private static String pluginBuild() {
+    static String pluginBuild() {
         try {
             Path code = Path.of(ChartMemo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return code + "@" + Files.size(code) + "@" + Files.getLastModifiedTime(code).toMillis();
@@ -75,21 +75,7 @@ final class ChartMemo {
             return null;
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(file.toFile());
-            List<Found> images = new ArrayList<>();
-            for (JsonNode node : root.path("images")) {
-                images.add(new Found(node.path("canonical").asText(), new Occurrence(Path.of(node.path("file").asText()),
-                        node.path("line").asInt(), SourceKind.valueOf(node.path("kind").asText()), node.path("written").asText())));
-            }
-            List<Finding> findings = new ArrayList<>();
-            for (JsonNode node : root.path("findings")) {
-                findings.add(Finding.fromJson(node));
-            }
-            List<Use> uses = new ArrayList<>();
-            for (JsonNode node : root.path("uses")) {
-                uses.add(new Use(node.path("canonical").asText(), Path.of(node.path("file").asText()), node.path("line").asInt()));
-            }
-            return new Result(images, findings, uses);
+            return read(Json.MAPPER.readTree(file.toFile()));
         } catch (IOException | IllegalArgumentException e) {
             return null; // a damaged memo is rendered again
         }
@@ -97,6 +83,31 @@ final class ChartMemo {
 
     void write(Result result) throws IOException {
         ObjectNode root = Json.MAPPER.createObjectNode();
+        write(result, root);
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+    }
+
+    /** A result as {@link #write(Result, ObjectNode)} wrote it; IllegalArgumentException when it is not one. */
+    static Result read(JsonNode root) {
+        List<Found> images = new ArrayList<>();
+        for (JsonNode node : root.path("images")) {
+            images.add(new Found(node.path("canonical").asText(), new Occurrence(Path.of(node.path("file").asText()),
+                    node.path("line").asInt(), SourceKind.valueOf(node.path("kind").asText()), node.path("written").asText())));
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (JsonNode node : root.path("findings")) {
+            findings.add(Finding.fromJson(node));
+        }
+        List<Use> uses = new ArrayList<>();
+        for (JsonNode node : root.path("uses")) {
+            uses.add(new Use(node.path("canonical").asText(), Path.of(node.path("file").asText()), node.path("line").asInt()));
+        }
+        return new Result(images, findings, uses);
+    }
+
+    /** What a scan of one source (a chart's render, a manifest file) found, into {@code root}. */
+    static void write(Result result, ObjectNode root) {
         ArrayNode images = root.putArray("images");
         for (Found found : result.images()) {
             ObjectNode node = images.addObject();
@@ -114,7 +125,5 @@ final class ChartMemo {
         for (Use use : result.uses()) {
             uses.addObject().put("canonical", use.canonical()).put("file", use.file().toString()).put("line", use.line());
         }
-        Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
     }
 }

@@ -121,7 +121,7 @@ public final class ImageScanner {
         List<InventoryImage> ignored = new ArrayList<>();
         for (Accumulator accumulator : images.values()) {
             InventoryImage image = new InventoryImage(accumulator.reference, accumulator.occurrences);
-            (isIgnored(image, ignoreLines) ? ignored : kept).add(image);
+            (SealIgnore.drops(ignoreLines, image) ? ignored : kept).add(image);
         }
         kept.sort(Comparator.comparing(InventoryImage::canonical));
         ignored.sort(Comparator.comparing(InventoryImage::canonical));
@@ -135,14 +135,30 @@ public final class ImageScanner {
         if (!Files.isDirectory(manifests)) {
             return;
         }
+        ManifestMemo memo = options.contents() == null ? null : ManifestMemo.load(options);
         for (Path file : regularFiles(manifests)) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
             if (yaml || name.endsWith(".tmpl")) {
                 Path display = relative(file);
                 current = display.toString();
-                YamlDocuments.forEach(file, (text, firstLine) -> scanText(display, SourceKind.MANIFEST, text, yaml, firstLine - 1));
+                Source source = () -> YamlDocuments.forEach(file, (text, firstLine) -> scanText(display, SourceKind.MANIFEST, text, yaml,
+                        firstLine - 1));
+                if (memo == null) {
+                    source.scan();
+                    continue;
+                }
+                String key = memo.key(file, display);
+                ChartMemo.Result kept = memo.take(key);
+                if (kept != null) {
+                    replay(kept, "manifest memo");
+                } else {
+                    memo.put(key, recorded(source));
+                }
             }
+        }
+        if (memo != null) {
+            memo.save();
         }
     }
 
@@ -161,32 +177,46 @@ public final class ImageScanner {
         ChartMemo memo = ChartMemo.of(chart, source, Files.isRegularFile(valuesFile) ? valuesFile : null, chartOptions, options);
         ChartMemo.Result kept = memo.read();
         if (kept != null) {
-            for (ChartMemo.Found found : kept.images()) {
-                try {
-                    add(ImageReference.parse(found.canonical()), found.occurrence());
-                } catch (RuntimeException e) {
-                    throw new IOException("the chart memo " + found.canonical() + " is damaged; delete " + options.workDir(), e);
-                }
-            }
-            findings.addAll(kept.findings());
-            kept.uses().forEach(use -> workloadUses.add(new WorkloadUse(use.canonical(), use.file(), use.line())));
+            replay(kept, "chart memo");
             return;
         }
+        ChartMemo.Result found = recorded(() -> scanChart(chart));
+        if (found.findings().stream().noneMatch(f -> f.code().equals("scan.chart-render") || f.code().equals("scan.outside-context"))) {
+            memo.write(found);
+        }
+    }
+
+    private interface Source {
+        void scan() throws IOException;
+    }
+
+    /** Scans a source and returns what it added: images, findings, workload uses (for a memo). */
+    private ChartMemo.Result recorded(Source source) throws IOException {
         int findingsBefore = findings.size();
         int usesBefore = workloadUses.size();
         List<ChartMemo.Found> found = new ArrayList<>();
         recording = found;
         try {
-            scanChart(chart);
+            source.scan();
         } finally {
             recording = null;
         }
-        List<Finding> chartFindings = new ArrayList<>(findings.subList(findingsBefore, findings.size()));
-        if (chartFindings.stream().noneMatch(f -> f.code().equals("scan.chart-render") || f.code().equals("scan.outside-context"))) {
-            List<ChartMemo.Use> uses = workloadUses.subList(usesBefore, workloadUses.size()).stream()
-                    .map(use -> new ChartMemo.Use(use.canonical(), use.file(), use.line())).toList();
-            memo.write(new ChartMemo.Result(found, chartFindings, uses));
+        List<ChartMemo.Use> uses = workloadUses.subList(usesBefore, workloadUses.size()).stream()
+                .map(use -> new ChartMemo.Use(use.canonical(), use.file(), use.line())).toList();
+        return new ChartMemo.Result(found, new ArrayList<>(findings.subList(findingsBefore, findings.size())), uses);
+    }
+
+    /** Adds what an earlier scan of an unchanged source found, as if it had been scanned now. */
+    private void replay(ChartMemo.Result kept, String memo) throws IOException {
+        for (ChartMemo.Found found : kept.images()) {
+            try {
+                add(ImageReference.parse(found.canonical()), found.occurrence());
+            } catch (RuntimeException e) {
+                throw new IOException("the " + memo + " " + found.canonical() + " is damaged; delete " + options.workDir(), e);
+            }
         }
+        findings.addAll(kept.findings());
+        kept.uses().forEach(use -> workloadUses.add(new WorkloadUse(use.canonical(), use.file(), use.line())));
     }
 
     private void scanChart(Chart chart) throws IOException {
@@ -397,28 +427,6 @@ public final class ImageScanner {
             return List.of();
         }
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isEmpty()).toList();
-    }
-
-    /**
-     * sealos drops an image when a .sealignore line equals it exactly (in its normalized form for
-     * manifests and charts, as written for shim lines); a line is also matched by canonical form, so
-     * {@code nginx} drops {@code docker.io/library/nginx:latest}.
-     */
-    private static boolean isIgnored(InventoryImage image, List<String> ignoreLines) {
-        if (image.occurrences().stream().anyMatch(o -> o.kind() == SourceKind.BUILT)) {
-            return false; // the POM declares its archive explicitly, and save-registry stores it: it is in the bundle
-        }
-        for (String line : ignoreLines) {
-            if (line.equals(image.reference().sealosForm()) || line.equals(image.canonical())
-                    || image.occurrences().stream().anyMatch(o -> o.written().equals(line))) {
-                return true;
-            }
-            Optional<ImageReference> parsed = References.parse(line);
-            if (parsed.isPresent() && parsed.get().canonical().equals(image.canonical())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void checkCompleteness(List<InventoryImage> ignored) {

@@ -1,5 +1,7 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.ContentMemo;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +18,12 @@ import java.util.Map;
  * @param workDir          a directory the scan may use for chart copies (under target/)
  * @param archives         images other tools of the build write to files ({@code <imageArchives>})
  * @param chartRenderTimeout how long one chart's render may take before it is abandoned
+ * @param contents         the content hashes of the layout's files, by which what each manifest file held is kept
+ *                         for the next scan ({@link ManifestMemo}); null: every file is read every time
  */
 public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
-                          boolean failOnUnresolved, Path workDir, List<DeclaredArchive> archives, Duration chartRenderTimeout) {
+                          boolean failOnUnresolved, Path workDir, List<DeclaredArchive> archives, Duration chartRenderTimeout,
+                          ContentMemo contents) {
 
     /** What charts see by default: a current Kubernetes, not sealos's 1.20. */
     public static final String DEFAULT_KUBE_VERSION = "1.33.0";
@@ -36,6 +41,11 @@ public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> ch
         }
     }
 
+    public ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
+                       boolean failOnUnresolved, Path workDir, List<DeclaredArchive> archives, Duration chartRenderTimeout) {
+        this(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, archives, chartRenderTimeout, null);
+    }
+
     /** Without declared archives, with the default chart render timeout. */
     public ScanOptions(List<String> extraImages, Map<String, ChartOptions> charts, String namespace, String kubeVersion,
                        boolean failOnUnresolved, Path workDir) {
@@ -43,7 +53,11 @@ public record ScanOptions(List<String> extraImages, Map<String, ChartOptions> ch
     }
 
     public ScanOptions withChartRenderTimeout(Duration timeout) {
-        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, archives, timeout);
+        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, archives, timeout, contents);
+    }
+
+    public ScanOptions withContents(ContentMemo memo) {
+        return new ScanOptions(extraImages, charts, namespace, kubeVersion, failOnUnresolved, workDir, archives, chartRenderTimeout, memo);
     }
 
     public static ScanOptions defaults(Path workDir) {

@@ -114,12 +114,14 @@ public class ScanImagesMojo extends AbstractGoalMojo {
         }
         Layout layout = inputs().layout();
         ScanOptions options = new ScanOptions(images == null ? List.of() : images, ChartConfig.options(charts), namespace, kubeVersion,
-                failOnUnresolved, outputDirectory.toPath().resolve("work"), declared.all(), Duration.ofSeconds(chartRenderTimeoutSeconds));
+                failOnUnresolved, outputDirectory.toPath().resolve("work"), declared.all(), Duration.ofSeconds(chartRenderTimeoutSeconds))
+                .withContents(contentMemo());
         long start = System.nanoTime();
         ImageInventory inventory;
         try {
             inventory = ImageScanner.scan(layout, options);
             InventoryReport.write(inventory, outputDirectory.toPath());
+            contentMemo().save(); // what the scan hashed beyond the up-to-date check (files behind links)
         } catch (IOException | ChartRenderException e) {
             throw new MojoExecutionException("scan-images could not read the layout in " + inputs().contextDescription() + ": "
                     + e.getMessage(), e);
