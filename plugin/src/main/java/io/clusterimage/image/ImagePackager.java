@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Builds the cluster image into the format asked for: an oci-archive or an OCI directory with every layer written
- * once, straight into it (a layer whose inputs did not change taken from the previous output: a byte range of the
- * archive, a hard link to the directory's blob); a docker-archive built first, then written.
+ * Builds the cluster image into the format asked for — an oci-archive, a docker-archive or an OCI directory — with
+ * every layer written once, straight into it, and a layer whose inputs did not change taken from the previous output
+ * (a byte range of the archive, a hard link to the directory's blob).
  */
 public final class ImagePackager {
 
@@ -35,31 +35,31 @@ public final class ImagePackager {
 
     /**
      * @param target where the archive (or directory) goes; the image is named {@code options.refName()} in it
-     * @param memo   what the previous output's layers were made of (for an oci-archive or an OCI directory)
+     * @param memo   what the previous output's layers were made of
      * @param log    what is worth saying: layers taken from the previous output
      */
     public static <E extends Exception> BuiltImage pack(Kubefile kubefile, ImageBuildOptions options, BaseImageFetcher baseImages,
                                                         OciArchiveWriter.Format format, Path target, Path memo, Attacher<E> attacher,
                                                         Consumer<String> log) throws IOException, ImageBuildException, FormatException, E {
-        if (format != OciArchiveWriter.Format.DOCKER_ARCHIVE) {
-            try (ReusingOutput output = format == OciArchiveWriter.Format.OCI_ARCHIVE
-                    ? OciArchive.create(target, options.created(), memo) : OciDirectory.create(target, memo)) {
-                BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, output);
+        try (ReusingOutput output = switch (format) {
+            case OCI_ARCHIVE -> OciArchive.create(target, options.created(), memo);
+            case DOCKER_ARCHIVE -> OciArchive.createDocker(target, options.created(), memo);
+            case OCI_DIRECTORY -> OciDirectory.create(target, memo);
+        }) {
+            BuiltImage image = ImageBuilder.build(kubefile, options, baseImages, output);
+            try {
                 output.finish(image, options.refName(), attacher.attach(image));
-                if (output.reusedLayers() > 0) {
-                    log.accept("took " + output.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(output.reusedBytes())
-                            + ") from " + output.reusedFrom());
+            } catch (IllegalArgumentException e) {
+                if (format != OciArchiveWriter.Format.DOCKER_ARCHIVE) {
+                    throw e;
                 }
-                return image;
+                throw new FormatException(e.getMessage()); // several platforms, or a signature
             }
+            if (output.reusedLayers() > 0) {
+                log.accept("took " + output.reusedLayers() + " unchanged layer(s) (" + ImageSaver.humanBytes(output.reusedBytes())
+                        + ") from " + output.reusedFrom());
+            }
+            return image;
         }
-        BuiltImage image = ImageBuilder.build(kubefile, options, baseImages);
-        List<Attachments.Attachment> attachments = attacher.attach(image);
-        try {
-            OciArchiveWriter.write(image, options.refName(), options.created(), target, format, attachments);
-        } catch (IllegalArgumentException e) {
-            throw new FormatException(e.getMessage());
-        }
-        return image;
     }
 }

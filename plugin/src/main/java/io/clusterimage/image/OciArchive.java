@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Json;
@@ -66,8 +67,11 @@ public final class OciArchive implements ReusingOutput {
     private long reusedBytes;
     private boolean writingBlob;
     private boolean finished;
+    /** A docker-archive ({@code docker load}): the same blobs, then {@code manifest.json} instead of the OCI documents. */
+    private final boolean docker;
 
-    private OciArchive(Path target, Path temp, FileChannel channel, long mtime, Path memoFile) {
+    private OciArchive(Path target, Path temp, FileChannel channel, long mtime, Path memoFile, boolean docker) {
+        this.docker = docker;
         this.target = target;
         this.temp = temp;
         this.channel = channel;
@@ -111,13 +115,26 @@ public final class OciArchive implements ReusingOutput {
      * writes the memo of the new archive there.
      */
     public static OciArchive create(Path target, Instant time, Path memoFile) throws IOException {
+        return create(target, time, memoFile, false);
+    }
+
+    /**
+     * A docker-archive, as {@code docker save} writes one with Docker 25 and later: the layers and the config under
+     * {@code blobs/sha256/} as in an OCI archive (so the same reuse applies), then {@code manifest.json}. One
+     * platform and no attachments: {@link #finish} refuses others.
+     */
+    public static OciArchive createDocker(Path target, Instant time, Path memoFile) throws IOException {
+        return create(target, time, memoFile, true);
+    }
+
+    private static OciArchive create(Path target, Instant time, Path memoFile, boolean docker) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".partial");
         // no TRUNCATE_EXISTING (the file is new and empty): on ext4 a truncation to zero makes close()
         // write the whole file out at once (its auto_da_alloc heuristic) — 0.3 s for half a gigabyte
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-        OciArchive archive = new OciArchive(target, temp, channel, time.getEpochSecond(), memoFile);
+        OciArchive archive = new OciArchive(target, temp, channel, time.getEpochSecond(), memoFile, docker);
         try {
             TarWriter directories = new TarWriter(archive.out);
             directories.directory("blobs", 0755, 0, 0, archive.mtime);
@@ -341,6 +358,10 @@ public final class OciArchive implements ReusingOutput {
         if (writingBlob) {
             throw new IllegalStateException("a blob is still being written");
         }
+        if (docker) {
+            finishDocker(image, refName, attachments);
+            return;
+        }
         for (PlatformImage platform : image.platforms()) {
             for (Layer layer : platform.layers()) {
                 if (!blobs.containsKey(Digests.hex(layer.digest()))) {
@@ -367,6 +388,44 @@ public final class OciArchive implements ReusingOutput {
         }
         addBytes("index.json", indexJson(image, refName, attachmentIndex));
         addBytes("oci-layout", layoutFile());
+        end();
+    }
+
+    /**
+     * @throws IllegalArgumentException for several platforms or attachments, which a docker-archive cannot hold (the
+     *                                  archive is then not finished: closing it leaves the previous output)
+     */
+    private void finishDocker(BuiltImage image, String refName, List<Attachments.Attachment> attachments) throws IOException {
+        if (!attachments.isEmpty()) {
+            throw new IllegalArgumentException("a docker-archive has no place for the image's signature; write an oci-archive or"
+                    + " oci-dir, or do not sign");
+        }
+        if (image.platforms().size() != 1) {
+            throw new IllegalArgumentException("a docker-archive holds one platform; build one platform, or use oci-archive for "
+                    + image.platforms().size());
+        }
+        PlatformImage single = image.platforms().get(0);
+        ArrayNode layers = Json.MAPPER.createArrayNode();
+        for (Layer layer : single.layers()) {
+            if (!blobs.containsKey(Digests.hex(layer.digest()))) {
+                throw new IllegalStateException("layer " + layer.digest() + " is not in the archive");
+            }
+            layers.add(BLOB_DIRECTORY + Digests.hex(layer.digest()));
+        }
+        addBlob(single.config());
+        ObjectNode entry = Json.MAPPER.createObjectNode();
+        entry.put("Config", BLOB_DIRECTORY + Digests.hex(single.configDigest()));
+        ArrayNode tags = entry.putArray("RepoTags");
+        if (refName != null && !refName.isBlank()) {
+            tags.add(refName);
+        }
+        entry.set("Layers", layers);
+        addBytes("manifest.json", Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry)));
+        end();
+    }
+
+    /** Ends the tar and puts the archive at its target. */
+    private void end() throws IOException {
         out.write(new byte[2 * BLOCK]);
         out.flush();
         channel.close();

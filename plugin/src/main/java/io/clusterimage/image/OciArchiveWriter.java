@@ -78,12 +78,9 @@ public final class OciArchiveWriter {
      */
     public static void write(BuiltImage image, String refName, Instant time, Path target, Format format,
                              List<Attachments.Attachment> attachments) throws IOException {
-        if (format == Format.DOCKER_ARCHIVE && !attachments.isEmpty()) {
-            throw new IllegalArgumentException("a docker-archive has no place for the image's signature; write an oci-archive or"
-                    + " oci-dir, or do not sign");
-        }
-        if (format == Format.OCI_ARCHIVE) {
-            try (OciArchive archive = OciArchive.create(target, time)) {
+        if (format != Format.OCI_DIRECTORY) {
+            try (OciArchive archive = format == Format.OCI_ARCHIVE ? OciArchive.create(target, time)
+                    : OciArchive.createDocker(target, time, null)) {
                 Map<String, Layer> byDigest = new HashMap<>();
                 image.platforms().forEach(p -> p.layers().forEach(layer -> byDigest.putIfAbsent(layer.digest(), layer)));
                 for (String digest : image.blobOrder()) { // the order of an archive written while building
@@ -91,7 +88,7 @@ public final class OciArchiveWriter {
                 }
                 archive.finish(image, refName, attachments);
             }
-        } else if (format == Format.OCI_DIRECTORY) {
+        } else {
             try (OciDirectory directory = OciDirectory.create(target, null)) {
                 for (PlatformImage platform : image.platforms()) {
                     for (Layer layer : platform.layers()) {
@@ -100,8 +97,6 @@ public final class OciArchiveWriter {
                 }
                 directory.finish(image, refName, attachments);
             }
-        } else {
-            writeTar(dockerArchive(image, refName), time, target);
         }
     }
 
@@ -110,31 +105,6 @@ public final class OciArchiveWriter {
             throw new IllegalArgumentException("layer " + layer.digest() + " was built into an archive and has no file of its own");
         }
         return layer.file();
-    }
-
-    private static TreeMap<String, BlobContent> dockerArchive(BuiltImage image, String refName) throws IOException {
-        if (image.platforms().size() != 1) {
-            throw new IllegalArgumentException("a docker-archive holds one platform; build one platform, or use oci-archive for "
-                    + image.platforms().size());
-        }
-        PlatformImage single = image.platforms().get(0);
-        TreeMap<String, BlobContent> files = new TreeMap<>();
-        ObjectNode entry = Json.MAPPER.createArrayNode().addObject();
-        String config = "blobs/sha256/" + Digests.hex(single.configDigest());
-        files.put(config, new BlobContent(single.config(), null));
-        entry.put("Config", config);
-        var tags = entry.putArray("RepoTags");
-        if (refName != null && !refName.isBlank()) {
-            tags.add(refName);
-        }
-        var layers = entry.putArray("Layers");
-        for (Layer layer : single.layers()) {
-            String name = "blobs/sha256/" + Digests.hex(layer.digest());
-            files.put(name, new BlobContent(null, layerFile(layer)));
-            layers.add(name);
-        }
-        files.put("manifest.json", new BlobContent(Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry)), null));
-        return files;
     }
 
     /** Every file of the image's OCI layout, by its path in the layout; a layer's content is its file. */
@@ -166,27 +136,5 @@ public final class OciArchiveWriter {
         files.put("index.json", new BlobContent(OciArchive.indexJson(image, refName, attachmentIndex), null));
         files.put("oci-layout", new BlobContent(OciArchive.layoutFile(), null));
         return files;
-    }
-
-    /** Entries sorted, directories first where needed, fixed owners and times: same files, same bytes. */
-    private static void writeTar(TreeMap<String, BlobContent> files, Instant time, Path target) throws IOException {
-        long mtime = time.getEpochSecond();
-        AtomicFiles.write(target, out -> {
-            TarWriter tar = new TarWriter(out);
-            Set<String> directories = new HashSet<>();
-            for (var file : files.entrySet()) {
-                String name = file.getKey();
-                for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-                    String dir = name.substring(0, slash);
-                    if (directories.add(dir)) {
-                        tar.directory(dir, 0755, 0, 0, mtime);
-                    }
-                }
-                try (InputStream in = file.getValue().open()) {
-                    tar.file(name, 0644, 0, 0, mtime, file.getValue().size(), in);
-                }
-            }
-            tar.finish();
-        });
     }
 }

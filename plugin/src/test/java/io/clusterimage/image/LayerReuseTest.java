@@ -132,6 +132,36 @@ class LayerReuseTest {
         assertSameAsFromScratch(archive, List.of(AMD64));
     }
 
+    private Build buildDocker(Path archive, Path memo) throws Exception {
+        try (OciArchive output = OciArchive.createDocker(archive, Instant.EPOCH, memo)) {
+            BuiltImage image = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                    ImageTestSupport.options(context(), temp.resolve("work"), this::registry, List.of(AMD64)), null, output);
+            output.finish(image, "x:1");
+            return new Build(image, output.reusedLayers());
+        }
+    }
+
+    /** A docker-archive keeps its blobs as an oci-archive does: the same reuse, the bytes of a build from scratch. */
+    @Test
+    void aDockerArchiveTakesUnchangedLayersFromThePreviousOne() throws Exception {
+        Path archive = temp.resolve("app-docker.tar");
+        Path memo = temp.resolve("docker.memo.json");
+        Build first = buildDocker(archive, memo);
+        assertEquals(0, first.reused());
+        write(context(), "manifests/app.yaml", "kind: Pod\nmetadata: {name: docker}\n");
+        Object inode = Files.getAttribute(archive, "unix:ino");
+        Build edited = buildDocker(archive, memo);
+        assertEquals(1, edited.reused(), "the registry layer kept, the manifests layer built again");
+        assertEquals(inode, Files.getAttribute(archive, "unix:ino"), "extended in place");
+        Path scratch = temp.resolve("scratch-docker.tar");
+        buildDocker(scratch, null);
+        assertEquals(-1, Files.mismatch(archive, scratch), "the bytes of a docker-archive built from scratch");
+        BuiltImage toFiles = ImageBuilder.build(KubefileParser.parse(Path.of("Kubefile"), ImageTestSupport.CLUSTER_IMAGE_KUBEFILE),
+                ImageTestSupport.options(context(), temp.resolve("work-files"), this::registry, List.of(AMD64)), null);
+        OciArchiveWriter.write(toFiles, "x:1", Instant.EPOCH, temp.resolve("written-docker.tar"), OciArchiveWriter.Format.DOCKER_ARCHIVE);
+        assertEquals(-1, Files.mismatch(archive, temp.resolve("written-docker.tar")), "and of one written from the layer files");
+    }
+
     @Test
     void aBuildThatFailsAfterKeepingLayersInPlacePutsThePreviousArchiveBack() throws Exception {
         Path archive = temp.resolve("kept.tar");
