@@ -31,6 +31,13 @@ public final class AppImages {
     public static List<ImageSaver.ArchiveImage> build(List<AppImageSpec> specs, List<Platform> platforms, Path workRoot,
                                                       BaseImageFetcher fetcher, Consumer<String> log)
             throws IOException, AppImageException {
+        return build(specs, platforms, workRoot, fetcher, new EngineImages(), log);
+    }
+
+    /** {@link #build(List, List, Path, BaseImageFetcher, Consumer)} with what the local engine already said of its images. */
+    public static List<ImageSaver.ArchiveImage> build(List<AppImageSpec> specs, List<Platform> platforms, Path workRoot,
+                                                      BaseImageFetcher fetcher, EngineImages engineImages, Consumer<String> log)
+            throws IOException, AppImageException {
         List<ImageSaver.ArchiveImage> archives = new ArrayList<>();
         for (Platform platform : platforms) {
             Path platformDir = workRoot.resolve(SaveOptions.directoryName(platform));
@@ -43,7 +50,7 @@ public final class AppImages {
                         BaseImageTar.fromRegistry(fetcher, registry, platform, baseTar);
                     } else if (spec.base() instanceof AppImageSpec.DockerBase engine) {
                         try {
-                            BaseImageTar.fromDocker(engine, platform, platformDir.resolve(number + "-base"), baseTar);
+                            BaseImageTar.fromDocker(engine, engineImages, platform, platformDir.resolve(number + "-base"), baseTar);
                         } catch (IOException e) {
                             throw new AppImageException(spec.describe() + ": " + spec.base().element() + ": " + e.getMessage(), e);
                         }

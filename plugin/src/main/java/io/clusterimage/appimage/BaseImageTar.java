@@ -105,8 +105,14 @@ public final class BaseImageTar {
      */
     public static void fromDocker(AppImageSpec.DockerBase base, Platform platform, Path workDir, Path tar)
             throws IOException, RegistryException {
+        fromDocker(base, new EngineImages(), platform, workDir, tar);
+    }
+
+    /** {@link #fromDocker(AppImageSpec.DockerBase, Platform, Path, Path)} with what the engine already said of its images. */
+    public static void fromDocker(AppImageSpec.DockerBase base, EngineImages engineImages, Platform platform, Path workDir, Path tar)
+            throws IOException, RegistryException {
         DockerEngine engine = new DockerEngine(base);
-        DockerEngine.Inspected image = engine.inspect();
+        DockerEngine.Inspected image = engineImages.inspect(base);
         if (!image.platform().os().equals(platform.os()) || !image.platform().architecture().equals(platform.architecture())) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, base.name() + " in " + base.executable() + " is an image for "
                     + image.platform() + ", not for " + platform + "; pull or build it for " + platform + " (" + base.executable()
@@ -125,11 +131,6 @@ public final class BaseImageTar {
             Files.deleteIfExists(saved);
         }
         inputs.record(stampOf(tar));
-    }
-
-    /** The ID the engine gives its image now (for up-to-date checks: a base rebuilt under the same name is another). */
-    public static String engineImageId(AppImageSpec.DockerBase base) throws IOException {
-        return new DockerEngine(base).inspect().id();
     }
 
     /** Beside the tar: what it was written from, so an unchanged base is not written again on the next build. */

@@ -2,8 +2,8 @@ package io.clusterimage.maven;
 
 import io.clusterimage.appimage.AppImageException;
 import io.clusterimage.appimage.AppImageSpec;
-import io.clusterimage.appimage.BaseImageTar;
 import io.clusterimage.appimage.AppImages;
+import io.clusterimage.appimage.EngineImages;
 import io.clusterimage.core.Fingerprint;
 import io.clusterimage.core.Platform;
 import io.clusterimage.inventory.DeclaredArchive;
@@ -45,6 +45,8 @@ final class SavePlan {
     private final List<DeclaredArchive> declared;
     private final List<DeclaredArchive> built;
     private final List<AppImageSpec> appSpecs;
+    /** The engine's answers for {@code <from><docker>} bases: one {@code image inspect} serves the check and the build. */
+    private final EngineImages engineImages = new EngineImages();
 
     SavePlan(ImageInventory inventory, SaveRegistryMojo mojo) throws MojoExecutionException {
         this.mojo = mojo;
@@ -85,7 +87,7 @@ final class SavePlan {
             }
             if (spec.base() instanceof AppImageSpec.DockerBase engine) {
                 try {
-                    fingerprint.add("engine image " + engine.name(), BaseImageTar.engineImageId(engine));
+                    fingerprint.add("engine image " + engine.name(), engineImages.imageId(engine));
                 } catch (IOException e) {
                     throw new IOException(spec.describe() + ": " + engine.element() + ": " + e.getMessage(), e);
                 }
@@ -166,7 +168,7 @@ final class SavePlan {
         try {
             BaseImageFetcher fetcher = appSpecs.stream().noneMatch(s -> s.base() instanceof AppImageSpec.RegistryBase) ? null
                     : new BaseImageFetcher(new RegistryClient(mojo.registryOptions()), new BlobCache(mojo.cache()), mojo.offline());
-            return AppImages.build(appSpecs, targets, work, fetcher, line -> mojo.getLog().info("  " + line));
+            return AppImages.build(appSpecs, targets, work, fetcher, engineImages, line -> mojo.getLog().info("  " + line));
         } catch (AppImageException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         } catch (IOException e) {
