@@ -1,5 +1,6 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.ContentMemo;
 import io.clusterimage.core.Finding;
 import io.clusterimage.layout.Layout;
 import io.clusterimage.layout.LayoutOptions;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Acceptance over the shared corpus (when present next to the checkout): every expected image of
- * every layout is in the inventory, in canonical form, and every chart renders.
+ * every layout is in the inventory, in canonical form, and every chart renders; a scan through the manifest memo
+ * gives the same inventory.
  */
 @Tag("corpus")
 class CorpusScanAcceptanceTest {
@@ -75,6 +77,16 @@ class CorpusScanAcceptanceTest {
             for (InventoryImage image : inventory.images()) {
                 assertTrue(image.occurrences().size() > 0);
                 ImageReference.parse(image.canonical()); // every entry is a valid reference
+            }
+
+            // with the manifest memo: the scan that fills it and the one that takes every file from it give the same
+            // inventory, place for place and finding for finding
+            ScanOptions memo = ScanOptions.defaults(work.resolve(dir.getFileName().toString()))
+                    .withContents(ContentMemo.load(work.resolve(dir.getFileName() + "-contents")));
+            for (String pass : List.of("filling the memo", "from the memo")) {
+                ImageInventory again = ImageScanner.scan(layout, memo);
+                assertEquals(inventory.images(), again.images(), pass);
+                assertEquals(inventory.findings(), again.findings(), pass);
             }
         }));
     }
