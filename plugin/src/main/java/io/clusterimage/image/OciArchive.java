@@ -363,11 +363,7 @@ public final class OciArchive implements ReusingOutput {
             return;
         }
         for (PlatformImage platform : image.platforms()) {
-            for (Layer layer : platform.layers()) {
-                if (!blobs.containsKey(Digests.hex(layer.digest()))) {
-                    throw new IllegalStateException("layer " + layer.digest() + " of " + platform.platform() + " is not in the archive");
-                }
-            }
+            requireLayersStored(platform);
             addBlob(platform.config());
             addBlob(platform.manifest());
         }
@@ -405,11 +401,9 @@ public final class OciArchive implements ReusingOutput {
                     + image.platforms().size());
         }
         PlatformImage single = image.platforms().get(0);
+        requireLayersStored(single);
         ArrayNode layers = Json.MAPPER.createArrayNode();
         for (Layer layer : single.layers()) {
-            if (!blobs.containsKey(Digests.hex(layer.digest()))) {
-                throw new IllegalStateException("layer " + layer.digest() + " is not in the archive");
-            }
             layers.add(BLOB_DIRECTORY + Digests.hex(layer.digest()));
         }
         addBlob(single.config());
@@ -422,6 +416,15 @@ public final class OciArchive implements ReusingOutput {
         entry.set("Layers", layers);
         addBytes("manifest.json", Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry)));
         end();
+    }
+
+    /** The image's layers must have gone into this archive before its documents are written. */
+    private void requireLayersStored(PlatformImage platform) {
+        for (Layer layer : platform.layers()) {
+            if (!blobs.containsKey(Digests.hex(layer.digest()))) {
+                throw new IllegalStateException("layer " + layer.digest() + " of " + platform.platform() + " is not in the archive");
+            }
+        }
     }
 
     /** Ends the tar and puts the archive at its target. */
