@@ -27,14 +27,9 @@ public final class AppImages {
     /**
      * @param workRoot the app-images work directory (under target/)
      * @param fetcher  for base images from a registry (offline, it reads the cache only); null when none is
+     * @param engineImages what the local engine said of its images for {@code <from><docker>} (the goal's, so that its
+     *                     up-to-date check and this build ask once)
      */
-    public static List<ImageSaver.ArchiveImage> build(List<AppImageSpec> specs, List<Platform> platforms, Path workRoot,
-                                                      BaseImageFetcher fetcher, Consumer<String> log)
-            throws IOException, AppImageException {
-        return build(specs, platforms, workRoot, fetcher, new EngineImages(), log);
-    }
-
-    /** {@link #build(List, List, Path, BaseImageFetcher, Consumer)} with what the local engine already said of its images. */
     public static List<ImageSaver.ArchiveImage> build(List<AppImageSpec> specs, List<Platform> platforms, Path workRoot,
                                                       BaseImageFetcher fetcher, EngineImages engineImages, Consumer<String> log)
             throws IOException, AppImageException {

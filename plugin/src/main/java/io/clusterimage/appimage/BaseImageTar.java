@@ -103,12 +103,6 @@ public final class BaseImageTar {
      * read as {@link #fromArchive} reads one, but only when the engine's image ID (the digest of its config, which
      * names every layer) changed since the tar was written: an unchanged base costs one {@code image inspect}.
      */
-    public static void fromDocker(AppImageSpec.DockerBase base, Platform platform, Path workDir, Path tar)
-            throws IOException, RegistryException {
-        fromDocker(base, new EngineImages(), platform, workDir, tar);
-    }
-
-    /** {@link #fromDocker(AppImageSpec.DockerBase, Platform, Path, Path)} with what the engine already said of its images. */
     public static void fromDocker(AppImageSpec.DockerBase base, EngineImages engineImages, Platform platform, Path workDir, Path tar)
             throws IOException, RegistryException {
         DockerEngine engine = new DockerEngine(base);

@@ -65,7 +65,7 @@ class AppImageDockerBaseTest {
         AppImageSpec.DockerBase base = new AppImageSpec.DockerBase("localhost/team/base:1", podman.toString());
         Path tar = work.resolve("amd64/1-base.tar");
 
-        BaseImageTar.fromDocker(base, AMD64, work.resolve("amd64/1-base"), tar);
+        BaseImageTar.fromDocker(base, new EngineImages(), AMD64, work.resolve("amd64/1-base"), tar);
         Object written = Files.getAttribute(tar, "unix:ino");
         List<String> log = new ArrayList<>();
         AppImageFixtures.Image image = AppImageFixtures.build(AppImageFixtures.spec(AppImageFixtures.inputs(work.resolve("app")).classes(),
@@ -74,7 +74,7 @@ class AppImageDockerBaseTest {
         assertTrue(Files.list(work.resolve("amd64/1-base")).noneMatch(p -> p.getFileName().toString().equals("engine-save.tar")),
                 "the saved archive is not kept");
 
-        BaseImageTar.fromDocker(base, AMD64, work.resolve("amd64/1-base"), tar);
+        BaseImageTar.fromDocker(base, new EngineImages(), AMD64, work.resolve("amd64/1-base"), tar);
         assertEquals(written, Files.getAttribute(tar, "unix:ino"), "an unchanged image is not saved again");
 
         // the up-to-date check and the build of one goal ask the engine once
@@ -87,21 +87,21 @@ class AppImageDockerBaseTest {
         String before = new EngineImages().imageId(base);
         load(podman, AppImageFixtures.baseTarOfRelease(work.resolve("in/two.tar"), "base two\n"), "localhost/team/base:1");
         assertNotEquals(before, new EngineImages().imageId(base));
-        BaseImageTar.fromDocker(base, AMD64, work.resolve("amd64/1-base"), tar);
+        BaseImageTar.fromDocker(base, new EngineImages(), AMD64, work.resolve("amd64/1-base"), tar);
         assertNotEquals(written, Files.getAttribute(tar, "unix:ino"), "another image under the name: saved again");
 
         String otherPlatform = assertThrows(RegistryException.class, () ->
-                BaseImageTar.fromDocker(base, Platform.parse("linux/arm64"), work.resolve("arm64/1-base"), work.resolve("arm64/1-base.tar")))
+                BaseImageTar.fromDocker(base, new EngineImages(), Platform.parse("linux/arm64"), work.resolve("arm64/1-base"), work.resolve("arm64/1-base.tar")))
                 .getMessage();
         assertTrue(otherPlatform.contains("is an image for linux/amd64, not for linux/arm64"), otherPlatform);
 
         String missing = assertThrows(IOException.class, () -> BaseImageTar.fromDocker(
-                new AppImageSpec.DockerBase("localhost/team/none:1", podman.toString()), AMD64, work.resolve("x"), work.resolve("x.tar")))
+                new AppImageSpec.DockerBase("localhost/team/none:1", podman.toString()), new EngineImages(), AMD64, work.resolve("x"), work.resolve("x.tar")))
                 .getMessage();
         assertTrue(missing.contains("image inspect") && missing.contains("failed"), missing);
 
         String noProgram = assertThrows(IOException.class, () -> BaseImageTar.fromDocker(
-                new AppImageSpec.DockerBase("localhost/team/base:1", work.resolve("no-such-docker").toString()), AMD64, work.resolve("y"),
+                new AppImageSpec.DockerBase("localhost/team/base:1", work.resolve("no-such-docker").toString()), new EngineImages(), AMD64, work.resolve("y"),
                 work.resolve("y.tar"))).getMessage();
         assertTrue(noProgram.contains("install Docker or Podman"), noProgram);
     }

@@ -60,7 +60,7 @@ class AppImagesRebuildTest {
     }
 
     private static String build(AppImageSpec spec, Path root) throws Exception {
-        AppImages.build(List.of(spec), List.of(Platform.LINUX_AMD64), root, null, line -> { });
+        AppImages.build(List.of(spec), List.of(Platform.LINUX_AMD64), root, null, new EngineImages(), line -> { });
         return AppImageFixtures.read(root.resolve("linux-amd64/1-image.tar"), root.resolve("read-" + System.nanoTime())).digest();
     }
 

@@ -71,7 +71,7 @@ class AppImagesRegistryBaseTest {
         Path cache = work.resolve("cache");
         List<Platform> platforms = List.of(Platform.LINUX_AMD64, Platform.parse("linux/arm64"));
         List<ImageSaver.ArchiveImage> online = AppImages.build(List.of(spec(registry.host() + "/base/jre:1.0")), platforms,
-                work.resolve("online"), fetcher(cache, false), line -> { });
+                work.resolve("online"), fetcher(cache, false), new EngineImages(), line -> { });
         assertEquals(2, online.size());
         for (int i = 0; i < 2; i++) {
             ImageSaver.ArchiveImage image = online.get(i);
@@ -83,21 +83,21 @@ class AppImagesRegistryBaseTest {
             assertEquals(List.of("opt/java/release"), read.layers().get(0), "the base layer from the registry");
         }
         List<ImageSaver.ArchiveImage> offline = AppImages.build(List.of(spec(registry.host() + "/base/jre:1.0")),
-                List.of(Platform.LINUX_AMD64), work.resolve("offline"), fetcher(cache, true), line -> { });
+                List.of(Platform.LINUX_AMD64), work.resolve("offline"), fetcher(cache, true), new EngineImages(), line -> { });
         assertEquals(digest(work.resolve("online/linux-amd64/1-image.tar"), "a"),
                 digest(work.resolve("offline/linux-amd64/1-image.tar"), "b"), "offline from the cache: the same image");
         // built again: the base tar for Jib is not written again while the base image's digest is the same
         Path baseTar = work.resolve("offline/linux-amd64/1-base.tar");
         Object identity = Files.readAttributes(baseTar, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         AppImages.build(List.of(spec(registry.host() + "/base/jre:1.0")), List.of(Platform.LINUX_AMD64), work.resolve("offline"),
-                fetcher(cache, true), line -> { });
+                fetcher(cache, true), new EngineImages(), line -> { });
         assertEquals(identity, Files.readAttributes(baseTar, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     }
 
     @Test
     void aBaseMissingFromTheCacheOfflineNamesTheElementAndSaysWhatToDo() throws Exception {
         AppImageException e = assertThrows(AppImageException.class, () -> AppImages.build(List.of(spec(registry.host() + "/base/jre:1.0")),
-                List.of(Platform.LINUX_AMD64), work.resolve("missing"), fetcher(work.resolve("empty-cache"), true), line -> { }));
+                List.of(Platform.LINUX_AMD64), work.resolve("missing"), fetcher(work.resolve("empty-cache"), true), new EngineImages(), line -> { }));
         assertTrue(e.getMessage().startsWith("<appImages><appImage> <image>registry.example.com/team/orders:1.0</image>: <from><image>"
                 + registry.host() + "/base/jre:1.0</image>"), e.getMessage());
         assertTrue(e.getMessage().contains("offline (-o): run once online to fill it"), e.getMessage());
