@@ -63,14 +63,16 @@ assert sbomArtifact.subject.digest == digest
 def storedSbom = entries["blobs/sha256/${sbomArtifact.layers[0].digest.substring(7)}"]
 assert storedSbom == new File(basedir, 'target/cluster-image/sbom.cdx.json').bytes : 'the archive holds the SBOM the build wrote'
 
-// The plugin as Maven got it: its libraries inside the jar (Maven then reads one POM, not 40, before every
-// build), except helm-java (its POM picks the native Helm of the user's OS and CPU) and plexus-build-api
-// (m2e hands its BuildContext only to a plugin that depends on that artifact; its plexus-utils is bundled),
-// which stay dependencies.
+// The plugin as Maven got it: its libraries inside the jar (Maven then reads three POMs, not 40, before every
+// build), except helm-java (its POM picks the native Helm of the user's OS and CPU; its own lib-api and JNA
+// are bundled) and plexus-build-api (m2e hands its BuildContext only to a plugin that depends on that
+// artifact; its plexus-utils is bundled), which stay dependencies.
 def pluginDir = new File(localRepositoryPath, 'io/clusterimage/cluster-image-maven-plugin/0.1.0-SNAPSHOT')
 def pluginPom = new groovy.xml.XmlSlurper().parse(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-SNAPSHOT.pom'))
 def runtimeDeps = pluginPom.dependencies.dependency.findAll { !(it.scope.text() in ['test', 'provided']) }*.artifactId*.text().sort()
 assert runtimeDeps == ['helm-java', 'plexus-build-api'] : "the plugin's POM names ${runtimeDeps}"
+def helmExclusions = pluginPom.dependencies.dependency.find { it.artifactId.text() == 'helm-java' }.exclusions.exclusion.collect { it.groupId.text() + ":" + it.artifactId.text() }
+assert helmExclusions.containsAll(['com.marcnuri.helm-java:lib-api', 'net.java.dev.jna:*']) : "helm-java's bundled dependencies are excluded: ${helmExclusions}"
 // a consumer POM: no parent, no imported BOMs, no build or profiles, which Maven would read in every build
 assert pluginPom.parent.size() == 0 && pluginPom.dependencyManagement.size() == 0 : 'the published POM is flattened'
 assert pluginPom.build.size() == 0 && pluginPom.profiles.size() == 0 : 'the published POM is flattened'
@@ -79,7 +81,10 @@ new java.util.zip.ZipFile(new File(pluginDir, 'cluster-image-maven-plugin-0.1.0-
     // the bundled libraries by their coordinates, for whoever audits the plugin
     def listed = jar.getInputStream(jar.getEntry('META-INF/cluster-image/bundled-libraries.txt')).text
     assert listed.contains('com.google.cloud.tools:jib-core:jar:') && listed.contains('com.fasterxml.jackson.core:jackson-databind:jar:')
-    assert !listed.contains('helm-java') && !listed.contains('plexus-build-api')
+    assert !listed.contains('com.marcnuri.helm-java:helm-java:') && !listed.contains('plexus-build-api')
+    assert listed.contains('com.marcnuri.helm-java:lib-api:jar:') && listed.contains('net.java.dev.jna:jna-jpms:jar:')
+    assert !listed.contains('com.marcnuri.helm-java:linux-amd64:') : 'the native Helm is not bundled'
+    assert jar.getEntry('com/sun/jna/Native.class') != null && jar.getEntry('com/marcnuri/helm/jni/HelmLib.class') != null
     assert jar.getEntry('META-INF/maven/com.fasterxml.jackson.core/jackson-databind/pom.properties') != null
     assert jar.getEntry('com/marcnuri/helm/Helm.class') == null : 'helm-java is not bundled'
 }
