@@ -11,26 +11,40 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * A digest of everything a goal's result depends on — parameters and the files it reads (by path,
- * size, modification time and identity, so computing it costs a directory walk, not a read of every byte). A
- * goal whose fingerprint matches the one recorded after its last run, and whose outputs are still
- * there, has nothing to do. With a {@link ContentMemo} ({@link #byContent}), the user's files count by their
- * content instead, still at the cost of a walk while they keep their identity; the plugin's own outputs stay
- * counted by identity (only its goals write them, and hashing the registry trees would cost a cold build).
+ * Everything a goal's result depends on — parameters and the files it reads (by path, size, modification time
+ * and identity, so computing it costs a directory walk, not a read of every byte) — as lines of text. A goal
+ * whose fingerprint equals the one recorded after its last run, and whose outputs are still there, has nothing
+ * to do; when they differ, {@link #changesSince} names what changed. With a {@link ContentMemo}
+ * ({@link #byContent}), the user's files count by their content instead, still at the cost of a walk while they
+ * keep their identity; the plugin's own outputs stay counted by identity (only its goals write them, and hashing
+ * the registry trees would cost a cold build).
+ *
+ * <p>The record is the text itself, not a digest of it: comparing two texts is exact and cheap, where SHA-256 in
+ * a JVM that has not compiled it yet cost a no-op build ~10 ms; and the text can say what changed. Keys and values
+ * are escaped ({@code \}, newline, and {@code =} in keys), so two different sequences of entries never give the
+ * same text. {@link #value()} is the SHA-256 of the text, for memo keys.
  */
 public final class Fingerprint {
 
-    private final MessageDigest digest;
+    /** How many changed entries {@link #changesSince} names before it says "and N more". */
+    private static final int CHANGES_NAMED = 3;
+
+    /** The key prefix of a file or directory of the last {@code tree=} line. */
+    private static final String TREE_ENTRY = "+";
+
+    private final StringBuilder text = new StringBuilder(1024);
     private ContentMemo contents;
     private Path ownOutputs;
 
     public Fingerprint(String goal) {
-        digest = Sha256.digest();
         add("goal", goal);
     }
 
@@ -42,8 +56,27 @@ public final class Fingerprint {
     }
 
     public Fingerprint add(String key, Object value) {
-        digest.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
+        escape(key, true);
+        text.append('=');
+        escape(String.valueOf(value), false);
+        text.append('\n');
         return this;
+    }
+
+    private void escape(String part, boolean key) {
+        if (part.indexOf('\\') < 0 && part.indexOf('\n') < 0 && (!key || part.indexOf('=') < 0)) {
+            text.append(part); // the usual case: a name, a number, a path
+            return;
+        }
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            switch (c) {
+                case '\\' -> text.append("\\\\");
+                case '\n' -> text.append("\\n");
+                case '=' -> text.append(key ? "\\=" : "=");
+                default -> text.append(c);
+            }
+        }
     }
 
     /** Every file under {@code root} that {@code exclude} does not reject: path, type, size, mtime. */
@@ -51,6 +84,7 @@ public final class Fingerprint {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return add("missing", root);
         }
+        add("tree", root);
         // an excluded directory is not entered (Maven's build directory, .git: often the biggest trees there are)
         TreeMap<String, String> entries = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -84,26 +118,23 @@ public final class Fingerprint {
                         + attributes.size() + "@" + time.getEpochSecond() + "." + time.getNano() + "#" + attributes.fileKey());
             }
         });
-        entries.forEach(this::add);
+        entries.forEach((path, entry) -> add(TREE_ENTRY + path, entry));
         return this;
     }
 
-    /** A file by content (for small files such as images.txt). */
+    /** A file by content (for small files such as a lock file or a key), its bytes as ISO-8859-1 (one char per byte). */
     public Fingerprint addContent(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             return add("missing", file);
         }
-        digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
-        digest.update(Files.readAllBytes(file));
-        return this;
+        return add("content " + file, new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
     }
 
+    /** The SHA-256 of the text, as hex: a short key for memos. */
     public String value() {
-        try {
-            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.digest();
+        digest.update(text.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Whether {@code stamp} holds this fingerprint and every output exists. */
@@ -111,11 +142,101 @@ public final class Fingerprint {
         if (!Files.isRegularFile(stamp) || outputs.stream().anyMatch(p -> !Files.exists(p))) {
             return false;
         }
-        return Files.readString(stamp, StandardCharsets.UTF_8).strip().equals(value());
+        return Files.readString(stamp, StandardCharsets.UTF_8).contentEquals(text);
+    }
+
+    /**
+     * What differs between {@code stamp}'s record and this fingerprint, for the log: the changed, added and removed
+     * entries (a file by its path, a parameter by its name), the first {@value #CHANGES_NAMED} of them; empty when
+     * there is no readable record (a first build) or nothing differs. Paths under {@code base} are named relative to it.
+     */
+    public String changesSince(Path stamp, Path base) {
+        Map<String, String> before;
+        try {
+            before = entries(Files.readString(stamp, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) { // none yet, or unreadable: nothing to compare with
+            return "";
+        }
+        if (before.isEmpty()) { // a record of another form (a digest, by an older plugin)
+            return "";
+        }
+        Map<String, String> now = entries(text.toString());
+        Path from = base.toAbsolutePath().normalize();
+        List<String> changed = new ArrayList<>();
+        now.forEach((key, value) -> {
+            if (!value.equals(before.get(key))) {
+                changed.add(display(key, from) + (before.containsKey(key) ? "" : " (new)"));
+            }
+        });
+        before.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> changed.add(display(key, from) + " (gone)"));
+        if (changed.isEmpty()) {
+            return "";
+        }
+        String named = String.join(", ", changed.subList(0, Math.min(CHANGES_NAMED, changed.size())));
+        return changed.size() > CHANGES_NAMED ? named + " and " + (changed.size() - CHANGES_NAMED) + " more" : named;
+    }
+
+    private static String display(String key, Path base) {
+        if (!key.startsWith("/")) {
+            return key;
+        }
+        Path path = Path.of(key);
+        return path.startsWith(base) && !path.equals(base) ? base.relativize(path).toString() : key;
+    }
+
+    /** A record's lines by key, a tree's entries keyed by their full path; a key seen twice keeps both values. */
+    private static Map<String, String> entries(String record) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        String tree = "";
+        for (String line : record.split("\n")) {
+            int split = keyEnd(line);
+            if (split < 0) {
+                continue;
+            }
+            String key = unescape(line.substring(0, split));
+            String value = line.substring(split + 1);
+            if (key.equals("tree")) {
+                tree = unescape(value);
+                continue;
+            }
+            String name = key.startsWith(TREE_ENTRY) ? Path.of(tree).resolve(key.substring(TREE_ENTRY.length())).toString() : key;
+            entries.merge(name, value, (a, b) -> a + "\n" + b);
+        }
+        return entries;
+    }
+
+    /** The index of the first '=' that is not escaped, or -1. */
+    private static int keyEnd(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '=') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String unescape(String part) {
+        if (part.indexOf('\\') < 0) {
+            return part;
+        }
+        StringBuilder out = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '\\' && i + 1 < part.length()) {
+                char next = part.charAt(++i);
+                out.append(next == 'n' ? '\n' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     public void record(Path stamp) throws IOException {
         Files.createDirectories(stamp.getParent());
-        Files.writeString(stamp, value() + "\n", StandardCharsets.UTF_8);
+        AtomicFiles.write(stamp, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -71,6 +71,11 @@ public abstract class AbstractGoalMojo extends AbstractClusterImageMojo {
                     upToDate();
                     return;
                 }
+                String changes = checked.changesSince(stamp(), project != null && project.getBasedir() != null
+                        ? project.getBasedir().toPath() : contextDirectory.toPath());
+                if (!changes.isEmpty()) {
+                    getLog().info("cluster-image: " + goal + " runs again; changed since its last run: " + changes);
+                }
             }
             step = Step.RUN;
             run();

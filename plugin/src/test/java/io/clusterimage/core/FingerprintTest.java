@@ -115,4 +115,59 @@ class FingerprintTest {
         assertNotEquals(first, byContent(tree, outputs));
         assertFalse(Files.exists(outputs.resolve(ContentMemo.FILE_NAME)), "nothing of the outputs was hashed");
     }
+
+    /** Entries whose plain concatenation would read alike (a newline or '=' inside a value or key) stay different. */
+    @Test
+    void entriesThatWouldReadAlikeStayDifferent() throws Exception {
+        Fingerprint oneValue = new Fingerprint("test").add("a", "x\nb=y");
+        Fingerprint twoEntries = new Fingerprint("test").add("a", "x").add("b", "y");
+        assertNotEquals(oneValue.value(), twoEntries.value());
+        Path stamp = dir.resolve("a.fingerprint");
+        oneValue.record(stamp);
+        assertTrue(oneValue.matches(stamp, java.util.List.of()));
+        assertFalse(twoEntries.matches(stamp, java.util.List.of()), "the record is compared exactly");
+
+        assertNotEquals(new Fingerprint("test").add("a=b", "c").value(), new Fingerprint("test").add("a", "b=c").value());
+        assertNotEquals(new Fingerprint("test").add("a", "\\n").value(), new Fingerprint("test").add("a", "\n").value());
+    }
+
+    /** A file's bytes count exactly, whatever they are: two files that differ in one non-UTF-8 byte differ. */
+    @Test
+    void contentCountsByteForByte() throws Exception {
+        Path a = Files.write(dir.resolve("a.key"), new byte[] {(byte) 0xC3, (byte) 0x28, '\n'});
+        Path b = Files.write(dir.resolve("b.key"), new byte[] {(byte) 0xC3, (byte) 0x29, '\n'});
+        Path stamp = dir.resolve("key.fingerprint");
+        new Fingerprint("test").addContent(a).record(stamp);
+        Files.move(b, a, StandardCopyOption.REPLACE_EXISTING);
+        assertFalse(new Fingerprint("test").addContent(a).matches(stamp, java.util.List.of()));
+        Files.write(a, new byte[] {(byte) 0xC3, (byte) 0x28, '\n'});
+        assertTrue(new Fingerprint("test").addContent(a).matches(stamp, java.util.List.of()), "the same bytes again");
+    }
+
+    /** What the log says when a goal runs again: the files and parameters that changed, were added or are gone. */
+    @Test
+    void changesSinceNamesWhatChanged() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("context/manifests"));
+        Files.writeString(root.resolve("a.yaml"), "kind: Pod\n");
+        Files.writeString(root.resolve("b.yaml"), "kind: Job\n");
+        Path stamp = dir.resolve("out/goal.fingerprint");
+        assertEquals("", new Fingerprint("test").addTree(root, p -> false).changesSince(stamp, dir), "no record yet: nothing to name");
+        new Fingerprint("test").add("imageName", "app:1").addTree(root, p -> false).record(stamp);
+        assertEquals("", new Fingerprint("test").add("imageName", "app:1").addTree(root, p -> false).changesSince(stamp, dir));
+
+        Files.writeString(root.resolve("a.yaml"), "kind: Pod # edited\n");
+        Files.delete(root.resolve("b.yaml"));
+        Files.writeString(root.resolve("c.yaml"), "kind: Service\n");
+        String changes = new Fingerprint("test").add("imageName", "app:2").addTree(root, p -> false).changesSince(stamp, dir);
+        assertTrue(changes.startsWith("imageName, "), changes);
+        assertTrue(changes.contains("context/manifests/a.yaml"), changes);
+        assertTrue(changes.contains("context/manifests/c.yaml (new)"), changes);
+        assertTrue(changes.endsWith(" and 1 more"), "three named, the rest counted: " + changes); // b.yaml (gone)
+        new Fingerprint("test").addTree(root, p -> false).record(stamp);
+        Files.delete(root.resolve("c.yaml"));
+        assertEquals("context/manifests/c.yaml (gone)", new Fingerprint("test").addTree(root, p -> false).changesSince(stamp, dir));
+
+        Files.writeString(stamp, "0123abcd\n"); // a digest, as plugins before the text record wrote
+        assertEquals("", new Fingerprint("test").add("imageName", "app:2").changesSince(stamp, dir));
+    }
 }

@@ -123,6 +123,8 @@ class ValidateLayoutMojoTest {
             Files.setLastModifiedTime(context.resolve("manifests/a.yaml"), java.nio.file.attribute.FileTime.fromMillis(1_000));
             mojo.execute();
             assertTrue(log.get(log.size() - 1).contains(context.getFileName() + " — 0 error(s), 1 warning(s)"), log.toString());
+            assertTrue(log.contains("INFO cluster-image: validate-layout runs again; changed since its last run: "
+                    + context.resolve("manifests/a.yaml")), "the log says why the goal ran again: " + log);
 
             // saved again with the same bytes (an editor, a checkout, a restored cache): the layout is unchanged
             Files.setLastModifiedTime(context.resolve("manifests/a.yaml"), java.nio.file.attribute.FileTime.fromMillis(2_000));
