@@ -42,7 +42,9 @@ public class SbomMojo extends AbstractGoalMojo {
     protected void run() throws MojoExecutionException, IOException {
         Path output = outputDirectory.toPath();
         Path sbom = output.resolve(FILE_NAME);
-        if (ImageReports.storesSbom(output, sbom)) {
+        boolean stored = ImageReports.storesSbom(output, sbom, contentMemo());
+        contentMemo().save();
+        if (stored) {
             getLog().info("cluster-image: SBOM (CycloneDX 1.6) up to date, stored in the archive by package-image -> " + sbom);
         } else {
             SbomInput input = SbomInputs.collect(this, BuildRecords.root(output, project != null ? project.getGroupId() : "unknown",
