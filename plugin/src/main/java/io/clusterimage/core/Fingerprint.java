@@ -130,6 +130,11 @@ public final class Fingerprint {
         return add("content " + file, new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
     }
 
+    /** The record as it stands: one {@code key=value} line per entry, escaped. */
+    public String text() {
+        return text.toString();
+    }
+
     /** The SHA-256 of the text, as hex: a short key for memos. */
     public String value() {
         MessageDigest digest = Sha256.digest();

@@ -14,6 +14,7 @@ import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.registry.BaseImageFetcher;
 import io.clusterimage.registry.ImagesLock;
 import io.clusterimage.registry.SaveOptions;
+import io.clusterimage.registry.TreesRecord;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
@@ -85,8 +86,8 @@ final class PackagePlan {
             fingerprint.addTree(context.resolve("opt"), mojo.inputs().notBuildOutput());
             fingerprint.addTree(context.resolve("bin"), mojo.inputs().notBuildOutput());
         }
+        TreesRecord.addTo(fingerprint, mojo.outputDirectory.toPath(), options.platforms());
         for (Platform platform : options.platforms()) {
-            fingerprint.addTree(registryTree(platform), p -> false);
             Path generated = mojo.inputs().generatedContext(platform);
             fingerprint.add("generated " + platform, String.valueOf(generated));
             if (generated != null) {

@@ -10,6 +10,7 @@ import io.clusterimage.registry.RegistryClient;
 import io.clusterimage.registry.SaveOptions;
 import io.clusterimage.registry.SaveSummary;
 import io.clusterimage.registry.ServedBy;
+import io.clusterimage.registry.TreesRecord;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -130,6 +131,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
         try {
             // start from empty trees: an image removed from the layout must not linger in the next cluster image
             // (blobs come back from the cache as hard links, so this costs little)
+            TreesRecord.forget(outputDirectory.toPath());
             options.deleteTrees();
             ImageSaver saver = new ImageSaver(new RegistryClient(registryOptions()), options);
             SaveSummary summary;
@@ -141,6 +143,7 @@ public class SaveRegistryMojo extends AbstractRegistryMojo {
             InventoryReport.recordServedBy(outputDirectory.toPath(), summary.servedBy());
             summary.servedBy().forEach((image, mirror) -> getLog().info("cluster-image: " + image + " came from the mirror " + mirror));
             plan.checkAgainstLockFile(archiveNames);
+            TreesRecord.write(outputDirectory.toPath(), plan.targets);
             record();
             getLog().info("cluster-image: " + summary.describe(outputDirectory.toPath()));
         } catch (ImageSaver.SaveException e) {
