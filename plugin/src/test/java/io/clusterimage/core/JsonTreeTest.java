@@ -91,4 +91,42 @@ class JsonTreeTest {
                 form.elements().stream().map(JsonTree::asText).toList());
         assertFalse(JsonTree.parse("[1, 2]").elements().get(0).isTextual());
     }
+
+    /** Numbers, escapes and nesting as databind reads them: the same text and int from every node. */
+    @Test
+    void numbersEscapesAndUnicodeReadLikeDatabind() throws IOException {
+        String document = """
+                \uFEFF{"n": [0, -0, 7, -12, 2147483647, 2147483648, -9223372036854775808, 12345678901234567890,
+                 1.5, -0.25, 1e2, 1E-2, 2.5e+3], "s": ["a\\/b", "\\b\\f\\n\\r\\t", "\\ud83d\\ude00 \\u00e9", "", "\\"\\\\"],
+                 "deep": [[[{"x": [true, false, null]}]]]}
+                """;
+        compare(Json.MAPPER.readTree(document.substring(1)), JsonTree.parse(document), "$");
+        assertEquals("\ud83d\ude00 \u00e9", JsonTree.parse(document).path("s").elements().get(2).asText());
+    }
+
+    /** Strict as jackson's defaults and Go's encoding/json (what Docker reads an exec form with): each is refused. */
+    @Test
+    void whatStrictJsonRefusesIsRefused() {
+        for (String bad : List.of("[01]", "[1.]", "[.5]", "[-]", "[+1]", "[1e]", "[NaN]", "{'a': 1}", "{\"a\": 1,}", "{\"a\" 1}",
+                "{a: 1}", "[\"a\\x\"]", "[\"\\u12\"]", "[\"tab\there\"]", "// c\n[1]", "[tru]", "[nul]", "[1 2]", "{\"a\": 1",
+                "[\"open")) {
+            assertThrows(IOException.class, () -> JsonTree.parse(bad), bad);
+            assertThrows(Exception.class, () -> Json.MAPPER.readTree(bad), "databind refuses it too: " + bad);
+        }
+    }
+
+    @Test
+    void errorsNameLineAndColumnAndNestingIsBounded() throws IOException {
+        IOException bad = assertThrows(IOException.class, () -> JsonTree.parse("{\"a\": [1,\n  2,\n  x]}"));
+        assertTrue(bad.getMessage().contains("line: 3, column: 3"), bad.getMessage());
+        Path file = Files.writeString(temp.resolve("bad.json"), "{\n\"a\": tru}");
+        IOException named = assertThrows(IOException.class, () -> JsonTree.read(file));
+        assertTrue(named.getMessage().startsWith(file + ": ") && named.getMessage().contains("line: 2"), named.getMessage());
+
+        String deep = "[".repeat(JsonTree.MAX_DEPTH) + "]".repeat(JsonTree.MAX_DEPTH);
+        assertEquals(1, JsonTree.parse(deep).elements().size());
+        String tooDeep = "[".repeat(100_000) + "]".repeat(100_000); // would overflow the stack without the bound
+        IOException refused = assertThrows(IOException.class, () -> JsonTree.parse(tooDeep));
+        assertTrue(refused.getMessage().contains("nested deeper than " + JsonTree.MAX_DEPTH), refused.getMessage());
+    }
 }
