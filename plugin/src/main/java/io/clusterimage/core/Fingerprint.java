@@ -1,5 +1,6 @@
 package io.clusterimage.core;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -12,9 +13,11 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -156,24 +159,25 @@ public final class Fingerprint {
      * there is no readable record (a first build) or nothing differs. Paths under {@code base} are named relative to it.
      */
     public String changesSince(Path stamp, Path base) {
-        Map<String, String> before;
+        String before;
         try {
-            before = entries(Files.readString(stamp, StandardCharsets.UTF_8));
+            before = Files.readString(stamp, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) { // none yet, or unreadable: nothing to compare with
             return "";
         }
-        if (before.isEmpty()) { // a record of another form (a digest, by an older plugin)
+        if (before.indexOf('=') < 0) { // a record of another form (a digest, by an older plugin)
             return "";
         }
-        Map<String, String> now = entries(text.toString());
-        Path from = base.toAbsolutePath().normalize();
+        String now = text.toString();
+        // only the lines that are in one record and not the other are looked at by key: string work, cheap in a cold JVM
+        Set<String> beforeLines = new HashSet<>(lines(before));
+        Set<String> nowLines = new HashSet<>(lines(now));
+        Map<String, String> gone = keyed(before, line -> !nowLines.contains(line));
+        Map<String, String> came = keyed(now, line -> !beforeLines.contains(line));
+        String prefix = base.toAbsolutePath().normalize() + File.separator;
         List<String> changed = new ArrayList<>();
-        now.forEach((key, value) -> {
-            if (!value.equals(before.get(key))) {
-                changed.add(display(key, from) + (before.containsKey(key) ? "" : " (new)"));
-            }
-        });
-        before.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> changed.add(display(key, from) + " (gone)"));
+        came.keySet().forEach(key -> changed.add(display(key, prefix) + (gone.containsKey(key) ? "" : " (new)")));
+        gone.keySet().stream().filter(key -> !came.containsKey(key)).forEach(key -> changed.add(display(key, prefix) + " (gone)"));
         if (changed.isEmpty()) {
             return "";
         }
@@ -181,31 +185,47 @@ public final class Fingerprint {
         return changed.size() > CHANGES_NAMED ? named + " and " + (changed.size() - CHANGES_NAMED) + " more" : named;
     }
 
-    private static String display(String key, Path base) {
-        if (!key.startsWith("/")) {
-            return key;
-        }
-        Path path = Path.of(key);
-        return path.startsWith(base) && !path.equals(base) ? base.relativize(path).toString() : key;
+    private static String display(String key, String basePrefix) {
+        return key.startsWith(basePrefix) ? key.substring(basePrefix.length()) : key;
     }
 
-    /** A record's lines by key, a tree's entries keyed by their full path; a key seen twice keeps both values. */
-    private static Map<String, String> entries(String record) {
+    private static List<String> lines(String record) {
+        List<String> lines = new ArrayList<>();
+        for (int start = 0, end; start < record.length(); start = end + 1) {
+            end = record.indexOf('\n', start);
+            if (end < 0) {
+                end = record.length();
+            }
+            lines.add(record.substring(start, end));
+        }
+        return lines;
+    }
+
+    /**
+     * The lines of a record that {@code wanted} accepts, by key: a tree's entries keyed by their full path (the
+     * {@code tree=} lines are followed whether wanted or not); a key seen twice keeps both values.
+     */
+    private static Map<String, String> keyed(String record, Predicate<String> wanted) {
         Map<String, String> entries = new LinkedHashMap<>();
         String tree = "";
-        for (String line : record.split("\n")) {
+        for (String line : lines(record)) {
             int split = keyEnd(line);
             if (split < 0) {
                 continue;
             }
             String key = unescape(line.substring(0, split));
-            String value = line.substring(split + 1);
             if (key.equals("tree")) {
-                tree = unescape(value);
+                tree = unescape(line.substring(split + 1));
+            }
+            if (!wanted.test(line)) {
                 continue;
             }
-            String name = key.startsWith(TREE_ENTRY) ? Path.of(tree).resolve(key.substring(TREE_ENTRY.length())).toString() : key;
-            entries.merge(name, value, (a, b) -> a + "\n" + b);
+            String name = key;
+            if (key.startsWith(TREE_ENTRY)) {
+                String relative = key.substring(TREE_ENTRY.length());
+                name = relative.isEmpty() ? tree : tree + File.separator + relative;
+            }
+            entries.merge(name, line.substring(split + 1), (a, b) -> a + "\n" + b);
         }
         return entries;
     }
