@@ -117,10 +117,11 @@ public class PackageImageMojo extends AbstractRegistryMojo {
     }
 
     @Override
-    protected void upToDate() throws IOException {
+    protected void upToDate() throws MojoExecutionException, IOException {
         String digest = Files.readString(outputDirectory.toPath().resolve("image.digest")).strip();
         getLog().info("cluster-image: " + outputFile.getName() + " up to date (" + digest + ")");
         attachOrSetArtifact();
+        attachSbom();
     }
 
     @Override
@@ -143,6 +144,14 @@ public class PackageImageMojo extends AbstractRegistryMojo {
         getLog().info(String.format(Locale.ROOT, "cluster-image: %s %s (%s) in %.1f s -> %s", imageName, image.digest(), platforms,
                 (System.nanoTime() - start) / 1e9, outputFile));
         attachOrSetArtifact();
+        attachSbom();
+    }
+
+    /** In the cluster-image packaging the SBOM is attached here, not by a goal of its own (one mojo fewer per build). */
+    private void attachSbom() throws MojoExecutionException, IOException {
+        if (!skipSbom && project != null && "cluster-image".equals(project.getPackaging())) {
+            SbomAttachment.attach(this, true);
+        }
     }
 
     private void attachOrSetArtifact() {
