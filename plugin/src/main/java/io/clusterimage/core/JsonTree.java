@@ -2,6 +2,7 @@ package io.clusterimage.core;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,12 @@ public final class JsonTree {
 
     /** The document in a file (UTF-8); a malformed one fails naming the file, line and column. */
     public static JsonTree read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not JSON: not UTF-8 text", e);
+        }
         try {
             return new Reader(text).document();
         } catch (IOException e) {

@@ -37,7 +37,7 @@ final class SbomAttachment {
         } else {
             SbomInput input = SbomInputs.collect(mojo, BuildRecords.root(output, mojo.project != null ? mojo.project.getGroupId() : "unknown",
                     mojo.project != null ? mojo.project.getArtifactId() : mojo.contextDirectory.getName(), SbomInputs.version(mojo)),
-                    mojo.outputTimestamp(mojo.outputTimestamp).toString());
+                    AbstractClusterImageMojo.outputTimestamp(mojo.outputTimestamp).toString());
             boolean written = CycloneDxWriter.write(input, sbom);
             mojo.getLog().info("cluster-image: SBOM (CycloneDX 1.6) " + (written ? "" : "up to date, ") + "of " + input.images().size()
                     + " image(s), " + input.charts().size() + " chart(s), " + input.files().size() + " file(s) -> " + sbom);

@@ -123,6 +123,10 @@ class JsonTreeTest {
         IOException named = assertThrows(IOException.class, () -> JsonTree.read(file));
         assertTrue(named.getMessage().startsWith(file + ": ") && named.getMessage().contains("line: 2"), named.getMessage());
 
+        Path latin1 = Files.write(temp.resolve("latin1.json"), new byte[] {'[', '"', (byte) 0xE9, '"', ']'});
+        IOException notUtf8 = assertThrows(IOException.class, () -> JsonTree.read(latin1));
+        assertTrue(notUtf8.getMessage().equals(latin1 + ": not JSON: not UTF-8 text"), notUtf8.getMessage());
+
         String deep = "[".repeat(JsonTree.MAX_DEPTH) + "]".repeat(JsonTree.MAX_DEPTH);
         assertEquals(1, JsonTree.parse(deep).elements().size());
         String tooDeep = "[".repeat(100_000) + "]".repeat(100_000); // would overflow the stack without the bound
