@@ -29,7 +29,6 @@ import java.util.zip.GZIPInputStream;
  */
 final class BaseImages {
 
-
     /** The Kubefile, for messages. */
     private final Path kubefile;
     /** Null when the build has no registry access (a FROM image is then an error naming the line). */

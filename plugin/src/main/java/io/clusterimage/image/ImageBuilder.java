@@ -1,7 +1,6 @@
 package io.clusterimage.image;
 
 import io.clusterimage.core.Finding;
-import io.clusterimage.core.Json;
 import io.clusterimage.core.Platform;
 import io.clusterimage.core.Severity;
 import io.clusterimage.kubefile.BuildPlan;

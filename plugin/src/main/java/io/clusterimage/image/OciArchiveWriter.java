@@ -1,9 +1,5 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterimage.core.AtomicFiles;
-import io.clusterimage.core.Json;
-import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
 
@@ -14,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +22,6 @@ import java.util.TreeMap;
  * image gives the same bytes.
  */
 public final class OciArchiveWriter {
-
 
     private OciArchiveWriter() {
     }

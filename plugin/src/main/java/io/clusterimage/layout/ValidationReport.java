@@ -19,7 +19,6 @@ import java.util.function.Consumer;
  */
 public final class ValidationReport {
 
-
     private ValidationReport() {
     }
 

@@ -25,7 +25,6 @@ import java.util.Set;
  */
 public final class ArchiveImages {
 
-
     private ArchiveImages() {
     }
 

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerConfigCredentials implements CredentialProvider {
 
-
     private final List<Path> files;
 
     public DockerConfigCredentials(List<Path> files) {

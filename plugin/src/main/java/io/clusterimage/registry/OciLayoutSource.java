@@ -18,7 +18,6 @@ import java.util.Optional;
  */
 public final class OciLayoutSource {
 
-
     private final Path root;
     private final String name;
 

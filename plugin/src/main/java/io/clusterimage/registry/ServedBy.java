@@ -16,7 +16,6 @@ import java.util.TreeMap;
  */
 public final class ServedBy {
 
-
     private ServedBy() {
     }
 
