@@ -67,7 +67,8 @@ public final class ContentMemo {
         return hash;
     }
 
-    private static String identity(BasicFileAttributes attributes) {
+    /** Which file it is on disk: size, modification time to the nanosecond, device and inode (also {@link Fingerprint}'s record of an output). */
+    static String identity(BasicFileAttributes attributes) {
         Instant time = attributes.lastModifiedTime().toInstant();
         return attributes.size() + "@" + time.getEpochSecond() + "." + time.getNano() + "#" + attributes.fileKey();
     }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -116,9 +115,8 @@ public final class Fingerprint {
                 // a directory by its name only: its size and time change with every excluded child (target/ appearing);
                 // a file by size, modification time to the nanosecond and identity (device and inode): one moved
                 // over it with the same size and time (an mtime-preserving copy, a checkout tool) is another file
-                Instant time = attributes.lastModifiedTime().toInstant();
                 entries.put(root.relativize(path).toString(), attributes.isDirectory() ? "d" : (attributes.isSymbolicLink() ? "l" : "f")
-                        + attributes.size() + "@" + time.getEpochSecond() + "." + time.getNano() + "#" + attributes.fileKey());
+                        + ContentMemo.identity(attributes));
             }
         });
         entries.forEach((path, entry) -> add(TREE_ENTRY + path, entry));
