@@ -37,7 +37,9 @@ public final class TreesRecord {
 
     /** After save-registry wrote the trees of {@code platforms} completely. */
     public static void write(Path outputDirectory, List<Platform> platforms) throws IOException {
-        listing(outputDirectory, platforms).record(outputDirectory.resolve(FILE_NAME));
+        Fingerprint listing = header(platforms);
+        addTrees(listing, outputDirectory, platforms);
+        listing.record(outputDirectory.resolve(FILE_NAME));
     }
 
     /** Adds the trees of {@code platforms} to {@code fingerprint}: from the record when it covers them, else walked. */
@@ -48,21 +50,21 @@ public final class TreesRecord {
         } catch (NoSuchFileException e) {
             record = null;
         }
-        String header = new Fingerprint(GOAL).add("platforms", platforms).text();
-        if (record != null && record.startsWith(header)) {
-            fingerprint.add("registry trees", record);
-            return;
-        }
-        for (Platform platform : platforms) {
-            fingerprint.addTree(SaveOptions.registryDirectory(outputDirectory, platform), p -> false);
+        if (record != null && record.startsWith(header(platforms).text())) {
+            fingerprint.add(GOAL, record);
+        } else {
+            addTrees(fingerprint, outputDirectory, platforms);
         }
     }
 
-    private static Fingerprint listing(Path outputDirectory, List<Platform> platforms) throws IOException {
-        Fingerprint listing = new Fingerprint(GOAL).add("platforms", platforms);
+    /** What a record starts with: for which platforms it lists the trees. */
+    private static Fingerprint header(List<Platform> platforms) {
+        return new Fingerprint(GOAL).add("platforms", platforms);
+    }
+
+    private static void addTrees(Fingerprint fingerprint, Path outputDirectory, List<Platform> platforms) throws IOException {
         for (Platform platform : platforms) {
-            listing.addTree(SaveOptions.registryDirectory(outputDirectory, platform), p -> false);
+            fingerprint.addTree(SaveOptions.registryDirectory(outputDirectory, platform), p -> false);
         }
-        return listing;
     }
 }
