@@ -63,12 +63,12 @@ public final class InventoryReport {
             return;
         }
         JsonNode root = Json.MAPPER.readTree(file.toFile());
-        for (JsonNode node : root.path("images")) {
+        for (JsonNode node : root.path("images")) { // what differs was found above: every image now gets what it should say
             ObjectNode image = (ObjectNode) node;
             String mirror = servedBy.get(image.path("canonical").asText());
-            if (mirror != null && !mirror.equals(image.path("servedBy").asText(null))) {
+            if (mirror != null) {
                 image.put("servedBy", mirror);
-            } else if (mirror == null && image.has("servedBy")) {
+            } else {
                 image.remove("servedBy");
             }
         }
