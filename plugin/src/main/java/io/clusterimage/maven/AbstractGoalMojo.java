@@ -71,8 +71,7 @@ public abstract class AbstractGoalMojo extends AbstractClusterImageMojo {
                     upToDate();
                     return;
                 }
-                String changes = checked.changesSince(stamp(), project != null && project.getBasedir() != null
-                        ? project.getBasedir().toPath() : contextDirectory.toPath());
+                String changes = checked.changesSince(stamp(), inputs().baseDirectory().toPath());
                 if (!changes.isEmpty()) {
                     getLog().info("cluster-image: " + goal + " runs again; changed since its last run: " + changes);
                 }

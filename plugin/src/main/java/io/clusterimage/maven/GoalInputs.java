@@ -226,6 +226,11 @@ final class GoalInputs {
         }
     }
 
+    /** The POM's directory, which the POM's paths and the log's file names are relative to; the context without a project. */
+    File baseDirectory() {
+        return mojo.project != null && mojo.project.getBasedir() != null ? mojo.project.getBasedir() : mojo.contextDirectory;
+    }
+
     /** The context directory as the log names it: relative to the project, {@code .} for the project itself. */
     String contextDescription() {
         if (mojo.project != null && mojo.project.getBasedir() != null) {

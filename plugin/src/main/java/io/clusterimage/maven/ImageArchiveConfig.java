@@ -46,7 +46,7 @@ public class ImageArchiveConfig {
             return List.of();
         }
         // relative to the POM's directory, like every other path of the POM (the context may be a sub-directory)
-        File basedir = mojo.project != null && mojo.project.getBasedir() != null ? mojo.project.getBasedir() : mojo.contextDirectory;
+        File basedir = mojo.inputs().baseDirectory();
         List<MavenProject> reactor = mojo.session == null ? List.of() : mojo.session.getProjects();
         List<DeclaredArchive.Entry> entries = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
