@@ -1,7 +1,7 @@
 package io.clusterimage.inventory;
 
+import io.clusterimage.core.YamlNodes;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -29,6 +29,7 @@ final class YamlImageWalker {
     private static final Set<String> CONTAINER_LISTS = Set.of("containers", "initContainers", "ephemeralContainers");
     private static final Pattern ENV_IMAGE_NAME = Pattern.compile("(?i)(.+_IMAGE|RELATED_IMAGE_.+)");
     private static final Pattern IMAGE_KEY = Pattern.compile("[a-z][A-Za-z0-9]*Image");
+    private static final LoaderOptions OPTIONS = YamlNodes.options(64 * 1024 * 1024);
 
     private final List<Candidate> found = new ArrayList<>();
     private final Map<Node, Boolean> visited = new IdentityHashMap<>();
@@ -39,12 +40,8 @@ final class YamlImageWalker {
 
     static Result walk(String text) {
         YamlImageWalker walker = new YamlImageWalker();
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true);
-        options.setMaxAliasesForCollections(1000);
-        options.setCodePointLimit(64 * 1024 * 1024);
         try {
-            for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
+            for (Node document : YamlNodes.documents(new StringReader(text), OPTIONS)) {
                 if (document != null) {
                     walker.visit(document, null, false);
                     // an alias never reaches into another document: forget this one's nodes, or a file of

@@ -1,11 +1,13 @@
 package io.clusterimage.layout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.TarReader;
+import io.clusterimage.core.YamlNodes;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -26,8 +28,8 @@ import java.util.zip.GZIPInputStream;
  */
 final class ChartChecks {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final int MAX_CHART_YAML = 1 << 20;
+    private static final LoaderOptions CHART_YAML_OPTIONS = YamlNodes.options(Integer.MAX_VALUE);
 
     private final ContextPaths paths;
     private final List<Finding> findings;
@@ -128,25 +130,27 @@ final class ChartChecks {
                     "move it out of charts/, or add the chart's Chart.yaml"));
             return Optional.empty();
         }
-        JsonNode metadata = parseChartYaml(rel(chartYaml), null, Files.readAllBytes(chartYaml));
+        Node metadata = parseChartYaml(rel(chartYaml), null, Files.readAllBytes(chartYaml));
         if (metadata == null) {
             return Optional.empty();
         }
+        String name = YamlNodes.text(YamlNodes.get(metadata, "name"));
         List<Chart.Dependency> dependencies = new ArrayList<>();
-        for (JsonNode dependency : metadata.path("dependencies")) {
-            String depName = dependency.path("name").asText("");
-            String version = dependency.path("version").asText("");
+        List<Node> declared = YamlNodes.get(metadata, "dependencies") instanceof SequenceNode sequence ? sequence.getValue() : List.of();
+        for (Node dependency : declared) {
+            String depName = textOr(YamlNodes.get(dependency, "name"), "");
+            String version = textOr(YamlNodes.get(dependency, "version"), "");
             boolean vendored = Files.isDirectory(dir.resolve("charts").resolve(depName)) || hasArchive(dir.resolve("charts"), depName);
-            dependencies.add(new Chart.Dependency(depName, dependency.path("alias").asText(null), version,
-                    dependency.path("condition").asText(null), vendored));
+            dependencies.add(new Chart.Dependency(depName, YamlNodes.text(YamlNodes.get(dependency, "alias")), version,
+                    YamlNodes.text(YamlNodes.get(dependency, "condition")), vendored));
             if (!vendored) {
                 findings.add(Finding.warning("charts.dependency-missing", rel(chartYaml), dependencyLine(chartYaml, depName),
-                        "dependency '" + depName + "' of chart '" + metadata.path("name").asText() + "' is not vendored under "
+                        "dependency '" + depName + "' of chart '" + name + "' is not vendored under "
                                 + rel(dir.resolve("charts")) + "; its templates and images are left out, and helm install will fail",
                         "run 'helm dependency build " + rel(dir) + "' in init.sh"));
             }
         }
-        return Optional.of(new Chart(rel(dir), false, metadata.path("name").asText(), metadata.path("version").asText(""), dependencies));
+        return Optional.of(new Chart(rel(dir), false, name, textOr(YamlNodes.get(metadata, "version"), ""), dependencies));
     }
 
     private static boolean hasArchive(Path chartsDir, String dependencyName) throws IOException {
@@ -193,29 +197,31 @@ final class ChartChecks {
                     "replace it with a chart packaged by 'helm package', or move it out of charts/"));
             return Optional.empty();
         }
-        JsonNode metadata = parseChartYaml(rel(archive), entry, chartYaml);
+        Node metadata = parseChartYaml(rel(archive), entry, chartYaml);
         if (metadata == null) {
             return Optional.empty();
         }
-        return Optional.of(new Chart(rel(archive), true, metadata.path("name").asText(), metadata.path("version").asText(""), List.of()));
+        return Optional.of(new Chart(rel(archive), true, YamlNodes.text(YamlNodes.get(metadata, "name")),
+                textOr(YamlNodes.get(metadata, "version"), ""), List.of()));
     }
 
     /**
      * @param where        the Chart.yaml, or the archive that holds it
      * @param archiveEntry the Chart.yaml's name inside the archive, or null for a chart directory: a line
      *                     number inside an archive entry goes into the message, not into the finding's line
+     * @return the first document's root, a mapping with a name; null after a finding
      */
-    private JsonNode parseChartYaml(Path where, String archiveEntry, byte[] content) {
+    private Node parseChartYaml(Path where, String archiveEntry, byte[] content) {
         String subject = archiveEntry == null ? "Chart.yaml" : archiveEntry + " (inside the archive)";
         try {
-            JsonNode node = YAML.readTree(content);
-            if (node == null || !node.isObject() || node.path("name").asText("").isEmpty()) {
+            Node node = YamlNodes.firstDocument(YamlNodes.utf8(new ByteArrayInputStream(content)), CHART_YAML_OPTIONS);
+            if (textOr(YamlNodes.get(node, "name"), "").isEmpty()) {
                 findings.add(Finding.error("charts.chart-yaml", where, 0, subject + " has no name",
                         "add 'name: <chart name>' to Chart.yaml"));
                 return null;
             }
             return node;
-        } catch (IOException e) {
+        } catch (RuntimeException e) { // SnakeYAML's YAMLException, with a MalformedInputException inside for bytes that are not UTF-8
             int line = YamlErrors.line(e, content);
             String problem = YamlErrors.message(e, content);
             if (archiveEntry == null) {
@@ -228,6 +234,11 @@ final class ChartChecks {
             }
             return null;
         }
+    }
+
+    private static String textOr(Node node, String otherwise) {
+        String text = YamlNodes.text(node);
+        return text == null ? otherwise : text;
     }
 
     static String firstLine(String message) {

@@ -1,28 +1,21 @@
 package io.clusterimage.layout;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.MemoryExhaustedException;
+import io.clusterimage.core.YamlNodes;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@code manifests/}: YAML files parse (every document), and {@code .tmpl} files, which sealos
  * renders at run time in etc/, scripts/ and manifests/, do not collide with an existing file.
  */
 final class ManifestChecks {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final ContextPaths paths;
     private final List<Finding> findings;
@@ -68,22 +61,16 @@ final class ManifestChecks {
     }
 
     /**
-     * Reads the file's tokens from a stream: the syntax is checked without a tree of any document, so a
+     * Reads the file's events as a stream: the syntax is checked without a tree of any document, so a
      * manifest of any size takes the parser's buffer of memory. The file is read whole only to place an error.
      */
     private void parseYaml(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file);
-             JsonParser parser = YAML.getFactory().createParser(in)) {
-            while (parser.nextToken() != null) {
-                // every token is read: a syntax error anywhere surfaces here
-            }
-        } catch (JsonProcessingException e) {
+        try (Reader in = YamlNodes.utf8(Files.newInputStream(file))) {
+            YamlNodes.checkSyntax(in);
+        } catch (RuntimeException e) { // SnakeYAML's YAMLException, with a MalformedInputException inside for bytes that are not UTF-8
             byte[] content = Files.readAllBytes(file);
             findings.add(Finding.error("manifests.yaml", rel(file), YamlErrors.line(e, content),
                     "not valid YAML: " + YamlErrors.message(e, content),
-                    "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
-        } catch (RuntimeException e) {
-            findings.add(Finding.error("manifests.yaml", rel(file), 0, "not valid YAML: " + ChartChecks.firstLine(e.getMessage()),
                     "fix the YAML (kubectl apply would reject it too); if it is a template, name it *.tmpl"));
         }
     }

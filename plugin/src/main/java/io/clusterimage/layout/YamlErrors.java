@@ -1,36 +1,30 @@
 package io.clusterimage.layout;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.clusterimage.core.Utf8Problem;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.CharConversionException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
+import java.util.Optional;
 
-/**
- * Line and text of a YAML syntax error, for a finding. Jackson's own location is where its parser
- * stood (often the line before the problem), so the SnakeYAML marks are used when there are any.
- */
+/** Line and text of a YAML syntax error (SnakeYAML's, read through {@link io.clusterimage.core.YamlNodes}), for a finding. */
 final class YamlErrors {
 
     private YamlErrors() {
     }
 
     /**
-     * The 1-based line of the problem: SnakeYAML's problem mark, or, when the problem is the end of
-     * the input (an unclosed bracket or quote), the line where the unclosed construct starts.
+     * The 1-based line of the problem: the first byte that is not UTF-8, SnakeYAML's problem mark, or, when the
+     * problem is the end of the input (an unclosed bracket or quote), the line where the unclosed construct starts.
      *
-     * @param content the parsed bytes, to tell whether the problem lies past the last line
+     * @param content the parsed bytes, to place an encoding error and to tell whether the problem lies past the last line
      */
-    static int line(IOException e, byte[] content) {
-        if (encodingError(e) != null) {
-            return malformedUtf8Line(content);
+    static int line(RuntimeException e, byte[] content) {
+        if (encodingError(e)) {
+            return Utf8Problem.find(content).map(Utf8Problem::line).orElse(0);
         }
-        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
             Mark problem = marked.getProblemMark();
             Mark context = marked.getContextMark();
             if (problem.getLine() >= lineCount(content) && context != null) {
@@ -38,54 +32,33 @@ final class YamlErrors {
             }
             return lineOf(problem, content);
         }
-        if (e instanceof JsonProcessingException p && p.getLocation() != null) {
-            return Math.max(p.getLocation().getLineNr(), 0);
-        }
         return 0;
     }
 
     /** What is wrong, e.g. {@code expected ',' or ']', but got <stream end> (while parsing a flow sequence at line 4)}. */
-    static String message(IOException e, byte[] content) {
-        CharConversionException encoding = encodingError(e);
-        if (encoding != null) {
-            return "the file is not UTF-8 encoded (" + ChartChecks.firstLine(encoding.getMessage()) + ")";
+    static String message(RuntimeException e, byte[] content) {
+        if (encodingError(e)) {
+            Optional<Utf8Problem> problem = Utf8Problem.find(content);
+            return "the file is not UTF-8 encoded" + (problem.isPresent() ? " (" + problem.get().describe() + ")" : "");
         }
-        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+        if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
             String text = marked.getProblem();
             if (marked.getContext() != null && marked.getContextMark() != null) {
                 text += " (" + marked.getContext() + " at line " + lineOf(marked.getContextMark(), content) + ")";
             }
             return text;
         }
-        String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-        return ChartChecks.firstLine(message);
+        return ChartChecks.firstLine(e.getMessage());
     }
 
-    /** The CharConversionException behind {@code e} (Jackson wraps it in SnakeYAML's YAMLException), or null. */
-    private static CharConversionException encodingError(IOException e) {
+    /** Whether {@code e} comes of bytes that are not UTF-8 (the reader's decoder, wrapped by SnakeYAML). */
+    private static boolean encodingError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CharConversionException conversion) {
-                return conversion;
+            if (t instanceof CharacterCodingException || t instanceof CharConversionException) {
+                return true;
             }
         }
-        return null;
-    }
-
-    /** The 1-based line of the first byte that is not valid UTF-8, or 0 when there is none. */
-    private static int malformedUtf8Line(byte[] content) {
-        ByteBuffer in = ByteBuffer.wrap(content);
-        CoderResult result = StandardCharsets.UTF_8.newDecoder()
-                .decode(in, CharBuffer.allocate(content.length), true);
-        if (!result.isError()) {
-            return 0;
-        }
-        int line = 1;
-        for (int i = 0; i < in.position(); i++) {
-            if (content[i] == '\n') {
-                line++;
-            }
-        }
-        return line;
+        return false;
     }
 
     /** 1-based; a mark past the last line (the end of the input) is on the last line. */

@@ -17,6 +17,7 @@ import static io.clusterimage.layout.LayoutFixture.lines;
 import static io.clusterimage.layout.LayoutFixture.tgz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** charts/: directories and .tgz archives are charts, values files match, dependencies are vendored. */
@@ -57,6 +58,19 @@ class ChartChecksTest {
         assertEquals(Path.of("charts/app"), chart.source());
         assertFalse(chart.archive());
         assertEquals("0.1.0", chart.version());
+    }
+
+    @Test
+    void chartYamlScalarsAreReadAsWrittenAsHelmReadsThem() throws Exception {
+        layout.file("charts/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.10\ndependencies:\n  - name: db\n    version: 2.0\n    alias: ~\n")
+                .file("charts/app/charts/db/Chart.yaml", "apiVersion: v2\nname: db\nversion: 2.0.0\n");
+
+        Chart chart = layout.read().charts().get(0);
+
+        assertEquals("1.10", chart.version(), "a YAML float would say 1.1; Helm reads the version as a string");
+        assertEquals("2.0", chart.dependencies().get(0).version());
+        assertNull(chart.dependencies().get(0).alias());
+        assertTrue(chart.dependencies().get(0).vendored());
     }
 
     @Test

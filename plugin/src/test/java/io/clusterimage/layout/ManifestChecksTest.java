@@ -99,7 +99,7 @@ class ManifestChecksTest {
 
         assertFindings(result, "ERROR manifests.yaml manifests/latin1.yaml:3");
         assertFinding(result, Severity.ERROR, "manifests.yaml", "manifests/latin1.yaml", 3,
-                "not valid YAML: the file is not UTF-8 encoded (Invalid UTF-8 start byte 0xfc");
+                "not valid YAML: the file is not UTF-8 encoded (byte 0xFC at byte 10 of the line is not part of a UTF-8 character)");
     }
 
     @Test
