@@ -1,7 +1,5 @@
 package io.clusterimage.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -42,7 +40,7 @@ public record Finding(Severity severity, String code, Path file, int line, Strin
      * The finding as the reports write it (validation.json, images.json, the chart memo): severity, code, file
      * (forward slashes), line, message, fix — one shape everywhere, read back by {@link #fromJson}.
      */
-    public void writeTo(ObjectNode node) {
+    public void writeTo(JsonObject node) {
         node.put("severity", severity.name());
         node.put("code", code);
         node.put("file", file == null ? null : file.toString().replace('\\', '/'));
@@ -52,7 +50,7 @@ public record Finding(Severity severity, String code, Path file, int line, Strin
     }
 
     /** A finding {@link #writeTo} wrote. */
-    public static Finding fromJson(JsonNode node) {
+    public static Finding fromJson(JsonTree node) {
         return new Finding(Severity.valueOf(node.path("severity").asText()), node.path("code").asText(),
                 node.path("file").isTextual() ? Path.of(node.path("file").asText()) : null, node.path("line").asInt(),
                 node.path("message").asText(), node.path("fix").asText());

@@ -22,7 +22,7 @@ import java.util.Map;
  * numbers come as jackson gives them (Integer, Long or BigInteger; Double). It is strict as jackson's defaults
  * and Go's {@code encoding/json} are (no comments, trailing commas, single quotes, leading zeros, raw control
  * characters), nests at most {@value #MAX_DEPTH} deep, and names the line and column of what it cannot read.
- * Writing stays with databind: only builds that changed something write.
+ * Its writing twin is {@link JsonWriter}.
  */
 public final class JsonTree {
 
@@ -51,6 +51,11 @@ public final class JsonTree {
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The document in UTF-8 bytes (a registry's manifest, say). */
+    public static JsonTree parse(byte[] utf8) throws IOException {
+        return new Reader(new String(utf8, StandardCharsets.UTF_8)).document();
     }
 
     /** The document in a string. */
@@ -395,6 +400,47 @@ public final class JsonTree {
             }
         }
         return 0;
+    }
+
+    /**
+     * The node as a value {@link JsonWriter} writes: a {@link JsonObject} or {@link JsonArray} (copies, to be changed
+     * and written back), a String, Number or Boolean; null for null or missing.
+     */
+    public Object toValue() {
+        if (value instanceof Map<?, ?> map) {
+            JsonObject object = new JsonObject();
+            map.forEach((field, node) -> object.put((String) field, ((JsonTree) node).toValue()));
+            return object;
+        }
+        if (value instanceof List<?> list) {
+            JsonArray array = new JsonArray();
+            list.forEach(node -> array.add(((JsonTree) node).toValue()));
+            return array;
+        }
+        return value == NULL ? null : value;
+    }
+
+    /** As {@link #asLong(long)} with 0. */
+    public long asLong() {
+        return asLong(0);
+    }
+
+    /** A number's long value, a string's when it is an integer, 1 for true, 0 for false; otherwise the default. */
+    public long asLong(long defaultValue) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? 1 : 0;
+        }
+        if (value instanceof String text) {
+            try {
+                return Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                return defaultValue;
+            }
+        }
+        return defaultValue;
     }
 
     @Override

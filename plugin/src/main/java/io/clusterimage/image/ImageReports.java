@@ -1,9 +1,9 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.ContentMemo;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonObject;
 import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +31,14 @@ public final class ImageReports {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("image.digest"), image.digest(), StandardCharsets.UTF_8);
         Files.writeString(directory.resolve("image.id"), image.imageId(), StandardCharsets.UTF_8);
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         root.put("image", imageName);
         root.put("imageId", image.imageId());
         root.put("imageDigest", image.digest());
         root.putArray("tags").add(tagOf(imageName));
         var platforms = root.putArray("platforms");
         for (PlatformImage platform : image.platforms()) {
-            ObjectNode node = platforms.addObject();
+            JsonObject node = platforms.addObject();
             node.put("platform", platform.platform().toString());
             node.put("manifestDigest", platform.manifestDigest());
             node.put("imageId", platform.configDigest());
@@ -48,7 +48,7 @@ public final class ImageReports {
             root.put("sbom", sbomDigest);
         }
         root.put("imagePushed", false);
-        Json.PRETTY.writeValue(directory.resolve("image.json").toFile(), root);
+        Files.write(directory.resolve("image.json"), JsonWriter.pretty(root));
     }
 
     /**
@@ -60,13 +60,13 @@ public final class ImageReports {
     public static void recordPush(Path directory, String image, List<String> tags, String digest) throws IOException {
         Files.createDirectories(directory);
         Path report = directory.resolve("image.json");
-        ObjectNode root = Files.isRegularFile(report) ? (ObjectNode) Json.MAPPER.readTree(report.toFile()) : Json.MAPPER.createObjectNode();
+        JsonObject root = Files.isRegularFile(report) && JsonTree.read(report).toValue() instanceof JsonObject read ? read : new JsonObject();
         root.put("image", image);
         root.put("imageDigest", digest);
         var tagArray = root.putArray("tags");
         tags.forEach(tagArray::add);
         root.put("imagePushed", true);
-        Json.PRETTY.writeValue(report.toFile(), root);
+        Files.write(report, JsonWriter.pretty(root));
         Files.writeString(directory.resolve("image.digest"), digest);
     }
 

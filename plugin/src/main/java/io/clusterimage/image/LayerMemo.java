@@ -1,9 +1,9 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.registry.Digests;
 
 import java.io.IOException;
@@ -120,17 +120,17 @@ final class LayerMemo {
             if (!Files.isRegularFile(memoFile) || !Files.isRegularFile(archive) || Files.size(memoFile) > 16L * 1024 * 1024) {
                 return empty();
             }
-            JsonNode root = Json.MAPPER.readTree(memoFile.toFile());
+            JsonTree root = JsonTree.read(memoFile);
             if (root.path("version").asInt() != VERSION || !identity(archive).equals(root.path("archive").asText())) {
                 return empty();
             }
             Map<String, Entry> layers = new TreeMap<>();
             long mtime = root.path("mtime").asLong(-1);
-            root.path("layers").fields().forEachRemaining(field -> {
-                JsonNode layer = field.getValue();
+            for (Map.Entry<String, JsonTree> field : root.path("layers").fields().entrySet()) {
+                JsonTree layer = field.getValue();
                 layers.put(field.getKey(), new Entry(layer.path("digest").asText(), layer.path("size").asLong(), layer.path("diffId").asText(),
                         layer.path("mediaType").asText(), layer.path("offset").asLong()));
-            });
+            }
             return new LayerMemo(layers, mtime);
         } catch (IOException | RuntimeException e) {
             return empty(); // a memo is only ever a shortcut: without it, the layer is built
@@ -147,15 +147,15 @@ final class LayerMemo {
 
     /** Writes the memo of {@code archive} (the archive as it now is on disk). */
     void save(Path memoFile, Path archive) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         root.put("version", VERSION);
         root.put("archive", identity(archive));
         root.put("mtime", mtime);
-        ObjectNode entries = root.putObject("layers");
-        layers.forEach((key, entry) -> entries.putObject(key).put("digest", entry.digest()).put("size", entry.size())
-                .put("diffId", entry.diffId()).put("mediaType", entry.mediaType()).put("offset", entry.offset()));
+        JsonObject entries = root.putObject("layers");
+        layers.forEach((key, entry) -> entries.putObject(key).field("digest", entry.digest()).field("size", entry.size())
+                .field("diffId", entry.diffId()).field("mediaType", entry.mediaType()).field("offset", entry.offset()));
         Files.createDirectories(memoFile.toAbsolutePath().getParent());
-        AtomicFiles.write(memoFile, Json.MAPPER.writeValueAsBytes(root));
+        AtomicFiles.write(memoFile, JsonWriter.compact(root));
     }
 
     /** Which file the archive is: size, modification time and inode (a rebuilt or copied archive is another file). */

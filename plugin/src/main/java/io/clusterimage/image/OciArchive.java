@@ -1,9 +1,9 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.core.TarWriter;
 import io.clusterimage.registry.Attachments;
 import io.clusterimage.registry.Digests;
@@ -402,19 +402,19 @@ public final class OciArchive implements ReusingOutput {
         }
         PlatformImage single = image.platforms().get(0);
         requireLayersStored(single);
-        ArrayNode layers = Json.MAPPER.createArrayNode();
+        JsonArray layers = new JsonArray();
         for (Layer layer : single.layers()) {
             layers.add(BLOB_DIRECTORY + Digests.hex(layer.digest()));
         }
         addBlob(single.config());
-        ObjectNode entry = Json.MAPPER.createObjectNode();
+        JsonObject entry = new JsonObject();
         entry.put("Config", BLOB_DIRECTORY + Digests.hex(single.configDigest()));
-        ArrayNode tags = entry.putArray("RepoTags");
+        JsonArray tags = entry.putArray("RepoTags");
         if (refName != null && !refName.isBlank()) {
             tags.add(refName);
         }
-        entry.set("Layers", layers);
-        addBytes("manifest.json", Json.MAPPER.writeValueAsBytes(Json.MAPPER.createArrayNode().add(entry)));
+        entry.put("Layers", layers);
+        addBytes("manifest.json", JsonWriter.compact(List.of(entry)));
         end();
     }
 
@@ -467,10 +467,10 @@ public final class OciArchive implements ReusingOutput {
      * is the image, the index of the image's attachments (when there are any) is named by its annotation.
      */
     static byte[] indexJson(BuiltImage image, String refName, String attachmentIndex) throws IOException {
-        ObjectNode index = Json.MAPPER.createObjectNode();
+        JsonObject index = new JsonObject();
         index.put("schemaVersion", 2);
         index.put("mediaType", "application/vnd.oci.image.index.v1+json");
-        ObjectNode entry = index.putArray("manifests").addObject();
+        JsonObject entry = index.putArray("manifests").addObject();
         if (image.index() != null) {
             entry.put("mediaType", "application/vnd.oci.image.index.v1+json");
             entry.put("digest", image.digest());
@@ -484,6 +484,6 @@ public final class OciArchive implements ReusingOutput {
         if (attachmentIndex != null) {
             index.putObject("annotations").put(Attachments.ANNOTATION, attachmentIndex);
         }
-        return Json.MAPPER.writeValueAsBytes(index);
+        return JsonWriter.compact(index);
     }
 }

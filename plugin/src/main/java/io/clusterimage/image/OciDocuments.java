@@ -1,8 +1,8 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.Instruction;
 import io.clusterimage.registry.Manifest;
@@ -33,7 +33,7 @@ final class OciDocuments {
 
 
     static byte[] config(StageState state, List<Layer> layers, Platform platform, Instant created) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         root.put("created", timestamp(created));
         if (state.author != null) {
             root.put("author", state.author);
@@ -43,66 +43,66 @@ final class OciDocuments {
         if (!platform.variant().isEmpty()) {
             root.put("variant", platform.variant());
         }
-        ObjectNode config = root.putObject("config");
+        JsonObject config = root.putObject("config");
         if (!state.user.isEmpty()) {
             config.put("User", state.user);
         }
         if (!state.exposedPorts.isEmpty()) {
-            ObjectNode ports = config.putObject("ExposedPorts");
+            JsonObject ports = config.putObject("ExposedPorts");
             state.exposedPorts.forEach(port -> ports.putObject(port));
         }
-        ArrayNode env = config.putArray("Env");
+        JsonArray env = config.putArray("Env");
         state.env.forEach((k, v) -> env.add(k + "=" + v));
         if (state.entrypoint != null) {
-            ArrayNode entrypoint = config.putArray("Entrypoint");
+            JsonArray entrypoint = config.putArray("Entrypoint");
             state.entrypoint.forEach(entrypoint::add);
         }
         if (state.cmd != null) {
-            ArrayNode cmd = config.putArray("Cmd");
+            JsonArray cmd = config.putArray("Cmd");
             state.cmd.forEach(cmd::add);
         }
         if (!state.volumes.isEmpty()) {
-            ObjectNode volumes = config.putObject("Volumes");
+            JsonObject volumes = config.putObject("Volumes");
             state.volumes.forEach(volumes::putObject);
         }
         if (!state.workdir.isEmpty()) {
             config.put("WorkingDir", state.workdir);
         }
         if (!state.labels.isEmpty()) {
-            ObjectNode labels = config.putObject("Labels");
+            JsonObject labels = config.putObject("Labels");
             new TreeMap<>(state.labels).forEach(labels::put);
         }
         if (state.stopSignal != null) {
             config.put("StopSignal", state.stopSignal);
         }
         if (state.healthcheck != null) {
-            config.set("Healthcheck", Json.MAPPER.valueToTree(state.healthcheck));
+            config.put("Healthcheck", state.healthcheck);
         }
         if (!state.onbuild.isEmpty()) {
-            ArrayNode onbuild = config.putArray("OnBuild");
+            JsonArray onbuild = config.putArray("OnBuild");
             state.onbuild.forEach(onbuild::add);
         }
-        ObjectNode rootfs = root.putObject("rootfs");
+        JsonObject rootfs = root.putObject("rootfs");
         rootfs.put("type", "layers");
-        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        JsonArray diffIds = rootfs.putArray("diff_ids");
         layers.forEach(layer -> diffIds.add(layer.diffId()));
-        ArrayNode history = root.putArray("history");
-        state.history.forEach(entry -> history.add(Json.MAPPER.valueToTree(entry)));
-        return Json.MAPPER.writeValueAsBytes(root);
+        JsonArray history = root.putArray("history");
+        history.addAll(state.history);
+        return JsonWriter.compact(root);
     }
 
     static byte[] manifest(byte[] config, String configDigest, List<Layer> layers, Platform platform, StageState state,
                            ImageBuildOptions options) throws IOException {
-        ObjectNode manifest = Json.MAPPER.createObjectNode();
+        JsonObject manifest = new JsonObject();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
-        ObjectNode configDescriptor = manifest.putObject("config");
+        JsonObject configDescriptor = manifest.putObject("config");
         configDescriptor.put("mediaType", CONFIG);
         configDescriptor.put("digest", configDigest);
         configDescriptor.put("size", config.length);
-        ArrayNode layerArray = manifest.putArray("layers");
+        JsonArray layerArray = manifest.putArray("layers");
         for (Layer layer : layers) {
-            ObjectNode descriptor = layerArray.addObject();
+            JsonObject descriptor = layerArray.addObject();
             descriptor.put("mediaType", layer.mediaType());
             descriptor.put("digest", layer.digest());
             descriptor.put("size", layer.size());
@@ -117,23 +117,23 @@ final class OciDocuments {
         if (lock != null && !lock.isEmpty()) {
             annotations.put("io.clusterimage.images.lock", lock);
         }
-        ObjectNode annotationNode = manifest.putObject("annotations");
+        JsonObject annotationNode = manifest.putObject("annotations");
         annotations.forEach(annotationNode::put);
-        return Json.MAPPER.writeValueAsBytes(manifest);
+        return JsonWriter.compact(manifest);
     }
 
     static byte[] index(List<PlatformImage> images, ImageBuildOptions options) throws IOException {
-        ObjectNode index = Json.MAPPER.createObjectNode();
+        JsonObject index = new JsonObject();
         index.put("schemaVersion", 2);
         index.put("mediaType", Manifest.OCI_INDEX);
-        ArrayNode manifests = index.putArray("manifests");
+        JsonArray manifests = index.putArray("manifests");
         for (PlatformImage image : images) {
             image.describeManifest(manifests.addObject());
         }
-        ObjectNode annotations = index.putObject("annotations");
+        JsonObject annotations = index.putObject("annotations");
         new TreeMap<>(options.annotations()).forEach(annotations::put);
         annotations.put("org.opencontainers.image.created", timestamp(options.created()));
-        return Json.MAPPER.writeValueAsBytes(index);
+        return JsonWriter.compact(index);
     }
 
     static Map<String, Object> healthcheck(Instruction.Healthcheck healthcheck) {

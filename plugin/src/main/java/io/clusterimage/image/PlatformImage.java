@@ -1,6 +1,6 @@
 package io.clusterimage.image;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clusterimage.core.JsonObject;
 import io.clusterimage.core.Platform;
 
 import java.util.List;
@@ -19,11 +19,11 @@ public record PlatformImage(Platform platform, byte[] manifest, String manifestD
                             List<Layer> layers) {
 
     /** Fills {@code entry} with the descriptor of this image's manifest and its platform, as an image index lists it. */
-    void describeManifest(ObjectNode entry) {
+    void describeManifest(JsonObject entry) {
         entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
         entry.put("digest", manifestDigest);
         entry.put("size", manifest.length);
-        ObjectNode node = entry.putObject("platform");
+        JsonObject node = entry.putObject("platform");
         node.put("architecture", platform.architecture());
         node.put("os", platform.os());
         if (!platform.variant().isEmpty()) {

@@ -1,12 +1,12 @@
 package io.clusterimage.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
 import io.clusterimage.core.Fingerprint;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.layout.Chart;
 
 import java.io.IOException;
@@ -75,55 +75,55 @@ final class ChartMemo {
             return null;
         }
         try {
-            return read(Json.MAPPER.readTree(file.toFile()));
+            return read(JsonTree.read(file));
         } catch (IOException | IllegalArgumentException e) {
             return null; // a damaged memo is rendered again
         }
     }
 
     void write(Result result) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         write(result, root);
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+        AtomicFiles.write(file, JsonWriter.compact(root));
     }
 
-    /** A result as {@link #write(Result, ObjectNode)} wrote it; IllegalArgumentException when it is not one. */
-    static Result read(JsonNode root) {
+    /** A result as {@link #write(Result, JsonObject)} wrote it; IllegalArgumentException when it is not one. */
+    static Result read(JsonTree root) {
         List<Found> images = new ArrayList<>();
-        for (JsonNode node : root.path("images")) {
+        for (JsonTree node : root.path("images").elements()) {
             images.add(new Found(node.path("canonical").asText(), new Occurrence(Path.of(node.path("file").asText()),
                     node.path("line").asInt(), SourceKind.valueOf(node.path("kind").asText()), node.path("written").asText())));
         }
         List<Finding> findings = new ArrayList<>();
-        for (JsonNode node : root.path("findings")) {
+        for (JsonTree node : root.path("findings").elements()) {
             findings.add(Finding.fromJson(node));
         }
         List<Use> uses = new ArrayList<>();
-        for (JsonNode node : root.path("uses")) {
+        for (JsonTree node : root.path("uses").elements()) {
             uses.add(new Use(node.path("canonical").asText(), Path.of(node.path("file").asText()), node.path("line").asInt()));
         }
         return new Result(images, findings, uses);
     }
 
     /** What a scan of one source (a chart's render, a manifest file) found, into {@code root}. */
-    static void write(Result result, ObjectNode root) {
-        ArrayNode images = root.putArray("images");
+    static void write(Result result, JsonObject root) {
+        JsonArray images = root.putArray("images");
         for (Found found : result.images()) {
-            ObjectNode node = images.addObject();
+            JsonObject node = images.addObject();
             node.put("canonical", found.canonical());
             node.put("file", found.occurrence().file().toString());
             node.put("line", found.occurrence().line());
             node.put("kind", found.occurrence().kind().name());
             node.put("written", found.occurrence().written());
         }
-        ArrayNode findings = root.putArray("findings");
+        JsonArray findings = root.putArray("findings");
         for (Finding finding : result.findings()) {
             finding.writeTo(findings.addObject());
         }
-        ArrayNode uses = root.putArray("uses");
+        JsonArray uses = root.putArray("uses");
         for (Use use : result.uses()) {
-            uses.addObject().put("canonical", use.canonical()).put("file", use.file().toString()).put("line", use.line());
+            uses.addObject().field("canonical", use.canonical()).field("file", use.file().toString()).field("line", use.line());
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.clusterimage.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
 import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.reference.ImageReference;
 
 import java.io.IOException;
@@ -36,7 +35,7 @@ public final class InventoryReport {
         StringBuilder text = new StringBuilder();
         inventory.images().forEach(image -> text.append(image.canonical()).append('\n'));
         AtomicFiles.write(directory.resolve(IMAGES_TXT), text.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(directory.resolve(IMAGES_JSON), Json.PRETTY.writeValueAsBytes(toJson(inventory)));
+        AtomicFiles.write(directory.resolve(IMAGES_JSON), JsonWriter.pretty(toJson(inventory)));
     }
 
     /**
@@ -53,26 +52,28 @@ public final class InventoryReport {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        // read without databind first: the builds that save nothing (most) change nothing here
+        JsonTree read = JsonTree.read(file);
         boolean changed = false;
-        for (JsonTree image : JsonTree.read(file).path("images").elements()) {
+        for (JsonTree image : read.path("images").elements()) {
             String mirror = servedBy.get(image.path("canonical").asText());
             changed |= mirror != null ? !mirror.equals(image.path("servedBy").asText(null)) : image.has("servedBy");
         }
         if (!changed) {
-            return;
+            return; // the builds that save nothing (most) change nothing here
         }
-        JsonNode root = Json.MAPPER.readTree(file.toFile());
-        for (JsonNode node : root.path("images")) { // what differs was found above: every image now gets what it should say
-            ObjectNode image = (ObjectNode) node;
-            String mirror = servedBy.get(image.path("canonical").asText());
-            if (mirror != null) {
-                image.put("servedBy", mirror);
-            } else {
-                image.remove("servedBy");
+        Object root = read.toValue();
+        List<?> images = root instanceof JsonObject object && object.get("images") instanceof List<?> list ? list : List.of();
+        for (Object element : images) { // what differs was found above: every image now gets what it should say
+            if (element instanceof JsonObject image) {
+                String mirror = servedBy.get(String.valueOf(image.get("canonical")));
+                if (mirror != null) {
+                    image.put("servedBy", mirror);
+                } else {
+                    image.remove("servedBy");
+                }
             }
         }
-        AtomicFiles.write(file, Json.PRETTY.writeValueAsBytes(root));
+        AtomicFiles.write(file, JsonWriter.pretty(root));
     }
 
     public static ImageInventory read(Path directory) throws IOException {
@@ -107,42 +108,42 @@ public final class InventoryReport {
         return images;
     }
 
-    static ObjectNode toJson(ImageInventory inventory) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ArrayNode images = root.putArray("images");
+    static JsonObject toJson(ImageInventory inventory) {
+        JsonObject root = new JsonObject();
+        JsonArray images = root.putArray("images");
         inventory.images().forEach(image -> image(images.addObject(), image));
-        ArrayNode tars = root.putArray("tarImages");
+        JsonArray tars = root.putArray("tarImages");
         for (TarImage tar : inventory.tarImages()) {
-            ObjectNode node = tars.addObject();
+            JsonObject node = tars.addObject();
             node.put("transport", tar.transport());
             node.put("archive", slashes(tar.archive()));
             node.put("target", tar.target());
             node.put("line", tar.line());
         }
-        ArrayNode built = root.putArray("builtImages");
+        JsonArray built = root.putArray("builtImages");
         for (DeclaredArchive archive : inventory.built()) {
-            ObjectNode node = built.addObject();
+            JsonObject node = built.addObject();
             node.put("canonical", archive.canonical());
             node.put("written", archive.written());
             node.put("file", slashes(archive.file()));
             node.put("element", archive.element());
         }
-        ArrayNode ignored = root.putArray("ignored");
+        JsonArray ignored = root.putArray("ignored");
         inventory.ignored().forEach(image -> image(ignored.addObject(), image));
-        ArrayNode findings = root.putArray("findings");
+        JsonArray findings = root.putArray("findings");
         for (Finding finding : inventory.findings()) {
             finding.writeTo(findings.addObject());
         }
         return root;
     }
 
-    private static void image(ObjectNode node, InventoryImage image) {
+    private static void image(JsonObject node, InventoryImage image) {
         node.put("reference", image.occurrences().get(0).written());
         node.put("canonical", image.canonical());
         node.put("repository", image.repositoryPath());
-        ArrayNode foundIn = node.putArray("foundIn");
+        JsonArray foundIn = node.putArray("foundIn");
         for (Occurrence occurrence : image.occurrences()) {
-            ObjectNode place = foundIn.addObject();
+            JsonObject place = foundIn.addObject();
             place.put("file", slashes(occurrence.file()));
             place.put("line", occurrence.line());
             place.put("source", occurrence.kind().label());

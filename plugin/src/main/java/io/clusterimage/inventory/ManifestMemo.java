@@ -1,10 +1,11 @@
 package io.clusterimage.inventory;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.ContentMemo;
 import io.clusterimage.core.Fingerprint;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +43,9 @@ final class ManifestMemo {
                 FORMAT + "\n" + ChartMemo.pluginBuild() + "\n" + options.failOnUnresolved());
         if (Files.isRegularFile(memo.file)) {
             try {
-                Json.MAPPER.readTree(memo.file.toFile()).fields()
-                        .forEachRemaining(entry -> memo.previous.put(entry.getKey(), ChartMemo.read(entry.getValue())));
+                for (Map.Entry<String, JsonTree> entry : JsonTree.read(memo.file).fields().entrySet()) {
+                    memo.previous.put(entry.getKey(), ChartMemo.read(entry.getValue()));
+                }
             } catch (IOException | IllegalArgumentException e) {
                 memo.previous.clear(); // damaged: every file is scanned again
             }
@@ -75,9 +77,9 @@ final class ManifestMemo {
         if (kept.keySet().equals(previous.keySet())) {
             return;
         }
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         kept.forEach((key, result) -> ChartMemo.write(result, root.putObject(key)));
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(root));
+        AtomicFiles.write(file, JsonWriter.compact(root));
     }
 }

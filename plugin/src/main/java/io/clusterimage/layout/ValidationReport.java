@@ -1,10 +1,10 @@
 package io.clusterimage.layout;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.Finding;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,16 +24,16 @@ public final class ValidationReport {
 
     /** Writes the report atomically (temp file + rename), so a reader never sees half a file. */
     public static void write(Layout layout, Path target) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        JsonObject root = new JsonObject();
         root.put("contextDirectory", layout.contextDir().toString());
         root.put("kubefile", layout.kubefilePath().map(p -> layout.contextDir().relativize(p).toString()).orElse(null));
         root.put("errors", layout.errors().size());
         root.put("warnings", layout.warnings().size());
-        ArrayNode findings = root.putArray("findings");
+        JsonArray findings = root.putArray("findings");
         for (Finding finding : layout.findings()) {
             finding.writeTo(findings.addObject());
         }
-        AtomicFiles.write(target, out -> Json.PRETTY.writeValue(out, root));
+        AtomicFiles.write(target, JsonWriter.pretty(root));
     }
 
     /** The findings as the log shows them, one {@code SEVERITY<tab>text} line each, written atomically. */

@@ -1,9 +1,9 @@
 package io.clusterimage.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,29 +47,25 @@ public final class Attachments {
 
     /** The index blob listing {@code attachments}: each manifest with its tag. */
     public static byte[] index(List<Attachment> attachments) {
-        ObjectNode index = Json.MAPPER.createObjectNode();
+        JsonObject index = new JsonObject();
         index.put("schemaVersion", 2);
         index.put("mediaType", Manifest.OCI_INDEX);
-        ArrayNode manifests = index.putArray("manifests");
+        JsonArray manifests = index.putArray("manifests");
         for (Attachment attachment : attachments) {
-            ObjectNode entry = manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", attachment.digest())
-                    .put("size", attachment.manifest().length);
+            JsonObject entry = manifests.addObject().field("mediaType", Manifest.OCI_MANIFEST).field("digest", attachment.digest())
+                    .field("size", attachment.manifest().length);
             if (attachment.tag() != null) {
                 entry.putObject("annotations").put(REF_NAME, attachment.tag());
             }
         }
-        try {
-            return Json.MAPPER.writeValueAsBytes(index);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonWriter.compact(index);
     }
 
     /** An attachment found in a layout: the tag it goes under (null for an artifact) and its manifest. */
     public record Stored(String tag, Manifest manifest) {
         /** The artifact type of an artifact ({@code application/vnd.cyclonedx+json}), null for a signature. */
         public String artifactType() throws IOException {
-            JsonNode type = Json.MAPPER.readTree(manifest.bytes()).path("artifactType");
+            JsonTree type = JsonTree.parse(manifest.bytes()).path("artifactType");
             return type.isTextual() ? type.asText() : null;
         }
     }
@@ -82,9 +78,9 @@ public final class Attachments {
         }
         Manifest index = layout.manifest(digest.get(), Manifest.OCI_INDEX);
         List<Stored> stored = new ArrayList<>();
-        for (JsonNode entry : Json.MAPPER.readTree(index.bytes()).path("manifests")) {
-            JsonNode name = entry.path("annotations").path(REF_NAME);
-            String tag = name.isMissingNode() ? null : name.asText("");
+        for (JsonTree entry : JsonTree.parse(index.bytes()).path("manifests").elements()) {
+            JsonTree name = entry.path("annotations").path(REF_NAME);
+            String tag = name.isMissing() ? null : name.asText("");
             if (tag != null && !tag.matches("[\\w][\\w.-]{0,127}")) {
                 throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the attachments of " + layout.name()
                         + " name the tag '" + tag + "', which is not a valid tag; re-create the archive");

@@ -1,10 +1,9 @@
 package io.clusterimage.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,17 +86,13 @@ public final class CosignSignatures {
      * whitespace: the same digest and identity give the same bytes.
      */
     public static byte[] payload(String digest, String identity) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode critical = root.putObject("critical");
+        JsonObject root = new JsonObject();
+        JsonObject critical = root.putObject("critical");
         critical.putObject("identity").put("docker-reference", identity);
         critical.putObject("image").put("docker-manifest-digest", digest);
         critical.put("type", "cosign container image signature");
-        root.putNull("optional");
-        try {
-            return Json.MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a tree of strings always serialises
-        }
+        root.put("optional", null);
+        return JsonWriter.compact(root);
     }
 
     /**
@@ -127,40 +122,36 @@ public final class CosignSignatures {
 
     /** The {@code .sig} manifest holding {@code layers}, in their order, with the config cosign gives it. */
     public static SignatureManifest signatureManifest(List<Layer> layers) {
-        ObjectNode config = Json.MAPPER.createObjectNode();
+        JsonObject config = new JsonObject();
         config.put("architecture", "");
         config.put("created", "0001-01-01T00:00:00Z");
         config.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
         config.put("os", "");
-        ObjectNode rootfs = config.putObject("rootfs");
+        JsonObject rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
-        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        JsonArray diffIds = rootfs.putArray("diff_ids");
         layers.forEach(layer -> diffIds.add(layer.payload().digest()));
         config.putObject("config");
-        try {
-            byte[] configBytes = Json.MAPPER.writeValueAsBytes(config);
-            ObjectNode manifest = Json.MAPPER.createObjectNode();
-            manifest.put("schemaVersion", 2);
-            manifest.put("mediaType", Manifest.OCI_MANIFEST);
-            manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json")
-                    .put("size", configBytes.length).put("digest", Digests.of(configBytes));
-            ArrayNode array = manifest.putArray("layers");
-            for (Layer layer : layers) {
-                array.addObject().put("mediaType", SIMPLE_SIGNING).put("size", layer.payload().size())
-                        .put("digest", layer.payload().digest()).putObject("annotations")
-                        .put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(layer.signature()));
-            }
-            return new SignatureManifest(configBytes, Json.MAPPER.writeValueAsBytes(manifest));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        byte[] configBytes = JsonWriter.compact(config);
+        JsonObject manifest = new JsonObject();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", Manifest.OCI_MANIFEST);
+        manifest.putObject("config").field("mediaType", "application/vnd.oci.image.config.v1+json")
+                .field("size", configBytes.length).field("digest", Digests.of(configBytes));
+        JsonArray array = manifest.putArray("layers");
+        for (Layer layer : layers) {
+            array.addObject().field("mediaType", SIMPLE_SIGNING).field("size", layer.payload().size())
+                    .field("digest", layer.payload().digest()).putObject("annotations")
+                    .put(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(layer.signature()));
         }
+        return new SignatureManifest(configBytes, JsonWriter.compact(manifest));
     }
 
     /** The simple-signing layers of a {@code .sig} manifest (a layer without a readable signature is left out). */
     public static List<Layer> layers(Manifest signatures) throws IOException {
         List<Layer> layers = new ArrayList<>();
-        JsonNode root = Json.MAPPER.readTree(signatures.bytes());
-        for (JsonNode layer : root.path("layers")) {
+        JsonTree root = JsonTree.parse(signatures.bytes());
+        for (JsonTree layer : root.path("layers").elements()) {
             if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asText())) {
                 continue;
             }
@@ -180,8 +171,8 @@ public final class CosignSignatures {
     /** The digest a payload says it signs, or null when it is not a cosign simple-signing payload. */
     static String signedDigest(byte[] payload) {
         try {
-            JsonNode root = Json.MAPPER.readTree(payload);
-            JsonNode digest = root.path("critical").path("image").path("docker-manifest-digest");
+            JsonTree root = JsonTree.parse(payload);
+            JsonTree digest = root.path("critical").path("image").path("docker-manifest-digest");
             return digest.isTextual() ? digest.asText() : null;
         } catch (IOException e) {
             return null;

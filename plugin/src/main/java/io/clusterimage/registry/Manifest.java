@@ -1,7 +1,6 @@
 package io.clusterimage.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     }
 
     public static Manifest of(byte[] bytes, String headerMediaType) throws IOException {
-        JsonNode json = Json.MAPPER.readTree(bytes);
+        JsonTree json = JsonTree.parse(bytes);
         String mediaType = json.path("mediaType").asText("");
         if (mediaType.isEmpty()) {
             mediaType = headerMediaType == null ? "" : headerMediaType.split(";")[0].strip();
@@ -64,8 +63,8 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
     /** Index entries, each with its platform. */
     public List<Descriptor> children() throws IOException {
         List<Descriptor> children = new ArrayList<>();
-        for (JsonNode entry : Json.MAPPER.readTree(bytes).path("manifests")) {
-            JsonNode platform = entry.path("platform");
+        for (JsonTree entry : JsonTree.parse(bytes).path("manifests").elements()) {
+            JsonTree platform = entry.path("platform");
             children.add(new Descriptor(entry.path("mediaType").asText(""), entry.path("digest").asText(""),
                     entry.path("size").asLong(-1), platform.path("os").asText(""), platform.path("architecture").asText(""),
                     platform.path("variant").asText("")));
@@ -75,13 +74,13 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
 
     /** The config and the layers of an image manifest (config first). */
     public List<Descriptor> blobs() throws IOException {
-        JsonNode json = Json.MAPPER.readTree(bytes);
+        JsonTree json = JsonTree.parse(bytes);
         List<Descriptor> blobs = new ArrayList<>();
-        JsonNode config = json.path("config");
-        if (!config.isMissingNode()) {
+        JsonTree config = json.path("config");
+        if (!config.isMissing()) {
             blobs.add(descriptor(config));
         }
-        for (JsonNode layer : json.path("layers")) {
+        for (JsonTree layer : json.path("layers").elements()) {
             if (layer.has("urls") && layer.path("mediaType").asText("").contains("foreign")) {
                 continue; // foreign layers (Windows base images) are not served by the registry
             }
@@ -90,7 +89,7 @@ public record Manifest(byte[] bytes, String digest, String mediaType) {
         return blobs;
     }
 
-    private static Descriptor descriptor(JsonNode node) {
+    private static Descriptor descriptor(JsonTree node) {
         return new Descriptor(node.path("mediaType").asText(""), node.path("digest").asText(""), node.path("size").asLong(-1),
                 "", "", "");
     }

@@ -1,9 +1,9 @@
 package io.clusterimage.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonTree;
+import io.clusterimage.core.JsonWriter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,18 +28,14 @@ public final class Referrers {
      * {@code subject}; found by its subject, so it has no tag. The same content gives the same bytes.
      */
     public static Attachments.Attachment artifact(Manifest.Descriptor subject, String artifactType, byte[] content) {
-        ObjectNode manifest = Json.MAPPER.createObjectNode();
+        JsonObject manifest = new JsonObject();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Manifest.OCI_MANIFEST);
         manifest.put("artifactType", artifactType);
-        manifest.putObject("config").put("mediaType", EMPTY_CONFIG).put("digest", Digests.of(EMPTY)).put("size", EMPTY.length);
-        manifest.putArray("layers").addObject().put("mediaType", artifactType).put("digest", Digests.of(content)).put("size", content.length);
-        manifest.putObject("subject").put("mediaType", subject.mediaType()).put("digest", subject.digest()).put("size", subject.size());
-        try {
-            return new Attachments.Attachment(null, Json.MAPPER.writeValueAsBytes(manifest), List.of(EMPTY, content));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        manifest.putObject("config").field("mediaType", EMPTY_CONFIG).field("digest", Digests.of(EMPTY)).field("size", EMPTY.length);
+        manifest.putArray("layers").addObject().field("mediaType", artifactType).field("digest", Digests.of(content)).field("size", content.length);
+        manifest.putObject("subject").field("mediaType", subject.mediaType()).field("digest", subject.digest()).field("size", subject.size());
+        return new Attachments.Attachment(null, JsonWriter.compact(manifest), List.of(EMPTY, content));
     }
 
     /**
@@ -49,36 +45,42 @@ public final class Referrers {
      * @return the fallback tag it is listed under
      */
     static String list(RegistryClient client, String host, String repository, Manifest artifact) throws IOException, RegistryException {
-        JsonNode root = Json.MAPPER.readTree(artifact.bytes());
+        JsonTree root = JsonTree.parse(artifact.bytes());
         String subject = root.path("subject").path("digest").asText("");
         if (!Digests.isSha256(subject)) {
             throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the artifact " + artifact.digest() + " names no subject");
         }
         String tag = subject.replace(':', '-');
-        ObjectNode index;
+        JsonObject index;
         try {
-            index = (ObjectNode) Json.MAPPER.readTree(client.manifest(host, repository, tag).bytes());
+            byte[] listed = client.manifest(host, repository, tag).bytes();
+            if (!(JsonTree.parse(listed).toValue() instanceof JsonObject read)) {
+                throw new RegistryException(RegistryException.Kind.UNSUPPORTED, "the index under " + repository + ":" + tag
+                        + " is not a JSON object");
+            }
+            index = read;
         } catch (RegistryException e) {
             if (e.kind() != RegistryException.Kind.NOT_FOUND) {
                 throw e;
             }
-            index = Json.MAPPER.createObjectNode();
+            index = new JsonObject();
             index.put("schemaVersion", 2);
             index.put("mediaType", Manifest.OCI_INDEX);
             index.putArray("manifests");
         }
-        ArrayNode manifests = index.withArray("manifests");
-        for (JsonNode entry : manifests) {
-            if (artifact.digest().equals(entry.path("digest").asText())) {
+        JsonArray manifests = index.get("manifests") instanceof JsonArray present ? present : index.putArray("manifests");
+        for (Object entry : manifests) {
+            if (entry instanceof JsonObject listed && artifact.digest().equals(listed.get("digest"))) {
                 return tag;
             }
         }
-        ObjectNode entry = manifests.addObject().put("mediaType", Manifest.OCI_MANIFEST).put("digest", artifact.digest())
-                .put("size", artifact.bytes().length);
-        if (root.hasNonNull("artifactType")) {
-            entry.put("artifactType", root.path("artifactType").asText());
+        JsonObject entry = manifests.addObject().field("mediaType", Manifest.OCI_MANIFEST).field("digest", artifact.digest())
+                .field("size", artifact.bytes().length);
+        String artifactType = root.path("artifactType").asText(null);
+        if (artifactType != null) {
+            entry.put("artifactType", artifactType);
         }
-        client.pushManifest(host, repository, tag, Json.MAPPER.writeValueAsBytes(index), Manifest.OCI_INDEX);
+        client.pushManifest(host, repository, tag, JsonWriter.compact(index), Manifest.OCI_INDEX);
         return tag;
     }
 }

@@ -1,8 +1,7 @@
 package io.clusterimage.sbom;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterimage.core.ContextRoot;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonTree;
 import io.clusterimage.core.Platform;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.registry.CosignSignatures;
@@ -45,9 +44,9 @@ public final class BuildRecords {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist: package-image writes it, so run the sbom goal after it (mvn package)");
         }
-        JsonNode image = Json.MAPPER.readTree(file.toFile());
+        JsonTree image = JsonTree.read(file);
         Map<String, String> platforms = new TreeMap<>();
-        for (JsonNode platform : image.path("platforms")) {
+        for (JsonTree platform : image.path("platforms").elements()) {
             platforms.put(platform.path("platform").asText(), platform.path("manifestDigest").asText());
         }
         String name = image.path("image").asText(artifact);
@@ -61,9 +60,11 @@ public final class BuildRecords {
         Map<String, List<String>> sources = new HashMap<>();
         Path inventory = outputDirectory.resolve("images.json");
         if (Files.isRegularFile(inventory)) {
-            for (JsonNode image : Json.MAPPER.readTree(inventory.toFile()).path("images")) {
+            for (JsonTree image : JsonTree.read(inventory).path("images").elements()) {
                 List<String> kinds = new ArrayList<>();
-                image.path("foundIn").forEach(found -> kinds.add(found.path("source").asText()));
+                for (JsonTree found : image.path("foundIn").elements()) {
+                    kinds.add(found.path("source").asText());
+                }
                 sources.put(image.path("canonical").asText(), kinds);
             }
         }
@@ -97,19 +98,19 @@ public final class BuildRecords {
         for (String digest : digests) {
             Optional<Manifest> cosign = DistributionTree.taggedManifest(tree, repository, CosignSignatures.tag(digest, "sbom"));
             if (cosign.isPresent()) {
-                JsonNode layers = Json.MAPPER.readTree(cosign.get().bytes()).path("layers");
-                String format = layers.size() > 0 ? layers.get(0).path("mediaType").asText("") : "";
+                List<JsonTree> layers = JsonTree.parse(cosign.get().bytes()).path("layers").elements();
+                String format = layers.isEmpty() ? "" : layers.get(0).path("mediaType").asText("");
                 found.put(cosign.get().digest(), new SbomInput.UpstreamSbom(cosign.get().digest(), format, "cosign .sbom tag"));
             }
             Optional<Manifest> referrers = DistributionTree.taggedManifest(tree, repository, digest.replace(':', '-'));
             if (referrers.isPresent() && referrers.get().isIndex()) {
-                for (JsonNode listed : Json.MAPPER.readTree(referrers.get().bytes()).path("manifests")) {
+                for (JsonTree listed : JsonTree.parse(referrers.get().bytes()).path("manifests").elements()) {
                     String artifact = listed.path("digest").asText("");
                     String type = listed.path("artifactType").asText("");
                     if (type.isEmpty()) { // older tools say it only in the manifest
                         Optional<Manifest> stored = DistributionTree.storedManifest(tree, artifact);
                         if (stored.isPresent()) {
-                            JsonNode manifest = Json.MAPPER.readTree(stored.get().bytes());
+                            JsonTree manifest = JsonTree.parse(stored.get().bytes());
                             type = manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText(""));
                         }
                     }

@@ -1,10 +1,9 @@
 package io.clusterimage.sbom;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clusterimage.core.AtomicFiles;
-import io.clusterimage.core.Json;
+import io.clusterimage.core.JsonArray;
+import io.clusterimage.core.JsonObject;
+import io.clusterimage.core.JsonWriter;
 import io.clusterimage.reference.ImageReference;
 import io.clusterimage.registry.Digests;
 
@@ -57,23 +56,23 @@ public final class CycloneDxWriter {
         return true;
     }
 
-    public static String toJson(SbomInput input) throws JsonProcessingException {
-        ObjectNode bom = Json.MAPPER.createObjectNode();
+    public static String toJson(SbomInput input) {
+        JsonObject bom = new JsonObject();
         bom.put("bomFormat", "CycloneDX");
         bom.put("specVersion", SPEC_VERSION);
         bom.put("serialNumber", "urn:uuid:00000000-0000-0000-0000-000000000000"); // replaced below, once the rest is known
         bom.put("version", 1);
-        ObjectNode metadata = bom.putObject("metadata");
+        JsonObject metadata = bom.putObject("metadata");
         metadata.put("timestamp", input.timestamp());
-        ObjectNode tool = metadata.putObject("tools").putArray("components").addObject();
+        JsonObject tool = metadata.putObject("tools").putArray("components").addObject();
         tool.put("type", "application");
         tool.put("group", "io.clusterimage");
         tool.put("name", "cluster-image-maven-plugin");
         tool.put("version", input.tool());
-        metadata.set("component", root(input.root()));
+        metadata.put("component", root(input.root()));
 
         List<String> refs = new ArrayList<>();
-        ArrayNode components = bom.putArray("components");
+        JsonArray components = bom.putArray("components");
         input.images().stream().sorted(Comparator.comparing(SbomInput.Image::reference).thenComparing(SbomInput.Image::platform))
                 .forEach(image -> refs.add(image(components.addObject(), image)));
         input.charts().stream().sorted(Comparator.comparing(SbomInput.ChartEntry::path))
@@ -82,22 +81,22 @@ public final class CycloneDxWriter {
                 .forEach(file -> refs.add(file(components.addObject(), file)));
         input.bases().stream().sorted().distinct().forEach(base -> refs.add(base(components.addObject(), base)));
 
-        ArrayNode dependencies = bom.putArray("dependencies");
-        ObjectNode rootDependency = dependencies.addObject();
+        JsonArray dependencies = bom.putArray("dependencies");
+        JsonObject rootDependency = dependencies.addObject();
         rootDependency.put("ref", ROOT_REF);
-        ArrayNode dependsOn = rootDependency.putArray("dependsOn");
+        JsonArray dependsOn = rootDependency.putArray("dependsOn");
         refs.forEach(dependsOn::add);
         for (String ref : refs) {
-            dependencies.addObject().put("ref", ref).putArray("dependsOn");
+            dependencies.addObject().field("ref", ref).putArray("dependsOn");
         }
         // a serial number that changes exactly when the content does (RFC 4122 name-based UUID)
-        String content = Json.PRETTY.writeValueAsString(bom);
+        String content = JsonWriter.prettyText(bom);
         bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(content.getBytes(StandardCharsets.UTF_8)));
-        return Json.PRETTY.writeValueAsString(bom) + "\n";
+        return JsonWriter.prettyText(bom) + "\n";
     }
 
-    private static ObjectNode root(SbomInput.Root root) {
-        ObjectNode component = Json.MAPPER.createObjectNode();
+    private static JsonObject root(SbomInput.Root root) {
+        JsonObject component = new JsonObject();
         component.put("type", "container");
         component.put("bom-ref", ROOT_REF);
         component.put("group", root.group());
@@ -105,13 +104,13 @@ public final class CycloneDxWriter {
         component.put("version", root.version());
         component.put("purl", "pkg:maven/" + encode(root.group()) + "/" + encode(root.artifact()) + "@" + encode(root.version())
                 + "?classifier=cluster-image&type=tar");
-        ArrayNode properties = component.putArray("properties");
+        JsonArray properties = component.putArray("properties");
         property(properties, "clusterimage:digest", root.digest());
         new TreeMap<>(root.platforms()).forEach((platform, digest) -> property(properties, "clusterimage:platform:" + platform, digest));
         return component;
     }
 
-    private static String image(ObjectNode component, SbomInput.Image image) {
+    private static String image(JsonObject component, SbomInput.Image image) {
         ImageReference reference = ImageReference.parse(image.reference());
         String ref = "image:" + image.reference() + "@" + image.platform();
         String[] platform = image.platform().split("/");
@@ -142,23 +141,23 @@ public final class CycloneDxWriter {
         sha256(component, image.digest());
         if (!image.sboms().isEmpty()) {
             // the publisher's own SBOMs of the image, which the cluster's registry serves next to it: referenced, not copied
-            ArrayNode references = component.putArray("externalReferences");
+            JsonArray references = component.putArray("externalReferences");
             for (SbomInput.UpstreamSbom sbom : image.sboms()) {
-                ObjectNode bom = references.addObject();
+                JsonObject bom = references.addObject();
                 bom.put("url", "oci://" + reference.name() + "@" + sbom.digest());
                 bom.put("comment", sbom.via() + (sbom.format().isEmpty() ? "" : ", " + sbom.format())
                         + "; carried into the registry tree with the image");
                 bom.put("type", "bom");
-                bom.putArray("hashes").addObject().put("alg", "SHA-256").put("content", Digests.hex(sbom.digest()));
+                bom.putArray("hashes").addObject().field("alg", "SHA-256").field("content", Digests.hex(sbom.digest()));
             }
         }
-        ArrayNode properties = component.putArray("properties");
+        JsonArray properties = component.putArray("properties");
         property(properties, "clusterimage:platform", image.platform());
         image.sources().stream().sorted().distinct().forEach(source -> property(properties, "clusterimage:source", source));
         return ref;
     }
 
-    private static String chart(ObjectNode component, SbomInput.ChartEntry chart) {
+    private static String chart(JsonObject component, SbomInput.ChartEntry chart) {
         String ref = "chart:" + chart.path();
         component.put("type", "application");
         component.put("bom-ref", ref);
@@ -166,17 +165,17 @@ public final class CycloneDxWriter {
         component.put("version", chart.version());
         chart.digest().ifPresent(digest -> sha256(component, digest));
         chart.repository().ifPresent(repository -> {
-            ObjectNode reference = component.putArray("externalReferences").addObject();
+            JsonObject reference = component.putArray("externalReferences").addObject();
             reference.put("type", "distribution");
             reference.put("url", repository);
         });
-        ArrayNode properties = component.putArray("properties");
+        JsonArray properties = component.putArray("properties");
         property(properties, "clusterimage:kind", "helm-chart");
         property(properties, "clusterimage:path", chart.path());
         return ref;
     }
 
-    private static String file(ObjectNode component, SbomInput.FileEntry file) {
+    private static String file(JsonObject component, SbomInput.FileEntry file) {
         String ref = "file:" + file.path() + (file.platform().isEmpty() ? "" : "@" + file.platform());
         component.put("type", "file");
         component.put("bom-ref", ref);
@@ -188,7 +187,7 @@ public final class CycloneDxWriter {
         return ref;
     }
 
-    private static String base(ObjectNode component, String reference) {
+    private static String base(JsonObject component, String reference) {
         String ref = "base:" + reference;
         component.put("type", "container");
         component.put("bom-ref", ref);
@@ -197,14 +196,14 @@ public final class CycloneDxWriter {
         return ref;
     }
 
-    private static void sha256(ObjectNode component, String digest) {
-        ObjectNode hash = component.putArray("hashes").addObject();
+    private static void sha256(JsonObject component, String digest) {
+        JsonObject hash = component.putArray("hashes").addObject();
         hash.put("alg", "SHA-256");
         hash.put("content", digest.substring(digest.indexOf(':') + 1));
     }
 
-    private static void property(ArrayNode properties, String name, String value) {
-        ObjectNode property = properties.addObject();
+    private static void property(JsonArray properties, String name, String value) {
+        JsonObject property = properties.addObject();
         property.put("name", name);
         property.put("value", value);
     }
