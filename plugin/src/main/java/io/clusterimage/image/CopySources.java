@@ -1,5 +1,6 @@
 package io.clusterimage.image;
 
+import io.clusterimage.core.AtomicFiles;
 import io.clusterimage.core.GoPath;
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.BuildPlan;
@@ -8,10 +9,14 @@ import io.clusterimage.kubefile.Kubefile;
 import io.clusterimage.kubefile.KubefileResolver;
 import io.clusterimage.kubefile.Stage;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an image is made of in the build context, for the up-to-date check: the Kubefile, the ignore files
@@ -21,6 +26,51 @@ import java.util.Map;
 public final class CopySources {
 
     private CopySources() {
+    }
+
+    /** Parses the Kubefile only when the memo cannot answer. */
+    @FunctionalInterface
+    public interface KubefileSupplier<E extends Exception> {
+        Kubefile get() throws E;
+    }
+
+    /**
+     * As {@link #inputs(Kubefile, Path, Map, Platform, Path)}, answered from {@code memo} when the Kubefile's content
+     * (its SHA-256), the build arguments, the platforms and the context are those the memo was written for: the
+     * inputs are a function of these alone (a glob's fixed part, not its matches), and a build that changed nothing
+     * then neither parses nor resolves the Kubefile (5–7 ms of a no-op, timed). Otherwise computed and remembered.
+     */
+    public static <E extends Exception> List<Path> inputs(KubefileSupplier<E> kubefile, String kubefileSha256, Path kubefilePath,
+                                                          Map<String, String> buildArgs, Platform platform, Path context, Path memo)
+            throws E, IOException {
+        String key = "copy-sources 1\n" + kubefileSha256 + "\n" + kubefilePath + "\n" + new TreeMap<>(buildArgs) + "\n" + platform
+                + "\n" + Platform.host() + "\n" + context + "\n--\n";
+        try {
+            String text = Files.readString(memo, StandardCharsets.UTF_8);
+            if (text.startsWith(key)) {
+                List<Path> inputs = new ArrayList<>();
+                for (String line : text.substring(key.length()).split("\n")) {
+                    if (!line.isEmpty()) {
+                        inputs.add(Path.of(line));
+                    }
+                }
+                return inputs;
+            }
+        } catch (IOException e) {
+            // none yet (the first build), or unreadable: computed below and written again
+        }
+        List<Path> inputs = inputs(kubefile.get(), kubefilePath, buildArgs, platform, context);
+        StringBuilder text = new StringBuilder(key);
+        for (Path input : inputs) {
+            String line = input.toString();
+            if (line.isEmpty() || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+                return inputs; // a path the memo's lines cannot hold: not remembered
+            }
+            text.append(line).append('\n');
+        }
+        Files.createDirectories(memo.toAbsolutePath().getParent());
+        AtomicFiles.write(memo, text.toString().getBytes(StandardCharsets.UTF_8));
+        return inputs;
     }
 
     public static List<Path> inputs(Kubefile kubefile, Path kubefilePath, Map<String, String> buildArgs, Platform platform, Path context) {

@@ -95,7 +95,6 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             getLog().info("cluster-image: no Kubefile in " + inputs().contextDescription() + "; nothing to package");
             return false;
         }
-        parsed = inputs().kubefile(located.file());
         return true;
     }
 
@@ -108,7 +107,15 @@ public class PackageImageMojo extends AbstractRegistryMojo {
 
     @Override
     protected Fingerprint fingerprint(Fingerprint seeded) throws MojoExecutionException, IOException {
-        return plan.addTo(seeded, parsed, located.file());
+        return plan.addTo(seeded, this::kubefile, located.file());
+    }
+
+    /** The Kubefile, parsed on first use: an up-to-date build takes its COPY sources from a memo and never parses it. */
+    private Kubefile kubefile() throws MojoExecutionException {
+        if (parsed == null) {
+            parsed = inputs().kubefile(located.file());
+        }
+        return parsed;
     }
 
     @Override
@@ -137,7 +144,7 @@ public class PackageImageMojo extends AbstractRegistryMojo {
             }
         }, new BlobCache(cache()), offline());
         ImageAttachments attachments = new ImageAttachments(this, plan.signer, plan.format);
-        BuiltImage image = plan.pack(parsed, baseImages, attachments);
+        BuiltImage image = plan.pack(kubefile(), baseImages, attachments);
         ImageReports.write(outputDirectory.toPath(), image, imageName, outputFile.toPath(), attachments.sbomDigest());
         record();
         String platforms = String.join(", ", plan.options.platforms().stream().map(Platform::toString).toList());

@@ -21,7 +21,9 @@ import org.apache.maven.project.MavenProject;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +69,8 @@ final class PackagePlan {
     }
 
     /** The settings, the Kubefile's COPY sources, what the SBOM reads, the registry trees and the generated contexts. */
-    Fingerprint addTo(Fingerprint seeded, Kubefile kubefile, Path kubefilePath) throws MojoExecutionException, IOException {
+    Fingerprint addTo(Fingerprint seeded, CopySources.KubefileSupplier<MojoExecutionException> kubefile, Path kubefilePath)
+            throws MojoExecutionException, IOException {
         Fingerprint fingerprint = seeded.add("outputFile", mojo.outputFile).add("outputFormat", mojo.outputFormat)
                 .add("imageName", mojo.imageName).add("layerCompression", mojo.layerCompression)
                 .add("registryLayerCompression", mojo.registryLayerCompression).add("created", created)
@@ -76,7 +79,9 @@ final class PackagePlan {
                         .collect(Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))))
                 .add("signing", signer == null ? "none" : signer.fingerprint());
         Path context = mojo.contextDirectory.toPath();
-        for (Path input : CopySources.inputs(kubefile, kubefilePath, mojo.inputs().buildArgs(), options.platforms().get(0), context)) {
+        String kubefileSha256 = mojo.contentMemo().sha256(kubefilePath, Files.readAttributes(kubefilePath, BasicFileAttributes.class));
+        for (Path input : CopySources.inputs(kubefile, kubefileSha256, kubefilePath, mojo.inputs().buildArgs(), options.platforms().get(0),
+                context, mojo.outputDirectory.toPath().resolve("work/copy-sources.memo"))) {
             fingerprint.addTree(input, mojo.inputs().notBuildOutput());
         }
         if (!mojo.skipSbom) { // what the SBOM stored in the archive reads beyond the image's own inputs
