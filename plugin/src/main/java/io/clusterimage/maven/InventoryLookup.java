@@ -5,7 +5,6 @@ import io.clusterimage.inventory.ImageScanner;
 import io.clusterimage.inventory.InventoryReport;
 import io.clusterimage.inventory.ScanOptions;
 import io.clusterimage.layout.Layout;
-import io.clusterimage.layout.LayoutReader;
 import org.apache.maven.plugin.MojoExecutionException;
 
 import java.io.IOException;
@@ -50,7 +49,7 @@ final class InventoryLookup {
             return Optional.empty();
         }
         try {
-            Layout layout = LayoutReader.read(mojo.inputs().layoutOptions());
+            Layout layout = mojo.inputs().layout();
             // no earlier scan at all: scan with defaults (run scan-images for <images>, <charts>, ...)
             ImageInventory inventory = ImageScanner.scan(layout, ScanOptions.defaults(mojo.outputDirectory.toPath().resolve("work")));
             if (!inventory.errors().isEmpty()) {

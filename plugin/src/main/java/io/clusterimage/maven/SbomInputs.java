@@ -7,7 +7,6 @@ import io.clusterimage.image.ImageReports;
 import io.clusterimage.kubefile.Stage;
 import io.clusterimage.layout.Chart;
 import io.clusterimage.layout.Layout;
-import io.clusterimage.layout.LayoutReader;
 import io.clusterimage.sbom.BuildRecords;
 import io.clusterimage.sbom.SbomInput;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -46,7 +45,7 @@ final class SbomInputs {
 
     static SbomInput collect(AbstractClusterImageMojo mojo, SbomInput.Root root, String timestamp) throws MojoExecutionException, IOException {
         Path output = mojo.outputDirectory.toPath();
-        Layout layout = LayoutReader.read(mojo.inputs().layoutOptions());
+        Layout layout = mojo.inputs().layout(); // validate-layout's of this build when it ran: not read (and checked) twice
         Map<String, Path> generated = new TreeMap<>();
         for (Platform platform : mojo.effectivePlatforms()) {
             generated.put(platform.toString(), GeneratedContext.root(output, platform));
