@@ -183,6 +183,18 @@ public final class Fingerprint {
         return changed.size() > CHANGES_NAMED ? named + " and " + (changed.size() - CHANGES_NAMED) + " more" : named;
     }
 
+    /** The values of {@code key}'s lines in a record (as {@link #text()} wrote them), unescaped, in order. */
+    public static List<String> values(String record, String key) {
+        List<String> values = new ArrayList<>();
+        for (String line : lines(record)) {
+            int split = keyEnd(line);
+            if (split >= 0 && unescape(line.substring(0, split)).equals(key)) {
+                values.add(unescape(line.substring(split + 1)));
+            }
+        }
+        return values;
+    }
+
     private static String display(String key, String basePrefix) {
         return key.startsWith(basePrefix) ? key.substring(basePrefix.length()) : key;
     }

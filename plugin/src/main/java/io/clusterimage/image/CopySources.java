@@ -1,6 +1,6 @@
 package io.clusterimage.image;
 
-import io.clusterimage.core.AtomicFiles;
+import io.clusterimage.core.Fingerprint;
 import io.clusterimage.core.GoPath;
 import io.clusterimage.core.Platform;
 import io.clusterimage.kubefile.BuildPlan;
@@ -12,6 +12,7 @@ import io.clusterimage.kubefile.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,9 @@ import java.util.TreeMap;
  * {@code manifests}), the whole context for {@code COPY . .} — so that files nothing copies do not cause a rebuild.
  */
 public final class CopySources {
+
+    /** The key of the memo's lines that list the inputs. */
+    private static final String INPUT = "input";
 
     private CopySources() {
     }
@@ -43,33 +47,26 @@ public final class CopySources {
     public static <E extends Exception> List<Path> inputs(KubefileSupplier<E> kubefile, String kubefileSha256, Path kubefilePath,
                                                           Map<String, String> buildArgs, Platform platform, Path context, Path memo)
             throws E, IOException {
-        String key = "copy-sources 1\n" + kubefileSha256 + "\n" + kubefilePath + "\n" + new TreeMap<>(buildArgs) + "\n" + platform
-                + "\n" + Platform.host() + "\n" + context + "\n--\n";
+        Fingerprint memoKey = new Fingerprint("copy-sources").add("kubefile", kubefileSha256).add("kubefilePath", kubefilePath)
+                .add("buildArgs", new TreeMap<>(buildArgs)).add("platform", platform).add("host", Platform.host()).add("context", context);
+        String key = memoKey.text();
         try {
             String text = Files.readString(memo, StandardCharsets.UTF_8);
             if (text.startsWith(key)) {
                 List<Path> inputs = new ArrayList<>();
-                for (String line : text.substring(key.length()).split("\n")) {
-                    if (!line.isEmpty()) {
-                        inputs.add(Path.of(line));
-                    }
+                for (String input : Fingerprint.values(text.substring(key.length()), INPUT)) {
+                    inputs.add(Path.of(input));
                 }
                 return inputs;
             }
-        } catch (IOException e) {
+        } catch (IOException | InvalidPathException e) {
             // none yet (the first build), or unreadable: computed below and written again
         }
         List<Path> inputs = inputs(kubefile.get(), kubefilePath, buildArgs, platform, context);
-        StringBuilder text = new StringBuilder(key);
         for (Path input : inputs) {
-            String line = input.toString();
-            if (line.isEmpty() || line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
-                return inputs; // a path the memo's lines cannot hold: not remembered
-            }
-            text.append(line).append('\n');
+            memoKey.add(INPUT, input);
         }
-        Files.createDirectories(memo.toAbsolutePath().getParent());
-        AtomicFiles.write(memo, text.toString().getBytes(StandardCharsets.UTF_8));
+        memoKey.record(memo);
         return inputs;
     }
 

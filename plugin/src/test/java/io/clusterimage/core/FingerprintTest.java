@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -169,5 +170,14 @@ class FingerprintTest {
 
         Files.writeString(stamp, "0123abcd\n"); // a digest, as plugins before the text record wrote
         assertEquals("", new Fingerprint("test").add("imageName", "app:2").changesSince(stamp, dir));
+    }
+
+    @Test
+    void valuesComeBackAsTheyWereAddedWhateverTheyHold() {
+        String record = new Fingerprint("test").add("input", "/ctx/a=b").add("other", "x").add("input", "line\nbreak \\ back")
+                .add("in=put", "not an input").text();
+        assertEquals(List.of("/ctx/a=b", "line\nbreak \\ back"), Fingerprint.values(record, "input"));
+        assertEquals(List.of("not an input"), Fingerprint.values(record, "in=put"));
+        assertEquals(List.of(), Fingerprint.values(record, "missing"));
     }
 }
